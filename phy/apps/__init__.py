@@ -1,0 +1,3 @@
+"""The phy applications and their command line (``phy``)."""
+
+from .cli import phycli  # noqa: F401

@@ -1,0 +1,187 @@
+"""Caching of function results on disk (joblib) and in memory, per dataset.
+
+A :class:`Context` lives in a dataset's cache folder (``<dataset>/.phy/``). Expensive functions
+of the selection (correlograms, features, waveforms) are cached on disk with
+:meth:`Context.cache`; cheap per-cluster functions are cached in memory with
+:meth:`Context.memcache` and their caches persisted with :meth:`Context.save_memcache`.
+Setting the environment variable ``PHY_DISABLE_CACHE`` to a non-empty value disables caching.
+"""
+
+import functools
+import logging
+import os
+from pathlib import Path
+
+import numpy as np
+
+from .config import phy_config_dir
+from .io import ensure_dir_exists, load_json, load_pickle, save_json, save_pickle, write_text
+
+logger = logging.getLogger(__name__)
+
+DISABLE_CACHE_ENV = "PHY_DISABLE_CACHE"
+
+
+def _hashable(arg):
+    """Turn a function argument into a hashable key (arrays by their content)."""
+    if isinstance(arg, np.ndarray):
+        return ("__ndarray__", arg.dtype.str, arg.shape, arg.tobytes())
+    if isinstance(arg, (list, tuple)):
+        return tuple(_hashable(a) for a in arg)
+    if isinstance(arg, dict):
+        return tuple(sorted((k, _hashable(v)) for k, v in arg.items()))
+    if isinstance(arg, np.generic):
+        return arg.item()
+    return arg
+
+
+def _full_name(f):
+    """``module.qualname`` of a function or bound method."""
+    return f"{f.__module__}.{f.__qualname__}"
+
+
+class Context:
+    """Handle function disk and memory caching with joblib.
+
+    Parameters
+    ----------
+    cache_dir : str or Path
+        The directory in which the cache will be created.
+    verbose : int
+        The verbosity level passed to joblib Memory.
+
+    Examples
+    --------
+    >>> context = Context('/tmp/dataset/.phy')  # doctest: +SKIP
+    >>> @context.memcache
+    ... def my_function(x):
+    ...     return x * x
+
+    """
+
+    def __init__(self, cache_dir, verbose=0):
+        self.cache_dir = ensure_dir_exists(cache_dir)
+        self.verbose = verbose
+        self._memcaches = {}
+        gitignore = self.cache_dir / ".gitignore"
+        if not gitignore.exists():
+            write_text(gitignore, "*\n")
+        self._memory = None
+        if not os.environ.get(DISABLE_CACHE_ENV):
+            from joblib import Memory
+
+            self._memory = Memory(location=str(self.cache_dir / "joblib"), verbose=verbose)
+
+    @property
+    def disabled(self):
+        """Whether caching is disabled by ``PHY_DISABLE_CACHE``."""
+        return self._memory is None
+
+    def cache(self, f):
+        """Cache a function on disk, using the context's cache directory.
+
+        The arguments must be picklable; for a bound method, the object is not part of the key,
+        so one cache directory must hold the cache of one dataset.
+        """
+        if self._memory is None:
+            return f
+        cached = self._memory.cache(f, ignore=[])
+        return functools.wraps(f)(cached)
+
+    def _memcache_path(self, name):
+        return self.cache_dir / "memcache" / f"{name}.pkl"
+
+    def memcache(self, f):
+        """Cache a function in memory using an internal dictionary.
+
+        Arguments must be hashable; NumPy arrays are keyed by their content.
+        """
+        if self._memory is None:
+            return f
+        name = _full_name(f)
+        cache = self._memcaches.setdefault(name, {})
+
+        @functools.wraps(f)
+        def memcached(*args):
+            key = _hashable(args)
+            if key not in cache:
+                cache[key] = f(*args)
+            return cache[key]
+
+        memcached.clear_cache = cache.clear
+        return memcached
+
+    def save_memcache(self):
+        """Save the memcache to disk using pickle (one file per function)."""
+        for name, cache in self._memcaches.items():
+            save_pickle(self._memcache_path(name), cache)
+
+    def load_memcache(self, name):
+        """Load the memcache of a function (by its full name) from disk, if it exists.
+
+        Returns
+        -------
+        cache : dict
+            The in-memory cache of that function, now filled with the saved values.
+
+        """
+        cache = self._memcaches.setdefault(name, {})
+        path = self._memcache_path(name)
+        if path.exists():
+            try:
+                cache.update(load_pickle(path))
+            except Exception as e:
+                logger.warning("Could not load the memcache %s: %s", path, e)
+        return cache
+
+    def _location_dir(self, location):
+        if location == "local":
+            return self.cache_dir
+        if location == "global":
+            return phy_config_dir()
+        raise ValueError(f"Location must be 'local' or 'global', not {location!r}.")
+
+    def save(self, name, data, location="local", kind="json"):
+        """Save a dictionary in a JSON/pickle file within the cache directory.
+
+        Parameters
+        ----------
+        name : str
+            The name of the object to save to disk.
+        data : dict
+            Any serializable dictionary that will be persisted to disk.
+        location : str
+            Can be ``local`` (the cache directory) or ``global`` (the user directory).
+        kind : str
+            Can be ``json`` or ``pickle``.
+
+        """
+        directory = self._location_dir(location)
+        if kind == "json":
+            save_json(directory / f"{name}.json", data)
+        elif kind == "pickle":
+            save_pickle(directory / f"{name}.pkl", data)
+        else:
+            raise ValueError(f"Kind must be 'json' or 'pickle', not {kind!r}.")
+
+    def load(self, name, location="local"):
+        """Load a dictionary saved in the cache directory (``{}`` if there is none).
+
+        Parameters
+        ----------
+        name : str
+            The name of the object to load.
+        location : str
+            Can be ``local`` or ``global``.
+
+        """
+        directory = self._location_dir(location)
+        json_path, pickle_path = Path(directory / f"{name}.json"), Path(directory / f"{name}.pkl")
+        if json_path.exists():
+            return load_json(json_path)
+        if pickle_path.exists():
+            return load_pickle(pickle_path)
+        return {}
+
+    def __repr__(self):
+        return f"<Context {self.cache_dir}>"
