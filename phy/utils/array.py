@@ -105,8 +105,8 @@ def regular_subset(spikes, n_spikes_max=None, offset=0):
     if n_spikes_max is None or spikes.size <= n_spikes_max:
         return spikes
     step = spikes.size / float(n_spikes_max)
-    idx = (np.arange(n_spikes_max) * step + offset % max(step, 1)).astype(np.int64)
-    return spikes[np.minimum(idx, spikes.size - 1)]
+    idx = np.floor(np.arange(n_spikes_max) * step).astype(np.int64) + int(offset)
+    return spikes[idx[idx < spikes.size]]
 
 
 def random_subset(spikes, n_spikes_max=None, seed=0):
@@ -211,9 +211,10 @@ def chunk_bounds(n_samples, chunk_size, overlap=0):
 
 def excerpt_bounds(n_samples, n_excerpts, excerpt_size):
     """Return ``(start, end)`` of `n_excerpts` regularly spaced excerpts of an array."""
-    if n_excerpts * excerpt_size >= n_samples or n_excerpts <= 1:
-        return [(0, n_samples)] if n_excerpts * excerpt_size >= n_samples else [
-            (0, min(excerpt_size, n_samples))]
+    if n_excerpts * excerpt_size >= n_samples:
+        return [(0, n_samples)]
+    if n_excerpts <= 1:
+        return [(0, excerpt_size)]
     step = (n_samples - excerpt_size) / (n_excerpts - 1)
     return [(int(i * step), int(i * step) + excerpt_size) for i in range(n_excerpts)]
 

@@ -3,7 +3,7 @@
 The colormaps are computed here from their definitions in the CIELAB space, where equal
 distances are roughly equally visible:
 
-* ``categorical``: 32 distinguishable hues for selected clusters (`selected_cluster_color`);
+* ``categorical``: 32 colors far apart in CIELAB, for selected clusters (`selected_cluster_color`);
 * ``linear``: perceptually uniform, lightness increasing linearly from dark blue to yellow;
 * ``diverging``: blue to light grey to red, symmetric in lightness;
 * ``rainbow``: a bright hue wheel, for categorical fields with many values.
@@ -25,6 +25,16 @@ _XYZ_TO_LINEAR_RGB = np.array([
 ])
 
 
+def _lab_to_linear_rgb(lab):
+    """Convert CIELAB colors (D65 white) to linear RGB, without clipping."""
+    lab = np.atleast_2d(np.asarray(lab, dtype=np.float64))
+    fy = (lab[:, 0] + 16.) / 116.
+    f = np.c_[fy + lab[:, 1] / 500., fy, fy - lab[:, 2] / 200.]
+    delta = 6. / 29.
+    xyz = np.where(f > delta, f ** 3, 3 * delta ** 2 * (f - 4. / 29.)) * _D65_WHITE
+    return xyz @ _XYZ_TO_LINEAR_RGB.T
+
+
 def lab_to_rgb(lab):
     """Convert CIELAB colors (D65 white) to sRGB in [0, 1], clipping out-of-gamut values.
 
@@ -37,26 +47,41 @@ def lab_to_rgb(lab):
     rgb : ndarray (2D, shape[1] == 3)
 
     """
-    lab = np.atleast_2d(np.asarray(lab, dtype=np.float64))
-    fy = (lab[:, 0] + 16.) / 116.
-    f = np.c_[fy + lab[:, 1] / 500., fy, fy - lab[:, 2] / 200.]
-    delta = 6. / 29.
-    xyz = np.where(f > delta, f ** 3, 3 * delta ** 2 * (f - 4. / 29.)) * _D65_WHITE
-    linear = np.clip(xyz @ _XYZ_TO_LINEAR_RGB.T, 0, 1)
+    linear = np.clip(_lab_to_linear_rgb(lab), 0, 1)
     rgb = np.where(linear <= 0.0031308, 12.92 * linear, 1.055 * linear ** (1 / 2.4) - 0.055)
     return np.clip(rgb, 0, 1)
 
 
 def _lch_ramp(lightness, chroma, hue_degrees):
-    """Return the sRGB colors along a path of lightness, chroma and hue (degrees) arrays."""
-    h = np.radians(hue_degrees)
-    return lab_to_rgb(np.c_[lightness, chroma * np.cos(h), chroma * np.sin(h)])
+    """Return the sRGB colors along a path of lightness, chroma and hue (degrees) arrays.
+
+    Out-of-gamut colors get the largest in-gamut chroma of the same lightness and hue, so
+    lightness (and thus perceived brightness) is exactly what was asked for.
+    """
+    lightness, h = np.asarray(lightness, dtype=np.float64), np.radians(hue_degrees)
+    chroma = np.broadcast_to(np.asarray(chroma, dtype=np.float64), lightness.shape)
+
+    def lab(c):
+        return np.c_[lightness, c * np.cos(h), c * np.sin(h)]
+
+    def in_gamut(c):
+        linear = _lab_to_linear_rgb(lab(c))
+        return np.all((linear >= -1e-9) & (linear <= 1 + 1e-9), axis=1)
+
+    lo, hi = np.zeros_like(chroma), chroma.copy()
+    ok = in_gamut(hi)
+    lo[ok] = hi[ok]
+    for _ in range(30):  # bisection on the chroma of out-of-gamut colors
+        mid = (lo + hi) / 2
+        good = in_gamut(mid)
+        lo, hi = np.where(good, mid, lo), np.where(good, hi, mid)
+    return lab_to_rgb(lab(lo))
 
 
 def _linear_colormap(n=256):
-    """Perceptually uniform sequential colormap: lightness 25 to 92, hue blue to yellow."""
+    """Perceptually uniform sequential colormap: lightness 20 to 95, hue blue to yellow."""
     t = np.linspace(0, 1, n)
-    return _lch_ramp(25 + 67 * t, 35 + 45 * np.sin(np.pi * t) ** .5 * (1 - .3 * t), 290 - 200 * t)
+    return _lch_ramp(20 + 75 * t, 40 + 40 * t, 295 - 200 * t)
 
 
 def _diverging_colormap(n=256):
@@ -69,12 +94,24 @@ def _diverging_colormap(n=256):
 
 
 def _categorical_colormap(n=32):
-    """`n` distinguishable colors: hues at the golden angle, alternating lightness."""
-    i = np.arange(n)
-    hue = (20 + i * 137.50776) % 360
-    lightness = np.array([70., 55., 82.])[i % 3]
-    chroma = np.array([60., 55., 45.])[(i // 3) % 3]
-    return _lch_ramp(lightness, chroma, hue)
+    """`n` colors as far from each other as possible in CIELAB (greedy farthest points).
+
+    Candidates are the in-gamut colors of a Lab grid, neither too dark nor too light (views
+    have a black background) nor too grey (grey is for masked clusters). The first color is a
+    blue; each next one is the candidate farthest from all the colors chosen before it.
+    """
+    grid = np.stack(np.meshgrid(
+        np.arange(45, 91, 5.), np.arange(-80, 81, 8.), np.arange(-80, 81, 8.),
+        indexing="ij"), axis=-1).reshape(-1, 3)
+    linear = _lab_to_linear_rgb(grid)
+    chroma = np.hypot(grid[:, 1], grid[:, 2])
+    candidates = grid[np.all((linear >= 0) & (linear <= 1), axis=1) & (chroma >= 35)]
+    chosen = [int(np.argmin(np.linalg.norm(candidates - [55., 10., -60.], axis=1)))]
+    distance = np.linalg.norm(candidates - candidates[chosen[0]], axis=1)
+    for _ in range(n - 1):
+        chosen.append(int(np.argmax(distance)))
+        distance = np.minimum(distance, np.linalg.norm(candidates - candidates[chosen[-1]], axis=1))
+    return lab_to_rgb(candidates[chosen])
 
 
 def _rainbow_colormap(n=256):

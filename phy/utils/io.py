@@ -116,7 +116,7 @@ def _encode_json(obj):
     if isinstance(obj, np.ndarray):
         if obj.ndim == 1 and obj.size <= MAX_JSON_LIST_SIZE and obj.dtype.kind in "biuf":
             return obj.tolist()
-        data = np.ascontiguousarray(obj)
+        data = np.array(obj, order="C", copy=True)
         return {
             "__ndarray__": base64.b64encode(data.tobytes()).decode("ascii"),
             "dtype": data.dtype.str,

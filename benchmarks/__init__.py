@@ -1,0 +1,1 @@
+"""phy benchmarks: speed and memory targets, run with ``make bench``."""

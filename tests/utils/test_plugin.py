@@ -1,0 +1,89 @@
+import logging
+
+import pytest
+
+from phy.utils import IPlugin, attach_plugins, discover_plugins, get_plugin
+
+PLUGIN_CODE = '''
+from phy import IPlugin
+
+class {name}(IPlugin):
+    def attach_to_controller(self, controller):
+        controller.attached.append("{name}")
+'''
+
+
+class Controller:
+    gui_name = "MyGUI"
+
+    def __init__(self):
+        self.attached = []
+
+
+def _write_plugin(directory, name, code=None):
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / f"{name.lower()}.py").write_text(code or PLUGIN_CODE.format(name=name))
+
+
+def test_iplugin_registers_and_exact_lookup():
+    class DummyPluginForLookup(IPlugin):
+        pass
+
+    assert get_plugin("DummyPluginForLookup") is DummyPluginForLookup
+    with pytest.raises(ValueError, match="DummyPlugin.*not found"):
+        get_plugin("DummyPlugin")
+
+
+def test_discovery_rules(tmp_path):
+    root = tmp_path / "plugins"
+    _write_plugin(root, "DiscoveredPluginA")
+    _write_plugin(root / "sub", "DiscoveredPluginB")
+    _write_plugin(root / "tests", "IgnoredTestPlugin")
+    _write_plugin(root / "__pycache__", "IgnoredCachePlugin")
+    (root / "broken.py").write_text("raise ImportError('broken plugin')")
+    names = {cls.__name__ for cls in discover_plugins([root, tmp_path / "missing"])}
+    assert {"DiscoveredPluginA", "DiscoveredPluginB"} <= names
+    assert not {"IgnoredTestPlugin", "IgnoredCachePlugin"} & names
+
+
+def test_attach_plugins_from_config(config_dir):
+    _write_plugin(config_dir / "plugins", "ConfigDirPlugin")
+    extra = config_dir.parent / "extra"
+    _write_plugin(extra, "ExtraDirPlugin")
+    _write_plugin(extra, "KwargPlugin")
+    (config_dir / "phy_config.py").write_text(
+        "c = get_config()\n"
+        f"c.Plugins.dirs = [r'{extra}']\n"
+        "c.MyGUI.plugins = ['ConfigDirPlugin', 'ExtraDirPlugin']\n")
+    controller = Controller()
+    attached = attach_plugins(controller, plugins=["KwargPlugin"])
+    assert controller.attached == ["ConfigDirPlugin", "ExtraDirPlugin", "KwargPlugin"]
+    assert [type(p).__name__ for p in attached] == controller.attached
+
+
+def test_attach_plugins_class_name_and_dirs_argument(tmp_path):
+    class OtherController(Controller):
+        gui_name = None
+
+    _write_plugin(tmp_path / "p", "ArgDirPlugin")
+    cfg = tmp_path / "cfg"
+    cfg.mkdir()
+    (cfg / "phy_config.py").write_text(
+        "c = get_config()\nc.OtherController.plugins = ['ArgDirPlugin']\n")
+    controller = OtherController()
+    attach_plugins(controller, config_dir=cfg, dirs=[tmp_path / "p"])
+    assert controller.attached == ["ArgDirPlugin"]
+
+
+def test_missing_and_failing_plugins_are_logged(config_dir, caplog):
+    _write_plugin(config_dir / "plugins", "FailingPlugin", code=(
+        "from phy import IPlugin\n"
+        "class FailingPlugin(IPlugin):\n"
+        "    def attach_to_controller(self, controller):\n"
+        "        raise RuntimeError('plugin failure')\n"))
+    controller = Controller()
+    with caplog.at_level(logging.ERROR):
+        attached = attach_plugins(controller, plugins=["NoSuchPlugin", "FailingPlugin"])
+    assert attached == []
+    assert "NoSuchPlugin" in caplog.text and "not found" in caplog.text
+    assert "plugin failure" in caplog.text
