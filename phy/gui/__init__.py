@@ -1,3 +1,51 @@
-"""GUI routines: the Qt application, the main window, docks, actions, tables and the console."""
+"""GUI routines: the Qt application, the main window, docks, actions, tables and the console.
 
-from .qt import create_app, require_qt, run_app  # noqa: F401
+The public names are imported lazily, on first access: ``import phy.gui.snippet_parser`` or
+``import phy.gui.state`` does not import Qt, while ``from phy.gui import GUI`` does.
+"""
+
+import importlib
+
+#: Public name -> submodule defining it.
+_EXPORTS = {
+    "GUI": "gui",
+    "Actions": "actions",
+    "Snippets": "snippets",
+    "GUIState": "state",
+    "DockWidget": "dock",
+    "Debouncer": "threads",
+    "Worker": "threads",
+    "thread_pool": "threads",
+    "busy_cursor": "qt",
+    "create_app": "qt",
+    "is_high_dpi": "qt",
+    "require_qt": "qt",
+    "run_app": "qt",
+    "screen_size": "qt",
+    "screenshot": "qt",
+    "input_dialog": "dialogs",
+    "message_box": "dialogs",
+    "prompt": "dialogs",
+    "set_dialog_provider": "dialogs",
+    "QtDialogs": "dialogs",
+    "ScriptedDialogs": "dialogs",
+    "HTMLBuilder": "html",
+    "HTMLWidget": "html",
+    "Table": "table",
+    "IPythonView": "ipython",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_EXPORTS))

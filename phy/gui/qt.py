@@ -2,21 +2,40 @@
 
 Everything else imports the Qt names it needs from here. The module also creates the
 application with the settings the OpenGL views need (a 3.3 core-profile default surface
-format and shared OpenGL contexts), which must be in place before the ``QApplication`` exists.
+format and shared OpenGL contexts), which must be in place before the ``QApplication`` exists,
+and has the small Qt helpers of the API: busy cursor, screen size, and screenshots of any widget
+(OpenGL widgets and windows included). Dialogs are in :mod:`phy.gui.dialogs`.
 """
 
+import functools
 import logging
+import re
 import sys
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
 
 from PyQt5.QtCore import (  # noqa: F401
+    PYQT_VERSION_STR,
+    QT_VERSION_STR,
+    QAbstractTableModel,
     QByteArray,
     QEvent,
+    QEventLoop,
+    QFile,
+    QIODevice,
+    QItemSelection,
+    QItemSelectionModel,
     QMetaObject,
+    QModelIndex,
     QObject,
     QPoint,
     QPointF,
     QRect,
+    QRectF,
+    QRunnable,
     QSize,
+    QSortFilterProxyModel,
     Qt,
     QThreadPool,
     QTimer,
@@ -25,34 +44,50 @@ from PyQt5.QtCore import (  # noqa: F401
     pyqtSlot,
 )
 from PyQt5.QtGui import (  # noqa: F401
+    QBrush,
     QColor,
     QCursor,
     QFont,
     QFontDatabase,
     QFontMetrics,
     QGuiApplication,
+    QIcon,
     QImage,
+    QKeyEvent,
     QKeySequence,
     QMouseEvent,
     QOpenGLWindow,
     QPainter,
+    QPainterPath,
+    QPalette,
+    QPen,
     QPixmap,
     QSurfaceFormat,
     QWheelEvent,
+    QWindow,
 )
 from PyQt5.QtWidgets import (  # noqa: F401
+    QAbstractItemView,
     QAction,
     QApplication,
     QCheckBox,
     QDockWidget,
+    QFrame,
     QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QMenu,
     QMessageBox,
+    QOpenGLWidget,
     QPushButton,
     QSizePolicy,
     QStatusBar,
+    QStyledItemDelegate,
+    QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -61,13 +96,23 @@ logger = logging.getLogger(__name__)
 
 try:  # Qt WebEngine must be imported before the QApplication is created.
     from PyQt5 import QtWebEngineWidgets  # noqa: F401
+    from PyQt5.QtWebChannel import QWebChannel  # noqa: F401
+    from PyQt5.QtWebEngineWidgets import (  # noqa: F401
+        QWebEnginePage,
+        QWebEngineScript,
+        QWebEngineView,
+    )
 
     HAS_WEBENGINE = True
 except ImportError:  # pragma: no cover
     HAS_WEBENGINE = False
+    QWebChannel = QWebEnginePage = QWebEngineScript = QWebEngineView = None
 
 #: OpenGL version requested for every OpenGL surface.
 GL_VERSION = (3, 3)
+
+#: Screens wider than this (in pixels) are considered high-density by :func:`is_high_dpi`.
+HIGH_DPI_WIDTH = 3000
 
 
 def configure_opengl():
@@ -99,13 +144,157 @@ def run_app():  # pragma: no cover
 
 
 def require_qt(func):
-    """Decorator making sure a Qt application exists before calling a function."""
-    import functools
+    """Function decorator specifying that a function requires a Qt application.
+
+    Raises
+    ------
+    RuntimeError
+        When the decorated function is called before a ``QApplication`` exists (create one
+        with :func:`create_app`).
+
+    """
 
     @functools.wraps(func)
     def wrapped(*args, **kwargs):
         if QApplication.instance() is None:
-            create_app()
+            raise RuntimeError(
+                f"{func.__name__}() requires a Qt application: call phy.gui.create_app() first.")
         return func(*args, **kwargs)
 
     return wrapped
+
+
+@contextmanager
+def busy_cursor(activate=True):
+    """Context manager displaying a busy cursor during a long command.
+
+    Parameters
+    ----------
+    activate : bool
+        Whether to show the busy cursor at all (the block runs either way).
+
+    """
+    activate = activate and QApplication.instance() is not None
+    if activate:
+        QApplication.setOverrideCursor(QCursor(Qt.WaitCursor))
+    try:
+        yield
+    finally:
+        if activate:
+            QApplication.restoreOverrideCursor()
+
+
+@require_qt
+def screen_size():
+    """Return the size of the primary screen as a tuple ``(width, height)`` in pixels."""
+    geometry = QGuiApplication.primaryScreen().geometry()
+    return geometry.width(), geometry.height()
+
+
+@require_qt
+def is_high_dpi():
+    """Return whether the screen has a high density.
+
+    This only checks whether the screen is wider than :data:`HIGH_DPI_WIDTH` pixels.
+    """
+    return screen_size()[0] > HIGH_DPI_WIDTH
+
+
+# -------------------------------------------------------------------------------------------------
+# Screenshots
+# -------------------------------------------------------------------------------------------------
+
+def _screenshot_path(name, dir=None):
+    """Default path of a new screenshot of a widget called `name` in `dir`.
+
+    The folder is ``<config dir>/screenshots`` by default; the file name is the widget name
+    (characters other than letters, digits, ``-`` and ``_`` replaced by ``_``) followed by the
+    date and time to the millisecond.
+    """
+    from phy.utils.config import phy_config_dir
+
+    dir = Path(dir) if dir is not None else phy_config_dir() / "screenshots"
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "_", name).strip("_") or "screenshot"
+    stamp = datetime.now().strftime("%Y-%m-%d_%H-%M-%S-%f")[:-3]
+    return dir / f"{stem}_{stamp}.png"
+
+
+def _embedded_gl_windows(widget):
+    """Yield the OpenGL windows shown inside `widget`, with their rectangle in its coordinates.
+
+    These are ``QOpenGLWindow`` instances embedded with ``QWidget.createWindowContainer()``:
+    ``QWidget.grab()`` cannot see their content, which lives in their own framebuffer.
+    """
+    top = widget.window().windowHandle()
+    if top is None:
+        return
+    origin = widget.mapToGlobal(QPoint(0, 0))
+    bounds = QRect(QPoint(0, 0), widget.size())
+    for window in QGuiApplication.allWindows():
+        if not isinstance(window, QOpenGLWindow) or not window.isExposed():
+            continue
+        ancestor = window
+        while ancestor.parent() is not None:
+            ancestor = ancestor.parent()
+        rect = QRect(window.mapToGlobal(QPoint(0, 0)) - origin, window.size())
+        if ancestor is top and rect.intersects(bounds):
+            yield window, rect
+
+
+def grab_widget(widget):
+    """Return the current image of a widget, OpenGL content included, as a ``QImage``.
+
+    Parameters
+    ----------
+    widget : QWidget or QOpenGLWindow
+        ``QOpenGLWidget`` children are captured by ``QWidget.grab()``; the framebuffers of
+        ``QOpenGLWindow`` instances embedded in window containers are painted over it.
+
+    """
+    if isinstance(widget, QOpenGLWindow):
+        return widget.grabFramebuffer()
+    if not isinstance(widget, QWidget):
+        raise TypeError(f"Cannot take a screenshot of {widget!r}: not a Qt widget.")
+    pixmap = widget.grab()
+    painter = QPainter(pixmap)
+    try:
+        for window, rect in _embedded_gl_windows(widget):
+            painter.drawImage(rect, window.grabFramebuffer())
+    finally:
+        painter.end()
+    return pixmap.toImage()
+
+
+@require_qt
+def screenshot(widget, path=None, dir=None):
+    """Save a screenshot of a Qt widget to a PNG file.
+
+    By default, the screenshots are saved in ``~/.phy/screenshots/`` (the ``screenshots``
+    folder of :func:`phy.utils.phy_config_dir`).
+
+    Parameters
+    ----------
+    widget : QWidget or QOpenGLWindow
+        Any widget to capture, including OpenGL widgets and windows.
+    path : str or Path
+        Path to the PNG file. By default, a new file named after the widget (its ``name``
+        attribute, else its object name, else its class name) and the current time.
+    dir : str or Path
+        Folder of the default path.
+
+    Returns
+    -------
+    path : Path
+        The path of the PNG file written.
+
+    """
+    if path is None:
+        name = getattr(widget, "name", None) or widget.objectName() or type(widget).__name__
+        path = _screenshot_path(str(name), dir=dir)
+    path = Path(path)
+    image = grab_widget(widget)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not image.save(str(path), "PNG"):
+        raise OSError(f"Could not write the screenshot {path}.")
+    logger.info("Saved screenshot to %s.", path)
+    return path

@@ -1,0 +1,124 @@
+import subprocess
+import sys
+
+import pytest
+
+from phy.gui.qt import (
+    QApplication,
+    QColor,
+    QHBoxLayout,
+    QImage,
+    QLabel,
+    QOpenGLWidget,
+    QOpenGLWindow,
+    QPainter,
+    Qt,
+    QWidget,
+    busy_cursor,
+    grab_widget,
+    is_high_dpi,
+    screen_size,
+    screenshot,
+)
+
+
+class ColorWindow(QOpenGLWindow):
+    """An OpenGL window filled with one colour."""
+
+    def paintGL(self):  # noqa: N802
+        painter = QPainter(self)
+        painter.fillRect(0, 0, self.width(), self.height(), QColor(0, 255, 0))
+        painter.end()
+
+
+class ColorGLWidget(QOpenGLWidget):
+    """An OpenGL widget filled with one colour."""
+
+    def paintGL(self):  # noqa: N802
+        painter = QPainter(self)
+        painter.fillRect(0, 0, self.width(), self.height(), QColor(0, 0, 255))
+        painter.end()
+
+
+def _color(image, x, y):
+    return image.pixelColor(x, y).getRgb()[:3]
+
+
+def test_require_qt_without_app():
+    code = (
+        "from phy.gui.qt import screen_size\n"
+        "try:\n    screen_size()\nexcept RuntimeError as e:\n    print(e)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "create_app" in out.stdout
+
+
+def test_busy_cursor(qapp):
+    assert QApplication.overrideCursor() is None
+    with pytest.raises(ValueError):
+        with busy_cursor():
+            assert QApplication.overrideCursor().shape() == Qt.WaitCursor
+            raise ValueError()
+    assert QApplication.overrideCursor() is None
+    with busy_cursor(activate=False):
+        assert QApplication.overrideCursor() is None
+
+
+def test_screen_size(qapp):
+    width, height = screen_size()
+    assert width > 0 and height > 0
+    assert width == QApplication.primaryScreen().geometry().width()
+    assert is_high_dpi() == (width > 3000)
+
+
+def test_screenshot_widget(qtbot, tmp_path):
+    label = QLabel("phy")
+    label.setStyleSheet("background: rgb(255, 0, 0);")
+    label.resize(60, 40)
+    qtbot.addWidget(label)
+    with qtbot.waitExposed(label):
+        label.show()
+    path = screenshot(label, path=tmp_path / "sub" / "label.png")
+    image = QImage(str(path))
+    assert (image.width(), image.height()) == (60, 40)
+    assert _color(image, 2, 2) == (255, 0, 0)
+
+
+def test_screenshot_default_folder(qtbot, config_dir):
+    widget = QWidget()
+    widget.name = "WaveformView (1)"
+    qtbot.addWidget(widget)
+    path = screenshot(widget)
+    assert path.parent == config_dir / "screenshots"
+    assert path.name.startswith("WaveformView_1_") and path.suffix == ".png"
+    assert path.exists()
+    assert screenshot(widget, dir=config_dir / "other").parent == config_dir / "other"
+
+
+def test_screenshot_opengl(qtbot, tmp_path):
+    """An OpenGL widget and an OpenGL window in a container are both captured."""
+    top = QWidget()
+    layout = QHBoxLayout(top)
+    layout.setContentsMargins(0, 0, 0, 0)
+    window = ColorWindow()
+    container = QWidget.createWindowContainer(window, top)
+    gl_widget = ColorGLWidget()
+    for w in (container, gl_widget):
+        w.setFixedSize(50, 50)
+        layout.addWidget(w)
+    qtbot.addWidget(top)
+    with qtbot.waitExposed(top):
+        top.show()
+    qtbot.waitUntil(window.isExposed)
+    path = screenshot(top, path=tmp_path / "gl.png")
+    image = QImage(str(path))
+    assert _color(image, container.x() + 25, container.y() + 25) == (0, 255, 0)
+    assert _color(image, gl_widget.x() + 25, gl_widget.y() + 25) == (0, 0, 255)
+    # Without the framebuffer of the window, the container would show the background only.
+    assert _color(top.grab().toImage(), container.x() + 25, container.y() + 25) != (0, 255, 0)
+    # The window alone.
+    assert _color(grab_widget(window), 10, 10) == (0, 255, 0)
+
+
+def test_screenshot_invalid(qapp):
+    with pytest.raises(TypeError, match="not a Qt widget"):
+        screenshot(object(), path="x.png")
