@@ -1,0 +1,138 @@
+"""Benchmark of the cluster tables: load, sort and filter times, HTML and native.
+
+The HTML times are measured in the page (``performance.now()``) around the table's method and
+a forced layout, so they include the re-rendering; the round trip adds the Python <-> page
+messaging. The native times are measured in Python around the method and a synchronous repaint.
+The measures run in a child process (its own Qt application), under an Xvfb server started for
+the occasion when there is no display.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+FILTER = "n_spikes > 2000 && group != 'noise'"
+REPEATS = 5
+
+
+def _start_xvfb():
+    """Start an Xvfb server if there is no display; return its process (or None)."""
+    if os.environ.get("DISPLAY") or not shutil.which("Xvfb"):
+        return None
+    read_fd, write_fd = os.pipe()
+    proc = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
+        pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write_fd)
+    with os.fdopen(read_fd) as f:
+        os.environ["DISPLAY"] = ":" + f.readline().strip()
+    return proc
+
+
+def _make_data(n, seed=0):
+    rng = np.random.default_rng(seed)
+    groups = np.array(["good", "mua", "noise", None], dtype=object)
+    return [
+        dict(id=i, n_spikes=int(rng.integers(10, 100_000)), amplitude=float(rng.uniform(0, 300)),
+             ch=int(rng.integers(0, 384)), depth=float(rng.uniform(0, 3840)),
+             fr=float(rng.uniform(0, 50)), group=groups[rng.integers(0, 4)],
+             KSLabel="good" if rng.random() < .5 else "mua")
+        for i in range(n)]
+
+
+def _wait(app, condition, timeout=60):
+    t0 = time.perf_counter()
+    while not condition():
+        if time.perf_counter() - t0 > timeout:
+            raise TimeoutError("The table did not load.")
+        app.processEvents()
+
+
+def _html_ms(table, call):
+    """Time (ms) of a JavaScript table call plus a forced layout, measured in the page."""
+    from phy.gui.html import wait_for
+
+    expr = (f"(() => {{ const t0 = performance.now(); {call}; document.body.offsetHeight; "
+            "return performance.now() - t0; })()")
+    return wait_for(lambda done: table.eval_js(expr, callback=done))
+
+
+def _native_ms(table, f):
+    t0 = time.perf_counter()
+    f()
+    table.impl.view.viewport().repaint()
+    return 1000 * (time.perf_counter() - t0)
+
+
+def _bench(app, implementation, n):
+    from phy.gui.qt import QEvent
+    from phy.gui.table import Table
+
+    data = _make_data(n)
+    columns = ["id", "n_spikes", "amplitude", "ch", "depth", "fr", "group", "KSLabel"]
+    t0 = time.perf_counter()
+    table = Table(columns=columns, data=data, sort=("n_spikes", "desc"),
+                  implementation=implementation)
+    table.resize(800, 600)
+    table.show()
+    _wait(app, table.is_ready)
+    _wait(app, lambda: len(table.get_ids()) == n)
+    load = 1000 * (time.perf_counter() - t0)
+    if table.implementation == "html":
+        sort = [_html_ms(table, f"table.sortBy('amplitude', '{d}')") for d in ("asc", "desc") * 3]
+        filt = [_html_ms(table, f"table.filter({t!r})") for t in (FILTER, "") * 3]
+    else:
+        sort = [_native_ms(table, lambda d=d: table.sort_by("amplitude", d))
+                for d in ("asc", "desc") * 3]
+        filt = [_native_ms(table, lambda t=t: table.filter(t)) for t in (FILTER, "") * 3]
+    t0 = time.perf_counter()
+    for _ in range(REPEATS):
+        table.sort_by("fr", "asc")
+        table.get_ids()
+    round_trip = 1000 * (time.perf_counter() - t0) / REPEATS
+    used = table.implementation
+    table.close()
+    table.deleteLater()
+    app.sendPostedEvents(None, QEvent.DeferredDelete)
+    return used, load, float(np.median(sort)), max(sort), float(np.median(filt)), max(filt), \
+        round_trip
+
+
+def _run(quick):
+    """Measure and print (in the child process)."""
+    from phy.gui.qt import create_app
+
+    app = create_app()
+    sizes = [500] if quick else [1000, 5000, 20000]
+    print(f"{'table':>7} {'rows':>6} {'load ms':>9} {'sort ms (med/max)':>18} "
+          f"{'filter ms (med/max)':>20} {'sort+get_ids round trip ms':>27}")
+    for implementation in ("html", "native"):
+        for n in sizes:
+            used, load, sort, sort_max, filt, filt_max, rt = _bench(app, implementation, n)
+            print(f"{used:>7} {n:>6} {load:>9.0f} {sort:>10.1f} / {sort_max:<6.1f} "
+                  f"{filt:>11.1f} / {filt_max:<6.1f} {rt:>27.1f}", flush=True)
+
+
+def main(quick=False):
+    """Print the load, sort and filter times of the HTML and native tables."""
+    xvfb = _start_xvfb()
+    try:
+        args = [sys.executable, "-m", "benchmarks.bench_table"] + (["--quick"] if quick else [])
+        result = subprocess.run(
+            args, capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1])
+        print(result.stdout, end="")
+        if result.returncode != 0:
+            raise RuntimeError(f"The table benchmark failed:\n{result.stderr}")
+    finally:
+        if xvfb is not None:
+            xvfb.terminate()
+            xvfb.wait()
+
+
+if __name__ == "__main__":
+    _run(quick="--quick" in sys.argv)

@@ -1,0 +1,342 @@
+"""Pure-Python rules of the cluster tables: cell formatting, sorting, filtering, navigation.
+
+The HTML table (``static/table.js``) and the native Qt table (:mod:`phy.gui.native_table`)
+follow the same rules; this module is the Python side of them, with no Qt, so that the rules
+are unit-tested headless. The JavaScript mirrors each function here (same names in camelCase).
+
+* **Rows** are dictionaries with an ``id`` key (an int) and any other fields.
+* **Formatting**: integers as they are, floats with two decimals (three significant digits
+  under 1), missing values (None, NaN, infinities) as an empty cell.
+* **Sorting**: numbers numerically, strings in natural order (``"a2"`` before ``"a10"``, case
+  ignored), numbers before strings, missing values always last; ties by increasing id.
+* **Filtering**: a JavaScript expression on the field names (``n_spikes > 100 && group !=
+  'noise'``), translated here into a restricted Python expression: names, literals, arithmetic,
+  comparisons and logic only (no calls, attributes or subscripts), evaluated with the row's
+  fields as the only names in scope and no builtins.
+* **Skipped rows**: rows whose ``is_masked`` field is true or whose ``group`` is one of the
+  ignored groups are skipped by next/previous (they stay visible, greyed out).
+"""
+
+import ast
+import math
+import re
+from numbers import Integral, Real
+
+#: Groups whose rows are skipped by next/previous (ignored clusters in phy).
+DEFAULT_SKIP_GROUPS = ("noise", "mua")
+
+_JS_TOKEN = re.compile(r"""
+    (?P<space>\s+)
+  | (?P<string>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")
+  | (?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
+  | (?P<name>[A-Za-z_$][A-Za-z0-9_$]*)
+  | (?P<op>===|!==|==|!=|<=|>=|&&|\|\||\*\*|[-+*/%<>!()^&|~])
+""", re.VERBOSE)
+
+_ROW = "_phy_row"
+_JS_WORDS = {"true": "True", "false": "False", "null": "None", "undefined": "None"}
+_JS_OPS = {"===": "==", "!==": "!=", "&&": " and ", "||": " or "}
+
+_ALLOWED_NODES = (
+    ast.Expression, ast.BoolOp, ast.And, ast.Or, ast.UnaryOp, ast.Not, ast.USub, ast.UAdd,
+    ast.Invert, ast.BinOp, ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Mod, ast.Pow, ast.BitXor,
+    ast.BitAnd, ast.BitOr, ast.Compare, ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE,
+    ast.Name, ast.Load, ast.Constant,
+)
+
+
+class FilterError(ValueError):
+    """Raised when a filter expression cannot be understood."""
+
+
+# -------------------------------------------------------------------------------------------------
+# Values
+# -------------------------------------------------------------------------------------------------
+
+def is_missing(value):
+    """Whether a cell value counts as missing: None, NaN or an infinity."""
+    return value is None or (isinstance(value, float) and not math.isfinite(value))
+
+
+def sanitize_value(value):
+    """Turn NumPy scalars into Python numbers and non-finite floats into None."""
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def sanitize_objects(objects):
+    """Return copies of the row dictionaries with plain Python values, checking their ids.
+
+    Parameters
+    ----------
+    objects : list of dict
+        Each dictionary must have an ``id`` key.
+
+    Returns
+    -------
+    objects : list of dict
+
+    """
+    out = []
+    for obj in objects:
+        if not isinstance(obj, dict) or "id" not in obj:
+            raise ValueError(f"Table rows must be dictionaries with an 'id' key, got {obj!r}.")
+        out.append({str(k): sanitize_value(v) for k, v in obj.items()})
+    return out
+
+
+def format_value(value):
+    """Text shown in a table cell for a value."""
+    if is_missing(value):
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Integral):
+        return str(value)
+    if isinstance(value, Real):
+        if value == int(value):
+            return str(int(value))
+        return f"{value:.2f}" if abs(value) >= 1 else f"{value:#.3g}"
+    return str(value)
+
+
+def is_number(value):
+    """Whether a value is shown as a number (right-aligned)."""
+    return isinstance(value, Real) and not isinstance(value, bool) and not is_missing(value)
+
+
+# -------------------------------------------------------------------------------------------------
+# Sorting
+# -------------------------------------------------------------------------------------------------
+
+def _natural_chunks(text):
+    """Case-insensitive natural-order key of a string: digit runs compare as numbers."""
+    return tuple(
+        (0, int(c)) if c[0] in "0123456789" else (1, c)
+        for c in re.split(r"([0-9]+)", text.lower()) if c)
+
+
+def sort_key(value):
+    """Sort key of a value: ``(0, number)``, ``(1, natural chunks)``, or None if missing."""
+    if is_missing(value):
+        return None
+    if isinstance(value, Real):
+        return (0, value)
+    return (1, _natural_chunks(str(value)))
+
+
+def sort_rows(rows, name, sort_dir="asc"):
+    """Sort row dictionaries by one field (see the module docstring for the order).
+
+    Parameters
+    ----------
+    rows : list of dict
+    name : str
+        The field to sort by.
+    sort_dir : str
+        ``'asc'`` or ``'desc'``.
+
+    Returns
+    -------
+    rows : list of dict
+        A new, sorted list.
+
+    """
+    if sort_dir not in ("asc", "desc"):
+        raise ValueError(f"The sort direction must be 'asc' or 'desc', not {sort_dir!r}.")
+    by_id = sorted(rows, key=lambda r: r["id"])
+    keys = {id(r): sort_key(r.get(name)) for r in by_id}
+    present = [r for r in by_id if keys[id(r)] is not None]
+    missing = [r for r in by_id if keys[id(r)] is None]
+    # Python's sort is stable, also with reverse=True: ties keep their increasing ids.
+    present.sort(key=lambda r: keys[id(r)], reverse=sort_dir == "desc")
+    return present + missing
+
+
+# -------------------------------------------------------------------------------------------------
+# Filtering
+# -------------------------------------------------------------------------------------------------
+
+def _tokenize(text):
+    """Split a JavaScript expression into (kind, text) tokens, without spaces."""
+    tokens, pos = [], 0
+    while pos < len(text):
+        m = _JS_TOKEN.match(text, pos)
+        if m is None:
+            raise FilterError(f"Unexpected character {text[pos]!r} at position {pos}.")
+        if m.lastgroup != "space":
+            tokens.append((m.lastgroup, m.group()))
+        pos = m.end()
+    return tokens
+
+
+def _operand_end(tokens, i):
+    """Index just after the unary operand starting at token `i` (for JavaScript's ``!``)."""
+    while i < len(tokens) and tokens[i][1] in ("!", "-", "+", "~"):
+        i += 1
+    if i >= len(tokens):
+        raise FilterError("Missing operand after a unary operator.")
+    if tokens[i][1] != "(":
+        return i + 1
+    depth = 0
+    for j in range(i, len(tokens)):
+        depth += {"(": 1, ")": -1}.get(tokens[j][1], 0)
+        if depth == 0:
+            return j + 1
+    raise FilterError("Unbalanced parentheses.")
+
+
+def _translate(tokens):
+    """Python source of a list of JavaScript tokens."""
+    out, i = [], 0
+    while i < len(tokens):
+        kind, tok = tokens[i]
+        if tok == "!":  # JavaScript's ! binds tighter than comparisons, Python's `not` does not.
+            end = _operand_end(tokens, i + 1)
+            out.append(f"(not {_translate(tokens[i + 1:end])})")
+            i = end
+            continue
+        if kind == "name":
+            if tok in ("and", "or", "not", "in", "is", "lambda", "if", "else", "None", "True",
+                       "False") or "$" in tok:
+                raise FilterError(f"Unsupported name {tok!r}.")
+            tok = _JS_WORDS.get(tok, tok)
+        elif kind == "op":
+            tok = _JS_OPS.get(tok, tok)
+        out.append(tok)
+        i += 1
+    return " ".join(out)
+
+
+def js_to_python(expression):
+    """Translate a JavaScript filter expression into an equivalent Python expression.
+
+    ``&&``, ``||``, ``!``, ``===``, ``!==``, ``true``, ``false``, ``null`` and ``undefined``
+    are translated; strings are kept as they are. Only names, literals, arithmetic, comparisons
+    and logic are allowed.
+
+    Raises
+    ------
+    FilterError
+        If the expression is invalid or uses anything else (calls, attributes, ...).
+
+    """
+    source = _translate(_tokenize(expression))
+    try:
+        tree = ast.parse(source, mode="eval")
+    except SyntaxError as e:
+        raise FilterError(f"Invalid filter expression {expression!r}: {e.msg}.") from None
+    for node in ast.walk(tree):
+        if not isinstance(node, _ALLOWED_NODES):
+            raise FilterError(
+                f"Unsupported syntax in the filter expression {expression!r}: "
+                f"{type(node).__name__}.")
+    return source
+
+
+def compile_filter(expression, names):
+    """Compile a JavaScript filter expression into a function of a row.
+
+    Parameters
+    ----------
+    expression : str
+        A JavaScript expression on the field names, e.g. ``n_spikes > 100 && group != 'noise'``.
+    names : iterable of str
+        All the field names: the names in scope (None in rows that lack them).
+
+    Returns
+    -------
+    matches : function
+        ``matches(row)`` returns whether the row dictionary passes the filter. A row on which
+        the expression raises a TypeError (``null > 3``) or ZeroDivisionError does not pass.
+
+    Raises
+    ------
+    FilterError
+        If the expression is invalid or uses a name that is not a field.
+
+    """
+    tree = ast.parse(js_to_python(expression), mode="eval")
+    names = {n for n in names if n.isidentifier()}
+    used = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+    unknown = sorted(used - names)
+    if unknown:
+        raise FilterError(f"Unknown name(s) in the filter expression: {', '.join(unknown)}.")
+    # After validation, turn every name into a lookup in the row: lambda _row: ..._row.get(name)
+    body = _RowLookup().visit(tree.body)
+    function = ast.Expression(ast.Lambda(
+        args=ast.arguments(posonlyargs=[], args=[ast.arg(arg=_ROW)], kwonlyargs=[],
+                           kw_defaults=[], defaults=[]),
+        body=body))
+    ast.fix_missing_locations(function)
+    evaluate = eval(compile(function, "<filter>", "eval"), {"__builtins__": {}})  # noqa: S307
+
+    def matches(row):
+        try:
+            return bool(evaluate(row))
+        except (TypeError, ZeroDivisionError, OverflowError):
+            return False
+
+    return matches
+
+
+class _RowLookup(ast.NodeTransformer):
+    """Replace each name by ``_row.get('name')``."""
+
+    def visit_Name(self, node):  # noqa: N802, D102
+        return ast.Call(
+            func=ast.Attribute(value=ast.Name(id=_ROW, ctx=ast.Load()), attr="get",
+                               ctx=ast.Load()),
+            args=[ast.Constant(node.id)], keywords=[])
+
+
+# -------------------------------------------------------------------------------------------------
+# Navigation
+# -------------------------------------------------------------------------------------------------
+
+def is_skipped(row, skip_groups=DEFAULT_SKIP_GROUPS):
+    """Whether next/previous skip a row: ``is_masked`` is true or the group is ignored."""
+    return bool(row.get("is_masked")) or row.get("group") in skip_groups
+
+
+def next_id(ids, selected, skipped, direction=+1):
+    """The id that next (``direction=+1``) or previous (``-1``) selects.
+
+    Parameters
+    ----------
+    ids : list
+        The shown ids, in order.
+    selected : list
+        The selected ids.
+    skipped : set
+        The ids of the skipped rows.
+    direction : int
+        +1 for next, -1 for previous.
+
+    Returns
+    -------
+    id : the first non-skipped id after the last shown selected row (next), or before the first
+        one (previous); without a shown selected row, the first (next) or last (previous)
+        non-skipped id. None if there is none.
+
+    """
+    positions = {id_: i for i, id_ in enumerate(ids)}
+    shown = [positions[s] for s in selected if s in positions]
+    if shown:
+        start = max(shown) + 1 if direction > 0 else min(shown) - 1
+    else:
+        start = 0 if direction > 0 else len(ids) - 1
+    i = start
+    while 0 <= i < len(ids):
+        if ids[i] not in skipped:
+            return ids[i]
+        i += direction
+    return None
+
+
+def first_id(ids, skipped):
+    """The first non-skipped id, or None."""
+    return next((i for i in ids if i not in skipped), None)
