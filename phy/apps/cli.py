@@ -29,3 +29,16 @@ def add_default_handler(level=logging.INFO, stream=None):
 def phycli(ctx, debug):
     """Interactive visualization and manual spike sorting of large-scale ephys data."""
     add_default_handler(logging.DEBUG if debug else logging.INFO)
+
+
+@phycli.command("template-describe")
+@click.argument("params_path", type=click.Path(dir_okay=False))
+def template_describe_command(params_path):
+    """Describe a template dataset (KiloSort, SpyKING CIRCUS, SpikeInterface) from PARAMS_PATH."""
+    from phy.apps.template import template_describe
+    from phy.io import DataFormatError
+
+    try:
+        template_describe(params_path)
+    except (DataFormatError, OSError) as e:
+        raise click.ClickException(" ".join(str(e).split())) from None

@@ -1,0 +1,125 @@
+"""Cluster metadata files: reading every ``*.csv``/``*.tsv``, writing ``cluster_<field>.tsv``.
+
+Every ``.csv`` then every ``.tsv`` file of the dataset directory (sorted by name within each
+group, ``cluster_info.*`` excluded) is read; each column other than ``cluster_id`` becomes a
+field ``{cluster_id: value}``. A field defined by several files takes the mapping of the last
+file read. Empty cells are skipped, files without a ``cluster_id`` column contribute nothing and
+unparsable files are skipped with a warning. Legacy numeric groups are mapped to names.
+Writing is atomic and keeps the previous file as ``<name>.bak``.
+"""
+
+import csv
+import io
+import logging
+from pathlib import Path
+
+import numpy as np
+
+from phy.utils import atomic_write, read_tsv
+
+logger = logging.getLogger(__name__)
+
+#: Legacy numeric cluster groups (phy 1 / old KiloSort ``cluster_groups.csv``).
+LEGACY_GROUPS = {0: "noise", 1: "mua", 2: "good", 3: "unsorted"}
+
+
+def metadata_files(dir_path):
+    """Return the metadata files of a dataset directory in reading order."""
+    dir_path = Path(dir_path)
+    out = []
+    for ext in (".csv", ".tsv"):
+        out.extend(sorted(
+            p for p in dir_path.glob(f"*{ext}")
+            if p.is_file() and p.stem != "cluster_info" and not p.name.startswith(".")))
+    return out
+
+
+def _read_fields(path):
+    """Read the fields of one metadata file: ``{field: {cluster_id: value}}``."""
+    fields = {}
+    for row in read_tsv(path):
+        cluster_id = row.pop("cluster_id", None)
+        if cluster_id is None:
+            continue
+        if isinstance(cluster_id, float) and cluster_id.is_integer():
+            cluster_id = int(cluster_id)
+        if not isinstance(cluster_id, int):
+            raise ValueError(f"invalid cluster id {cluster_id!r}")
+        for field, value in row.items():
+            if field and not field.startswith("Unnamed:"):
+                fields.setdefault(field, {})[cluster_id] = value
+    return fields
+
+
+def _normalize_group(values):
+    """Map legacy numeric groups to names."""
+    return {c: LEGACY_GROUPS.get(v, v) if isinstance(v, int) else v for c, v in values.items()}
+
+
+def load_metadata(dir_path):
+    """Load the cluster metadata of a dataset directory.
+
+    Parameters
+    ----------
+    dir_path : str or Path
+
+    Returns
+    -------
+    metadata : dict
+        ``{field: {cluster_id: value}}``; the ``group`` field holds cluster groups.
+
+    """
+    metadata = {}
+    for path in metadata_files(dir_path):
+        try:
+            fields = _read_fields(path)
+        except (ValueError, csv.Error, UnicodeDecodeError, OSError) as e:
+            logger.warning("Skipping the metadata file %s, which cannot be parsed: %s.", path, e)
+            continue
+        if fields:
+            logger.debug("Loaded metadata fields %s from %s.", ", ".join(fields), path.name)
+        metadata.update(fields)
+    if "group" in metadata:
+        metadata["group"] = _normalize_group(metadata["group"])
+    return metadata
+
+
+def _format_value(value):
+    if isinstance(value, np.generic):
+        value = value.item()
+    return str(value)
+
+
+def save_metadata(dir_path, name, values):
+    """Save one metadata field as ``cluster_<name>.tsv`` (atomically, with a ``.bak`` backup).
+
+    Parameters
+    ----------
+    dir_path : str or Path
+        The dataset directory.
+    name : str
+        The field name (``group`` gives ``cluster_group.tsv``).
+    values : dict
+        ``{cluster_id: value}``; None values are omitted.
+
+    Returns
+    -------
+    path : Path
+        The file written: a header ``cluster_id<TAB>name``, then one line per cluster with a
+        value, by increasing cluster id, values written with ``str()``, LF line endings.
+
+    """
+    path = Path(dir_path) / f"cluster_{name}.tsv"
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter="\t", lineterminator="\n")
+    writer.writerow(["cluster_id", name])
+    for cluster_id in sorted(values):
+        value = values[cluster_id]
+        if value is None or (isinstance(value, str) and value == ""):
+            continue
+        writer.writerow([int(cluster_id), _format_value(value)])
+    with atomic_write(path, backup=True) as tmp:
+        with open(tmp, "w", encoding="utf-8", newline="") as f:
+            f.write(buffer.getvalue())
+    logger.debug("Saved %s.", path)
+    return path

@@ -1,0 +1,632 @@
+"""TemplateModel: a KiloSort / SpyKING CIRCUS / SpikeInterface template dataset, headless.
+
+The model represents the dataset as it is on disk (FORMATS §1): per-spike arrays and features
+are memory-mapped, small arrays are loaded and normalised, and derived arrays (spikes grouped
+by template and by cluster, best channels and amplitudes of templates, normalised copies of
+files that cannot be mapped as they are) are computed once with vectorised chunked passes and
+cached in the dataset's ``.phy/`` folder, validated against the size and modification time of
+the files they come from. Loading a dataset whose cache is valid touches no per-spike data.
+
+Sorter files are only read; the model writes ``spike_clusters.npy`` (created from
+``spike_templates.npy`` if absent, and on :meth:`TemplateModel.save_spike_clusters`),
+``cluster_<field>.tsv`` (:meth:`TemplateModel.save_metadata`), ``clusters.meanWaveforms.npy``
+(:meth:`TemplateModel.save_mean_waveforms`) and ``.phy/``. Saves are atomic and keep the
+previous file as ``<name>.bak``.
+"""
+
+import logging
+import shutil
+from functools import partial
+from pathlib import Path
+
+import numpy as np
+
+from phy.io import (
+    ArrayCache,
+    DataFormatError,
+    as_vector,
+    open_npy,
+    open_raw_data,
+    resolve_dat_paths,
+    writable_dir,
+)
+from phy.io.npy import iter_chunks
+from phy.utils import Bunch, atomic_write
+
+from . import loading, readers
+from .describe import describe_lines
+from .metadata import load_metadata, save_metadata
+from .params import DEFAULT_PARAMS, check_number, get_template_params
+from .templates import Templates
+
+logger = logging.getLogger(__name__)
+
+
+def load_model(params_path):
+    """Return a TemplateModel instance from a path to a ``params.py`` file."""
+    return TemplateModel(**get_template_params(params_path))
+
+
+def template_describe(params_path):
+    """Describe a template dataset (print a summary of ``params.py``'s dataset)."""
+    model = load_model(params_path)
+    try:
+        model.describe()
+    finally:
+        model.close()
+
+
+class TemplateModel:
+    """Object holding all data of a KiloSort/phy dataset.
+
+    Parameters
+    ----------
+    dir_path : str or Path
+        Path to the dataset directory.
+    dat_path : str, Path, or list
+        Path to the raw data files (relative paths are relative to `dir_path`).
+    dtype : NumPy dtype
+        Data type of the raw data file.
+    offset : int
+        Header offset of the binary file.
+    n_channels_dat : int
+        Number of channels in the dat file.
+    sample_rate : float
+        Sampling rate of the data file.
+    **kwargs
+        Any other ``params.py`` key, set as an attribute (``n_closest_channels``,
+        ``amplitude_threshold``, ``template_scaling``, ``show_mapped_channels``, ...).
+
+    Attributes
+    ----------
+    n_spikes, n_templates, n_channels, n_samples_waveforms : int
+    spike_samples : ndarray (int64)
+        Spike times in samples (memory-mapped).
+    spike_times : ndarray (float64)
+        Spike times in seconds (memory-mapped).
+    spike_templates, spike_clusters : ndarray (int64)
+        Template and cluster (as saved) of every spike (memory-mapped).
+    amplitudes : ndarray
+        Template scaling of every spike (zeros without ``amplitudes.npy``).
+    channel_mapping, channel_positions, channel_shanks, channel_probes : ndarray
+        Raw column, ``(x, y)``, shank and probe of every shown channel.
+    sparse_templates : Bunch or None
+        ``data`` (whitened templates, memory-mapped) and ``cols`` (channels, None if dense).
+    wm, wmi, similar_templates : ndarray
+        Whitening matrix and its inverse, template similarity.
+    features, template_features : ndarray or None
+        PC features ``(n_rows, n_channels_loc, n_pcs)`` and template features, memory-mapped;
+        ``sparse_features``/``sparse_template_features`` are ``Bunch(data, cols, rows)``.
+    spike_attributes : Bunch
+        The ``spike_<name>.npy`` arrays.
+    spike_waveforms : Bunch or None
+        The pre-extracted waveform subset (``spike_ids``, ``spike_channels``, ``waveforms``).
+    traces : RawDataReader or None
+        The channel-mapped raw data, ``(n_samples, n_channels)``.
+    duration : float
+        Raw data duration in seconds, or the last spike time without raw data.
+    metadata : dict
+        ``{field: {cluster_id: value}}`` from the metadata files.
+
+    """
+
+    def __init__(self, dir_path=None, dat_path=None, dtype=None, offset=0, n_channels_dat=None,
+                 sample_rate=None, **kwargs):
+        self.dir_path = Path(dir_path or ".").absolute()
+        self.dat_path = resolve_dat_paths(dat_path, self.dir_path)
+        self.dtype = np.dtype(dtype) if dtype is not None else None
+        self.offset = int(offset or 0)
+        self.n_channels_dat = int(n_channels_dat) if n_channels_dat else None
+        if not sample_rate or float(sample_rate) <= 0:
+            raise DataFormatError(f"The sample rate of {self.dir_path} must be positive.")
+        self.sample_rate = float(sample_rate)
+        self._set_params({**DEFAULT_PARAMS, **kwargs})
+        if not self.dir_path.is_dir():
+            raise DataFormatError(f"The dataset directory {self.dir_path} does not exist.")
+        self.cache = ArrayCache(self.dir_path / ".phy")
+        self._files = {key: loading.find_file(self.dir_path, key) for key in loading.FILES}
+        self._load()
+
+    def _set_params(self, params):
+        for key, value in params.items():
+            attr = getattr(type(self), key, None)
+            if isinstance(attr, property) or callable(attr):
+                logger.warning("Ignoring the parameter %r, a reserved name.", key)
+                continue
+            setattr(self, key, value)
+        for key, kind in (("n_closest_channels", int), ("amplitude_threshold", float),
+                          ("template_scaling", float), ("n_samples_waveforms", int)):
+            setattr(self, key, check_number(params, key, "params.py", kind=kind))
+
+    def _path(self, key):
+        return self._files.get(key)
+
+    # ---------------------------------------------------------------------------------------------
+    # Loading
+    # ---------------------------------------------------------------------------------------------
+
+    def _load(self):
+        c = readers.read_channels(self._files, self.dir_path, self.n_channels_dat)
+        self.channel_mapping, self.channel_positions = c.channel_mapping, c.channel_positions
+        self.channel_shanks, self.channel_probes = c.channel_shanks, c.channel_probes
+        self.n_channels = self.channel_mapping.size
+        self._load_spikes()
+        self._load_clusters()
+        self._load_amplitudes()
+        self._load_templates()
+        self._pc = self._load_features(
+            "pc_features", "pc_feature_ind", "pc_feature_spike_ids", self.n_channels)
+        self.sparse_features = self._pc.bunch if self._pc else None
+        self.features = self._pc.data if self._pc else None
+        self.n_features_per_channel = self.features.shape[2] if self._pc else 0
+        self._tf = self._load_features(
+            "template_features", "template_feature_ind", "template_feature_spike_ids",
+            self.n_templates)
+        self.sparse_template_features = self._tf.bunch if self._tf else None
+        self.template_features = self._tf.data if self._tf else None
+        self.spike_attributes = readers.read_spike_attributes(self.dir_path, self.n_spikes)
+        self._reordered_samples = self._load_vector("spike_times_reordered", "int")
+        self.spike_waveforms = readers.read_waveform_subset(self._files)
+        if not self.n_samples_waveforms:
+            self.n_samples_waveforms = (
+                self.sparse_templates.data.shape[1] if self._templates is not None else
+                self.spike_waveforms.waveforms.shape[1] if self.spike_waveforms else 0)
+        self.traces = (open_raw_data(
+            self.dat_path, self.dtype, self.n_channels_dat, self.offset,
+            channel_map=self.channel_mapping) if self.dat_path else None)
+        self.duration = self._compute_duration()
+        self.metadata = load_metadata(self.dir_path)
+
+    def _load_spikes(self):
+        times_path, kind = self._path("spike_times"), "samples"
+        if times_path is None:
+            times_path = self._path("alf_spike_samples")
+        if times_path is None and self._path("alf_spike_times") is not None:
+            times_path, kind = self._path("alf_spike_times"), "seconds"
+        templates_path = self._path("spike_templates")
+        for key, path in (("spike_times", times_path), ("spike_templates", templates_path)):
+            if path is None:
+                raise DataFormatError(f"{key}.npy not found in {self.dir_path}.")
+        templates = self._path("templates")
+        n_templates = readers.templates_shape(templates)[0] if templates else None
+        spikes = self.cache.get(
+            "derived/spikes", [times_path, templates_path],
+            partial(loading.compute_spikes, times_path=times_path, times_kind=kind,
+                    templates_path=templates_path, sample_rate=self.sample_rate,
+                    n_templates=n_templates),
+            params={"sample_rate": self.sample_rate, "n_templates": n_templates, "kind": kind})
+        self.spike_times = spikes.spike_times
+        self.spike_samples = spikes.get("spike_samples")
+        if self.spike_samples is None:
+            self.spike_samples = loading.as_int64_view(as_vector(open_npy(times_path), ""))
+        self.spike_templates = spikes.get("spike_templates")
+        if self.spike_templates is None:
+            self.spike_templates = as_vector(open_npy(templates_path), "")
+        self.n_spikes = self.spike_times.size
+        self.n_templates = spikes.n_templates
+        self._template_groups = spikes
+
+    def _load_clusters(self):
+        path, alf = self._path("spike_clusters"), self._path("alf_spike_clusters")
+        if path is not None and alf is not None:
+            raise DataFormatError(f"Both {path.name} and {alf.name} exist in {self.dir_path}: "
+                                  "remove one of them.")
+        path = path or alf
+        if path is None:
+            path = self.dir_path / "spike_clusters.npy"
+            self._create_spike_clusters(path)
+        self._spike_clusters_path = path
+        n = loading.header_length(path)
+        if n != self.n_spikes:
+            raise DataFormatError(f"{path.name} has {n} spikes, expected {self.n_spikes}.")
+        self._cluster_groups = self._compute_cluster_groups()
+        self.spike_clusters = self._cluster_groups.get("spike_clusters")
+        if self.spike_clusters is None:
+            self.spike_clusters = as_vector(open_npy(path), path.name)
+
+    def _check_writable(self, name):
+        if not writable_dir(self.dir_path):
+            raise DataFormatError(
+                f"Cannot write {name}: the dataset directory {self.dir_path} is not writable.")
+
+    def _create_spike_clusters(self, path):
+        logger.info("Creating %s from %s.", path.name, self._path("spike_templates").name)
+        self._check_writable(path.name)
+        try:
+            with atomic_write(path) as tmp:
+                shutil.copyfile(self._path("spike_templates"), tmp)
+        except PermissionError:
+            raise DataFormatError(
+                f"Cannot write {path.name}: the dataset directory {self.dir_path} is not "
+                "writable.") from None
+
+    def _compute_cluster_groups(self):
+        path = self._spike_clusters_path
+        return self.cache.get(
+            "derived/clusters", [path],
+            partial(loading.compute_clusters, clusters_path=path, n_spikes=self.n_spikes),
+            params={"n_spikes": self.n_spikes})
+
+    def _load_vector(self, key, kind, n_spikes=True, check_sorted=False):
+        path = self._path(key)
+        if path is None:
+            return None
+        group = self.cache.get(
+            f"derived/{key}", [path],
+            partial(loading.compute_vector, path=path, kind=kind,
+                    n_spikes=self.n_spikes if n_spikes else None, check_sorted=check_sorted),
+            params={"kind": kind, "check_sorted": check_sorted,
+                    "n_spikes": self.n_spikes if n_spikes else None})
+        data = group.get("data")
+        if data is None:
+            data = as_vector(open_npy(path), path.name)
+            data = loading.as_int64_view(data) if kind == "int" else data
+        return data
+
+    def _load_amplitudes(self):
+        self.amplitudes = self._load_vector("amplitudes", "float")
+        if self.amplitudes is None:
+            # A read-only array of zeros without memory (zero stride).
+            self.amplitudes = np.broadcast_to(np.float64(0), (self.n_spikes,))
+
+    def _load_templates(self):
+        self.wm, self.wmi = readers.read_whitening(self._files, self.n_channels)
+        n = self.n_templates
+        self.similar_templates = readers.read_square(
+            self._path("similar_templates"), np.zeros((n, n), np.float32), n)
+        self._templates, self.sparse_templates, self._template_info = None, None, None
+        path = self._path("templates")
+        if path is None:
+            return
+        data, cols = readers.read_templates(path, self._path("template_ind"), self.n_channels)
+        self.sparse_templates = Bunch(data=data, cols=cols)
+        self._templates = Templates(
+            data, cols, self.wmi, self.channel_positions, self.channel_shanks,
+            template_scaling=self.template_scaling, n_closest_channels=self.n_closest_channels,
+            amplitude_threshold=self.amplitude_threshold)
+        sources = [path] + [self._path(k) or self.dir_path / f"{k}.npy" for k in (
+            "template_ind", "whitening_mat", "whitening_mat_inv", "channel_map",
+            "channel_positions", "channel_shanks")]
+        self._template_info = self.cache.get(
+            "derived/templates", sources, self._templates.compute_derived,
+            params={"n_closest_channels": self.n_closest_channels,
+                    "amplitude_threshold": self.amplitude_threshold,
+                    "template_scaling": self.template_scaling})
+        if self._template_info.n_nonfinite:
+            logger.warning("%d NaN or infinite values in %s are read as 0 (%d templates "
+                           "entirely NaN).", self._template_info.n_nonfinite, path.name,
+                           self._template_info.n_nan_templates)
+
+    def _load_features(self, key, ind_key, ids_key, n_columns):
+        path = self._path(key)
+        if path is None:
+            return None
+        data = open_npy(path)
+        if loading.needs_c_order(data):
+            logger.info("Converting %s to C order in the cache (once).", path.name)
+            data = self.cache.get(f"derived/{key}", [path],
+                                  partial(loading.compute_c_order, path=path)).data
+        rows = self._load_vector(ids_key, "int", n_spikes=False, check_sorted=True)
+        return readers.sparse_features(
+            data, path, self._path(ind_key), rows, self.n_spikes, self.n_templates, n_columns,
+            self.spike_templates, pcs=key == "pc_features")
+
+    def _compute_duration(self):
+        last = float(self.spike_times[-1]) if self.n_spikes else 0.0
+        if self.traces is None:
+            return last
+        if self.n_spikes and self.spike_samples[-1] >= self.traces.n_samples:
+            logger.warning("Some spikes are after the end of the raw data (%d samples).",
+                           self.traces.n_samples)
+        return self.traces.n_samples / self.sample_rate
+
+    # ---------------------------------------------------------------------------------------------
+    # Channels and templates
+    # ---------------------------------------------------------------------------------------------
+
+    @property
+    def channel_labels(self):
+        """Label of every channel: its raw column if ``show_mapped_channels``, else its id."""
+        ids = self.channel_mapping if self.show_mapped_channels else np.arange(self.n_channels)
+        return [str(int(i)) for i in ids]
+
+    @property
+    def templates_peak_channels(self):
+        """Peak (best) channel of every template (FORMATS §4.2), int64."""
+        if self._template_info is None:
+            return np.zeros(self.n_templates, dtype=np.int64)
+        return np.asarray(self._template_info.peak_channels)
+
+    @property
+    def templates_peak_amplitudes(self):
+        """Template amplitude (FORMATS §4.1): max peak-to-peak of the unwhitened template."""
+        if self._template_info is None:
+            return np.zeros(self.n_templates)
+        return np.asarray(self._template_info.peak_amplitudes)
+
+    def get_template(self, template_id, channel_ids=None, amplitude_threshold=None,
+                     unwhiten=True):
+        """Get data about a template.
+
+        Parameters
+        ----------
+        template_id : int
+        channel_ids : array-like or None
+            Return the template on these channels (default: its best channels).
+        amplitude_threshold : float or None
+            Override of ``amplitude_threshold`` for the best channels (dense templates).
+        unwhiten : bool
+            Whether to unwhiten the template (default) or return it as stored.
+
+        Returns
+        -------
+        template : Bunch or None
+            ``template`` ``(n_samples, n_channels)`` float32, ``amplitude`` (peak-to-peak per
+            returned channel), ``channel_ids``, ``template_id``; None without templates.
+
+        """
+        if self._templates is None:
+            return None
+        template_id = int(template_id)
+        if not 0 <= template_id < self.n_templates:
+            raise ValueError(f"Template {template_id} does not exist.")
+        best = self._template_info.best_channels[template_id]
+        return self._templates.get(
+            template_id, channel_ids=channel_ids, amplitude_threshold=amplitude_threshold,
+            unwhiten=unwhiten, best_channels=best[best >= 0])
+
+    def get_template_channels(self, template_id):
+        """Return the most relevant channels of a template (channel 0 without templates)."""
+        template = self.get_template(template_id)
+        return template.channel_ids if template is not None else np.zeros(1, dtype=np.int64)
+
+    def get_template_waveforms(self, template_id):
+        """Return the waveforms of a template on the most relevant channels."""
+        template = self.get_template(template_id)
+        return template.template if template is not None else None
+
+    def get_template_spikes(self, template_id):
+        """Return the spike ids that belong to a given template."""
+        g = self._template_groups
+        t = int(template_id)
+        if not 0 <= t < g.template_counts.size:
+            return np.zeros(0, dtype=np.int64)
+        return np.array(g.template_order[g.template_offsets[t]:g.template_offsets[t + 1]])
+
+    def get_template_spike_waveforms(self, template_id):
+        """Return all spike waveforms of a template, on the most relevant channels."""
+        return self.get_waveforms(
+            self.get_template_spikes(template_id), self.get_template_channels(template_id))
+
+    # ---------------------------------------------------------------------------------------------
+    # Clusters (as saved on disk)
+    # ---------------------------------------------------------------------------------------------
+
+    @property
+    def cluster_ids(self):
+        """Sorted ids of the clusters in ``spike_clusters.npy``."""
+        if self._cluster_groups is None:
+            self._cluster_groups = self._compute_cluster_groups()
+        return np.asarray(self._cluster_groups.cluster_ids)
+
+    def get_cluster_spikes(self, cluster_id):
+        """Return the spike ids that belong to a given cluster."""
+        ids = self.cluster_ids
+        g = self._cluster_groups
+        i = int(np.searchsorted(ids, cluster_id))
+        if i >= ids.size or ids[i] != cluster_id:
+            return np.zeros(0, dtype=np.int64)
+        return np.array(g.cluster_order[g.cluster_offsets[i]:g.cluster_offsets[i + 1]])
+
+    def get_cluster_main_template(self, cluster_id):
+        """The template with the most spikes in a cluster (ties: smallest id), or None."""
+        spikes = self.get_cluster_spikes(cluster_id)
+        if spikes.size == 0:
+            return None
+        return int(np.argmax(np.bincount(np.asarray(self.spike_templates[spikes]))))
+
+    def get_cluster_channels(self, cluster_id):
+        """Return the most relevant channels of a cluster (those of its main template)."""
+        template_id = self.get_cluster_main_template(cluster_id)
+        if template_id is None:
+            return np.zeros(0, dtype=np.int64)
+        return self.get_template_channels(template_id)
+
+    def get_cluster_spike_waveforms(self, cluster_id):
+        """Return all spike waveforms of a cluster, on the most relevant channels."""
+        return self.get_waveforms(
+            self.get_cluster_spikes(cluster_id), self.get_cluster_channels(cluster_id))
+
+    # ---------------------------------------------------------------------------------------------
+    # Waveforms and features
+    # ---------------------------------------------------------------------------------------------
+
+    def get_waveforms(self, spike_ids, channel_ids=None):
+        """Return spike waveforms on specified channels.
+
+        Parameters
+        ----------
+        spike_ids : array-like
+        channel_ids : array-like or None
+            Shown channel ids (default: all).
+
+        Returns
+        -------
+        waveforms : ndarray or None
+            ``(n_spikes, n_samples_waveforms, n_channels)`` float32: the raw, unfiltered,
+            channel-mapped data in ``[s - nsw // 2, s - nsw // 2 + nsw)`` around each spike
+            sample, zero-padded outside the recording. Read from the pre-extracted subset when
+            it holds all the requested spikes, else from the raw data; None without either.
+
+        """
+        spike_ids = np.asarray(spike_ids, dtype=np.int64).ravel()
+        channel_ids = (np.arange(self.n_channels) if channel_ids is None
+                       else np.asarray(channel_ids, dtype=np.int64).ravel())
+        if self.spike_waveforms is not None:
+            out = readers.subset_waveforms(self.spike_waveforms, spike_ids, channel_ids)
+            if out is not None:
+                return out
+        if self.traces is None:
+            return None
+        nsw = self.n_samples_waveforms
+        starts = np.asarray(self.spike_samples[spike_ids], dtype=np.int64) - nsw // 2
+        return self.traces.windows(starts, nsw, channel_ids).astype(np.float32)
+
+    def get_features(self, spike_ids, channel_ids):
+        """Return sparse features for given spikes.
+
+        Returns
+        -------
+        features : ndarray or None
+            ``(n_spikes, n_channels, n_pcs)``: 0 where a channel is not among the spike's
+            feature channels, NaN for spikes without features; None without PC features.
+
+        """
+        if self._pc is None:
+            return None
+        return self._pc.get(spike_ids, channel_ids)
+
+    def get_template_features(self, spike_ids):
+        """Return sparse template features for given spikes.
+
+        Returns
+        -------
+        features : ndarray or None
+            ``(n_spikes, n_templates)`` with 0 where a template is not among the spike's
+            columns and NaN rows for spikes without template features; None without them.
+
+        """
+        if self._tf is None:
+            return None
+        return self._tf.get(spike_ids, np.arange(self.n_templates))
+
+    @property
+    def spike_times_reordered(self):
+        """Alternative spike times in seconds (``spike_times_reordered.npy``), or None."""
+        if self._reordered_samples is None:
+            return None
+        return self._reordered_samples / self.sample_rate
+
+    # ---------------------------------------------------------------------------------------------
+    # Per-template summaries (ALF export)
+    # ---------------------------------------------------------------------------------------------
+
+    @property
+    def templates_channels(self):
+        """Returns a vector of peak channels for all templates.
+
+        The peak channel is the channel with the largest peak-to-peak amplitude of the
+        *whitened* template (FORMATS §4.13), int64.
+        """
+        if self._templates is None:
+            return np.zeros(self.n_templates, dtype=np.int64)
+        return self._templates.alf_peaks_and_durations()[0]
+
+    @property
+    def templates_probes(self):
+        """Returns a vector of probe index for all templates."""
+        return self.channel_probes[self.templates_channels]
+
+    @property
+    def templates_amplitudes(self):
+        """Returns the average amplitude per template: mean of ``amplitudes`` over its spikes.
+
+        NaN for templates without spikes.
+        """
+        sums = np.zeros(self.n_templates)
+        for start, stop in iter_chunks(self.n_spikes, loading.CHUNK_SIZE):
+            sums += np.bincount(np.asarray(self.spike_templates[start:stop]),
+                                weights=np.asarray(self.amplitudes[start:stop], np.float64),
+                                minlength=self.n_templates)[:self.n_templates]
+        counts = np.asarray(self._template_groups.template_counts, dtype=np.float64)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(counts > 0, sums / counts, np.nan)
+
+    @property
+    def templates_waveforms_durations(self):
+        """Returns a vector of waveform durations (ms) for all templates.
+
+        ``argmax - argmin`` over time on the peak channel of the whitened template.
+        """
+        if self._templates is None:
+            return np.zeros(self.n_templates)
+        return self._templates.alf_peaks_and_durations()[1] * 1e3 / self.sample_rate
+
+    # ---------------------------------------------------------------------------------------------
+    # Saving
+    # ---------------------------------------------------------------------------------------------
+
+    def save_spike_clusters(self, spike_clusters):
+        """Save the spike clusters (atomically, the previous file kept as ``.bak``).
+
+        Written 1-D, ``int32`` when all ids fit (else ``int64``), into the spike clusters file
+        found at load (``spike_clusters.npy`` or its ALF name).
+        """
+        arr = np.asarray(spike_clusters).ravel()
+        if arr.size != self.n_spikes or arr.dtype.kind not in "iu":
+            raise ValueError(f"spike_clusters must be {self.n_spikes} integers.")
+        i32 = np.iinfo(np.int32)
+        fits = arr.size == 0 or (arr.min() >= i32.min and arr.max() <= i32.max)
+        dtype = np.int32 if fits else np.int64
+        path = self._spike_clusters_path
+        self._check_writable(path.name)
+        with atomic_write(path, backup=True) as tmp:
+            out = np.lib.format.open_memmap(tmp, mode="w+", dtype=dtype, shape=arr.shape)
+            for start, stop in iter_chunks(arr.size, loading.CHUNK_SIZE):
+                out[start:stop] = arr[start:stop]
+            out.flush()
+            del out
+        logger.info("Saved %s.", path)
+        self.spike_clusters = arr.astype(np.int64, copy=False)
+        self._cluster_groups = None
+
+    def save_metadata(self, name, values):
+        """Save a dictionary ``{cluster_id: value}`` with cluster metadata in a TSV file."""
+        self._check_writable(f"cluster_{name}.tsv")
+        save_metadata(self.dir_path, name, values)
+        self.metadata[name] = {int(c): v for c, v in values.items() if v is not None}
+
+    def save_mean_waveforms(self, mean_waveforms):
+        """Save the mean waveforms as a single array, ``clusters.meanWaveforms.npy``.
+
+        Parameters
+        ----------
+        mean_waveforms : dict or ndarray
+            ``{cluster_id: (n_samples, n_channels) array}`` or ``{cluster_id: Bunch(data,
+            channel_ids)}`` (data ``(n_samples, k)`` on the given channels), or directly an
+            ``(n_clusters, n_samples, n_channels)`` array. Rows are written by increasing
+            cluster id, float32, zeros on channels without data.
+
+        """
+        out = readers.mean_waveforms_array(
+            mean_waveforms, self.n_samples_waveforms, self.n_channels)
+        path = self.dir_path / "clusters.meanWaveforms.npy"
+        self._check_writable(path.name)
+        with atomic_write(path, backup=True) as tmp:
+            with open(tmp, "wb") as f:
+                np.save(f, out)
+        return path
+
+    # ---------------------------------------------------------------------------------------------
+    # Misc
+    # ---------------------------------------------------------------------------------------------
+
+    def describe(self):
+        """Display basic information about the dataset."""
+        for label, value in describe_lines(self):
+            print(f"{label:<24}{value}")
+
+    def close(self):
+        """Close all memmapped files."""
+        if self.traces is not None:
+            self.traces.close()
+        for name in ("spike_times", "spike_samples", "spike_templates", "spike_clusters",
+                     "amplitudes", "features", "template_features", "sparse_features",
+                     "sparse_template_features", "spike_waveforms", "sparse_templates",
+                     "_templates", "_pc", "_tf", "_template_groups", "_cluster_groups",
+                     "_template_info", "_reordered_samples"):
+            setattr(self, name, None)
+        self.spike_attributes = Bunch()
+
+    def __repr__(self):
+        return f"<TemplateModel {self.dir_path} {self.n_spikes} spikes>"

@@ -1,0 +1,14 @@
+"""Headless data layer: NumPy files, raw data readers, derived-array cache, synthetic data."""
+
+from .cache import ArrayCache, writable_dir  # noqa: F401
+from .dat import RawDataReader, open_raw_data, read_dat, resolve_dat_paths  # noqa: F401
+from .npy import (  # noqa: F401
+    DataFormatError,
+    as_2d,
+    as_index_array,
+    as_vector,
+    fix_nonfinite,
+    native,
+    open_npy,
+)
+from .synthetic import make_template_dataset  # noqa: F401

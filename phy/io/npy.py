@@ -1,0 +1,144 @@
+"""Reading NumPy ``.npy`` files the way spike sorters write them.
+
+Sorters written in MATLAB save vectors as ``(n, 1)``, index arrays as float64, and most arrays in
+Fortran order; some files are big-endian or use npy format 2.0/3.0 headers. The helpers here
+open any of those read-only (memory-mapped when asked), and normalise shapes without blindly
+squeezing degenerate dimensions (a single spike, template, channel or PC stays what it is).
+Every problem is reported as a :class:`DataFormatError` naming the file.
+"""
+
+import logging
+from pathlib import Path
+
+import numpy as np
+
+logger = logging.getLogger(__name__)
+
+
+class DataFormatError(ValueError):
+    """A data file or parameter is missing, malformed or inconsistent with the others."""
+
+
+def open_npy(path, mmap=True):
+    """Open a ``.npy`` file read-only.
+
+    Parameters
+    ----------
+    path : str or Path
+    mmap : bool
+        Memory-map the file (read-only) instead of reading it into memory. Empty arrays are
+        always read.
+
+    Returns
+    -------
+    arr : ndarray or np.memmap
+        With the dtype, byte order and memory order of the file.
+
+    Raises
+    ------
+    DataFormatError
+        If the file cannot be read as a NumPy array.
+
+    """
+    path = Path(path)
+    try:
+        arr = np.load(path, mmap_mode="r" if mmap else None, allow_pickle=False)
+    except FileNotFoundError:
+        raise
+    except (ValueError, OSError, EOFError) as e:
+        raise DataFormatError(f"Cannot read {path} as a NumPy array: {e}") from e
+    return arr
+
+
+def as_vector(arr, name):
+    """Return a 1-D view of an array stored as ``(n,)``, ``(n, 1)``, ``(1, n)`` or a scalar.
+
+    Parameters
+    ----------
+    arr : ndarray
+    name : str
+        File name used in error messages.
+
+    """
+    arr = np.asanyarray(arr)
+    if arr.ndim == 0:
+        return arr.reshape((1,))
+    if arr.ndim == 1:
+        return arr
+    if arr.ndim == 2 and 1 in arr.shape:
+        # A view, without copying a memory-mapped array (both layouts are contiguous).
+        return arr.reshape((arr.size,), order="F" if arr.flags.f_contiguous else "C")
+    raise DataFormatError(f"{name} should be a vector, but has shape {arr.shape}.")
+
+
+def as_2d(arr, name, n_rows=None, n_cols=None):
+    """Return a 2-D array; a vector becomes a single column.
+
+    Parameters
+    ----------
+    arr : ndarray
+    name : str
+        File name used in error messages.
+    n_rows, n_cols : int or None
+        Expected dimensions, checked when given.
+
+    """
+    arr = np.asanyarray(arr)
+    if arr.ndim <= 1:
+        arr = arr.reshape((-1, 1))
+    if arr.ndim != 2:
+        raise DataFormatError(f"{name} should be a 2-D array, but has shape {arr.shape}.")
+    for axis, expected in ((0, n_rows), (1, n_cols)):
+        if expected is not None and arr.shape[axis] != expected:
+            raise DataFormatError(
+                f"{name} has shape {arr.shape}, expected {expected} along axis {axis}.")
+    return arr
+
+
+def native(arr):
+    """Return the array in native byte order (a copy only when it is not already)."""
+    if arr.dtype.isnative:
+        return arr
+    return arr.astype(arr.dtype.newbyteorder("="))
+
+
+def fix_nonfinite(arr, name):
+    """Replace NaN and infinite values by 0 (in a copy), with a warning giving the count.
+
+    Integer arrays and arrays without non-finite values are returned unchanged.
+    """
+    arr = np.asarray(arr)
+    if arr.dtype.kind not in "fc":
+        return arr
+    bad = ~np.isfinite(arr)
+    n_bad = int(bad.sum())
+    if n_bad == 0:
+        return arr
+    logger.warning("%d NaN or infinite values in %s were replaced by 0.", n_bad, name)
+    arr = np.array(arr, copy=True)
+    arr[bad] = 0
+    return arr
+
+
+def as_index_array(arr, name):
+    """Return an int64 copy of an index array that may be stored as floats (``-1`` = padding).
+
+    Raises
+    ------
+    DataFormatError
+        If a floating-point value is not finite or not an integer.
+
+    """
+    arr = np.asarray(arr)
+    if arr.dtype.kind == "f":
+        if not np.all(np.isfinite(arr)) or np.any(arr != np.round(arr)):
+            raise DataFormatError(f"{name} should contain integer indices.")
+    elif arr.dtype.kind not in "iub":
+        raise DataFormatError(f"{name} should contain integer indices, not {arr.dtype}.")
+    return arr.astype(np.int64)
+
+
+def iter_chunks(n, chunk_size):
+    """Yield ``(start, stop)`` bounds covering ``range(n)`` in chunks of `chunk_size`."""
+    for start in range(0, n, chunk_size):
+        yield start, min(n, start + chunk_size)

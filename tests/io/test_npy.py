@@ -1,0 +1,107 @@
+import logging
+
+import numpy as np
+import pytest
+
+from phy.io import (
+    DataFormatError,
+    as_2d,
+    as_index_array,
+    as_vector,
+    fix_nonfinite,
+    native,
+    open_npy,
+)
+from phy.io.npy import iter_chunks
+
+
+@pytest.mark.parametrize("version", [(1, 0), (2, 0), (3, 0)])
+def test_open_npy_versions(tmp_path, version):
+    path = tmp_path / "a.npy"
+    with open(path, "wb") as f:
+        np.lib.format.write_array(f, np.arange(5, dtype=np.int64), version=version)
+    assert np.array_equal(open_npy(path), np.arange(5))
+    assert isinstance(open_npy(path, mmap=True), np.memmap)
+    assert not isinstance(open_npy(path, mmap=False), np.memmap)
+
+
+def test_open_npy_fortran_big_endian_read_only(tmp_path):
+    arr = np.asfortranarray(np.arange(12, dtype=">f4").reshape(3, 4))
+    np.save(tmp_path / "f.npy", arr)
+    m = open_npy(tmp_path / "f.npy")
+    assert m.flags.f_contiguous and not m.dtype.isnative
+    assert np.array_equal(m, arr)
+    with pytest.raises(ValueError):
+        m[0, 0] = 1  # read-only map: the file is never written
+    n = native(m)
+    assert n.dtype.isnative and np.array_equal(n, arr)
+    same = np.arange(3.0)
+    assert native(same) is same
+
+
+def test_open_npy_errors(tmp_path):
+    (tmp_path / "bad.npy").write_bytes(b"not a numpy file")
+    with pytest.raises(DataFormatError, match="bad.npy"):
+        open_npy(tmp_path / "bad.npy")
+    with pytest.raises(FileNotFoundError):
+        open_npy(tmp_path / "missing.npy")
+    np.save(tmp_path / "empty.npy", np.zeros((0, 3)))
+    assert open_npy(tmp_path / "empty.npy").shape == (0, 3)
+
+
+@pytest.mark.parametrize("shape", [(4,), (4, 1), (1, 4)])
+def test_as_vector_shapes(shape):
+    v = as_vector(np.arange(4).reshape(shape), "x.npy")
+    assert v.shape == (4,) and np.array_equal(v, np.arange(4))
+
+
+def test_as_vector_is_a_view_of_a_fortran_memmap(tmp_path):
+    np.save(tmp_path / "v.npy", np.asfortranarray(np.arange(6).reshape(6, 1)))
+    m = np.load(tmp_path / "v.npy", mmap_mode="r")
+    v = as_vector(m, "v.npy")
+    assert np.shares_memory(v, m) and np.array_equal(v, np.arange(6))
+
+
+def test_as_vector_degenerate_and_errors():
+    assert as_vector(np.array(7), "s.npy").tolist() == [7]
+    assert as_vector(np.zeros((1, 1)), "s.npy").shape == (1,)
+    with pytest.raises(DataFormatError, match="m.npy"):
+        as_vector(np.zeros((2, 3)), "m.npy")
+
+
+def test_as_2d():
+    assert as_2d(np.arange(3), "x").shape == (3, 1)
+    assert as_2d(np.zeros((1, 1)), "x", 1, 1).shape == (1, 1)
+    assert as_2d(np.zeros((2, 3)), "x", 2, 3).shape == (2, 3)
+    with pytest.raises(DataFormatError, match=r"pos.npy.*expected 2 along axis 1"):
+        as_2d(np.zeros((4, 3)), "pos.npy", 4, 2)
+    with pytest.raises(DataFormatError):
+        as_2d(np.zeros((2, 2, 2)), "x")
+
+
+def test_fix_nonfinite(caplog):
+    arr = np.array([1.0, np.nan, np.inf, -np.inf])
+    with caplog.at_level(logging.WARNING):
+        out = fix_nonfinite(arr, "amplitudes.npy")
+    assert out.tolist() == [1.0, 0, 0, 0]
+    assert np.isnan(arr[1])  # the input is not modified
+    assert "3 NaN or infinite values in amplitudes.npy" in caplog.text
+    ints = np.arange(3)
+    assert fix_nonfinite(ints, "x") is ints
+
+
+def test_as_index_array():
+    out = as_index_array(np.array([[0.0, 3.0], [-1.0, 2.0]]), "ind.npy")
+    assert out.dtype == np.int64 and out.tolist() == [[0, 3], [-1, 2]]
+    assert as_index_array(np.array([1, 2], dtype=np.uint32), "x").dtype == np.int64
+    with pytest.raises(DataFormatError, match="ind.npy"):
+        as_index_array(np.array([0.5]), "ind.npy")
+    with pytest.raises(DataFormatError):
+        as_index_array(np.array([np.nan]), "ind.npy")
+    with pytest.raises(DataFormatError):
+        as_index_array(np.array(["a"]), "ind.npy")
+
+
+def test_iter_chunks():
+    assert list(iter_chunks(5, 2)) == [(0, 2), (2, 4), (4, 5)]
+    assert list(iter_chunks(0, 2)) == []

@@ -1,0 +1,74 @@
+import numpy as np
+import pytest
+
+from phy.traces import (
+    Filter,
+    apply_filter,
+    butterworth,
+    filter_waveforms,
+    high_pass_filter,
+    subtract_median,
+)
+
+RATE = 25000.0
+
+
+def _sine(freq, n=5000):
+    return np.sin(2 * np.pi * freq * np.arange(n) / RATE)
+
+
+def _gain(fil, freq):
+    y = fil(_sine(freq))
+    mid = slice(1000, 4000)  # away from the edges (no padding)
+    return np.abs(y[mid]).max()
+
+
+def test_high_pass_filter_gains():
+    fil = high_pass_filter(RATE)
+    assert fil.low == 150.0 and fil.order == 3
+    assert _gain(fil, 10.0) < 0.01
+    assert _gain(fil, 2000.0) == pytest.approx(1.0, abs=0.01)
+    # Zero phase, applied forward and backward: squared magnitude response at the cut-off.
+    assert _gain(fil, 150.0) == pytest.approx(0.5, abs=0.05)
+
+
+def test_zero_phase():
+    x = np.zeros(2001)
+    x[1000] = 1.0
+    y = high_pass_filter(RATE)(x)
+    assert np.argmax(np.abs(y)) == 1000
+    assert np.allclose(y[1000 - 50:1000], y[1001:1051][::-1], atol=1e-3)
+
+
+def test_band_and_low_pass():
+    band = Filter(rate=RATE, low=500.0, high=3000.0, order=3)
+    assert _gain(band, 50.0) < 0.01 and _gain(band, 10000.0) < 0.01
+    assert _gain(band, 1200.0) == pytest.approx(1.0, abs=0.05)
+    low = Filter(rate=RATE, high=500.0)
+    assert _gain(low, 5000.0) < 0.01 and _gain(low, 20.0) == pytest.approx(1.0, abs=0.01)
+    assert "Filter" in repr(low)
+    with pytest.raises(ValueError):
+        butterworth(RATE)
+    with pytest.raises(ValueError):
+        butterworth(0, low=10)
+
+
+def test_apply_filter_axis_and_dtypes():
+    x = np.tile(_sine(10.0)[:, None], (1, 3)).astype(np.int16) * 100 + 1000
+    coefs = butterworth(RATE, low=150.0)
+    y = apply_filter(x, coefs, axis=0)
+    assert y.dtype == np.float32 and y.shape == x.shape
+    assert np.allclose(y, apply_filter(x.T, coefs, axis=1).T)
+    assert apply_filter(np.zeros(10), coefs).dtype == np.float64
+    assert apply_filter(np.zeros((0, 3)), coefs).shape == (0, 3)
+
+
+def test_filter_waveforms():
+    w = np.zeros((2, 82, 3), dtype=np.int16) + 500
+    w[:, 41, :] = 400
+    out = filter_waveforms(w, axis=1)  # "raw": median subtraction only
+    assert out.dtype == np.float32
+    assert np.all(out[:, 0] == 0) and np.all(out[:, 41] == -100)
+    filtered = filter_waveforms(w, high_pass_filter(RATE), axis=1)
+    assert np.argmin(filtered[0, :, 0]) == 41
+    assert subtract_median(np.array([1.0, 2.0, 9.0])).tolist() == [-1.0, 0.0, 7.0]
