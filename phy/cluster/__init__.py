@@ -1,0 +1,47 @@
+"""Manual clustering facilities: the clustering model, cluster statistics and the supervisor.
+
+The headless part (``Clustering``, ``ClusterMeta``, ``UpdateInfo``, ``History``, the
+statistics) imports neither Qt nor OpenGL. The Qt-dependent names (``Supervisor``,
+``ClusterView``, ``SimilarityView``) are imported lazily, on first access, so that
+``import phy.cluster`` works on a machine without a display.
+"""
+
+import importlib
+
+from .clustering import Clustering  # noqa: F401
+from .history import History  # noqa: F401
+from .metadata import ClusterMeta  # noqa: F401
+from .stats import (  # noqa: F401
+    correlograms,
+    firing_rate,
+    firing_rate_histogram,
+    histogram_density,
+    isi_histogram,
+    mean_firing_rate,
+)
+from .update import UpdateInfo  # noqa: F401
+
+#: Qt-dependent public names -> submodule defining them (imported on first access).
+_LAZY = {
+    "Supervisor": "supervisor",
+    "ClusterView": "tables",
+    "SimilarityView": "tables",
+}
+
+__all__ = sorted([
+    "Clustering", "ClusterMeta", "History", "UpdateInfo", "correlograms", "firing_rate",
+    "firing_rate_histogram", "histogram_density", "isi_histogram", "mean_firing_rate",
+    *_LAZY])
+
+
+def __getattr__(name):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))

@@ -1,0 +1,70 @@
+"""The two cluster tables of the supervisor: :class:`ClusterView` and :class:`SimilarityView`."""
+
+import logging
+
+from phy.gui.table import Table
+from phy.utils import Bunch, emit
+
+logger = logging.getLogger(__name__)
+
+#: Emitted by the similarity view to get its rows: ``request_similar_clusters(cluster_id)``.
+EVENT_REQUEST_SIMILAR_CLUSTERS = "request_similar_clusters"
+
+
+class ClusterView(Table):
+    """Display a table of all clusters with metrics and labels as columns. Derive from Table.
+
+    Parameters
+    ----------
+    parent : Qt widget
+    data : list
+        List of dictionaries mapping fields to values.
+    columns : list
+        List of columns in the table.
+    sort : 2-tuple
+        Initial sort of the table as a pair ``(column_name, order)``, where order is either
+        ``asc`` or ``desc``.
+
+    """
+
+    _view_name = "ClusterView"
+
+    def __init__(self, *args, data=None, columns=(), sort=None, **kwargs):
+        kwargs.setdefault("title", self._view_name)
+        super().__init__(*args, columns=columns, data=data, sort=sort, **kwargs)
+
+    @property
+    def state(self):
+        """The view state: the current sort, ``Bunch(current_sort=(name, dir))``."""
+        name, sort_dir = self.get_current_sort()
+        return Bunch(current_sort=(name, sort_dir) if name else None)
+
+    def set_state(self, state):
+        """Set the view state (the sort in ``state.current_sort``)."""
+        sort = (state or {}).get("current_sort")
+        if sort and sort[0] in self.columns:
+            self.sort_by(*sort)
+
+
+class SimilarityView(ClusterView):
+    """Display a table of clusters with metrics and labels as columns, and a similarity column.
+
+    This view displays clusters similar to the clusters currently selected in the cluster view.
+
+    Events
+    ------
+    request_similar_clusters(cluster_id)
+        Emitted by :meth:`reset`; a callback returns the rows of the clusters similar to
+        `cluster_id` (dictionaries with a ``similarity`` field).
+
+    """
+
+    _view_name = "SimilarityView"
+
+    def reset(self, cluster_ids):
+        """Recreate the similarity view, given the selected clusters in the cluster view."""
+        rows = []
+        if cluster_ids:
+            rows = emit(EVENT_REQUEST_SIMILAR_CLUSTERS, self, cluster_ids[0], single=True) or []
+        self.remove_all_and_add(rows)
+        self.set_selected_index_offset(len(cluster_ids))

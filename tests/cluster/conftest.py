@@ -1,0 +1,102 @@
+"""Fixtures of the phy.cluster tests: a synthetic clustering, wizards and supervisors."""
+
+import pytest
+from cluster_testdata import build
+
+
+@pytest.fixture
+def make_wizard():
+    from phy.cluster.wizard import Wizard
+
+    return lambda **kwargs: build(Wizard, **kwargs)
+
+
+@pytest.fixture
+def events():
+    """Record the events emitted on the bus: ``events[name]`` lists the arguments."""
+    from collections import defaultdict
+
+    from phy.utils import connect
+
+    recorded = defaultdict(list)
+
+    def recorder(name):
+        def on_event(sender, *args, **kwargs):
+            recorded[name].append(args[0] if len(args) == 1 else args)
+        return on_event
+
+    for name in ("select", "cluster", "attach_gui", "save_clustering",
+                 "color_mapping_changed", "toggle_spike_reorder"):
+        connect(recorder(name), event=name)
+    return recorded
+
+
+def _flush_deletions(app):
+    """Run the deferred deletions (``deleteLater``) and the pending events."""
+    import gc
+
+    from phy.gui.qt import QEvent
+
+    for _ in range(3):
+        gc.collect()
+        app.sendPostedEvents(None, QEvent.DeferredDelete)
+        app.processEvents()
+
+
+@pytest.fixture
+def dialogs():
+    """Scripted answers to the dialogs: append to ``dialogs.answers``, read ``dialogs.calls``."""
+    from phy.gui.dialogs import ScriptedDialogs, set_dialog_provider
+
+    scripted = ScriptedDialogs()
+    previous = set_dialog_provider(scripted)
+    yield scripted
+    set_dialog_provider(previous)
+
+
+@pytest.fixture
+def native_tables(monkeypatch):
+    """The tables use the native Qt implementation (synchronous, deterministic)."""
+    from phy.cluster.tables import ClusterView
+
+    monkeypatch.setattr(ClusterView, "implementation", "native")
+
+
+@pytest.fixture
+def make_supervisor(native_tables, make_html_supervisor):
+    """Factory of supervisors with native tables, attached to a shown, active GUI."""
+    return make_html_supervisor
+
+
+@pytest.fixture
+def make_html_supervisor(qtbot, qapp, dialogs, tmp_path):
+    """Factory of supervisors attached to a shown, active GUI; all closed after the test.
+
+    The tables use the default implementation (HTML) unless ``native_tables`` is requested.
+    """
+    from phy.cluster import Supervisor
+    from phy.gui import GUI
+
+    made = []
+
+    def make(attach=True, **kwargs):
+        supervisor = build(Supervisor, **kwargs)
+        gui = None
+        if attach:
+            # Not registered with qtbot (which closes it before the supervisor is closed).
+            gui = GUI(name="ClusterTestGUI", config_dir=tmp_path / "config")
+            supervisor.attach(gui)
+            with qtbot.waitExposed(gui):
+                gui.show()
+            gui.activateWindow()
+            qtbot.waitUntil(gui.isActiveWindow)
+        made.append((supervisor, gui))
+        return supervisor
+
+    yield make
+    for supervisor, gui in made:
+        supervisor.close()
+        if gui is not None:
+            gui.close()
+            gui.deleteLater()
+    _flush_deletions(qapp)
