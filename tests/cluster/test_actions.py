@@ -1,6 +1,6 @@
 """The clustering actions: the shortcuts and snippets of SHORTCUTS.md, run in a GUI."""
 
-from cluster_testdata import press, snippet
+from .cluster_testdata import press, snippet
 
 from phy.gui.qt import Qt
 from phy.utils import connect

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from cluster_testdata import press
+from .cluster_testdata import press
 
 from phy.gui.qt import Qt
 from phy.utils import connect

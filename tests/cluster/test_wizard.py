@@ -1,6 +1,6 @@
 import numpy as np
 import pytest
-from cluster_testdata import build
+from .cluster_testdata import build
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule

@@ -1,0 +1,186 @@
+"""Benchmark of the OpenGL plotting layer: set data and draw one frame.
+
+* Scatter plots of 10 k, 100 k and 1 M points (4-pixel discs) in an 800x600 canvas.
+* The waveform view's worst case: 384 channels x 100 waveforms x 82 samples (3.1 M vertices) in a
+  boxed layout, added as 384 batches and drawn in one call.
+
+For each: the time of ``set_data`` (validation, normalization, buffers prepared on the CPU), of
+the first frame (upload to the GPU and draw) and of a redraw (draw only), each frame read back
+with ``glReadPixels`` so that the time includes the whole rendering. The frame time per vertex
+shows whether drawing scales linearly. The measures run in a child process (its own Qt
+application), with Mesa's software renderer (llvmpipe) unless ``LIBGL_ALWAYS_SOFTWARE`` is set
+otherwise, under an Xvfb server started for the occasion when there is no display.
+"""
+
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+SIZE = (800, 600)
+SCATTER_SIZES = (10_000, 100_000, 1_000_000)
+QUICK_SCATTER_SIZES = (1_000, 10_000)
+WAVEFORMS = (384, 100, 82)
+QUICK_WAVEFORMS = (32, 10, 82)
+REDRAWS = 3
+
+
+def _start_xvfb():
+    """Start an Xvfb server if there is no display; return its process (or None)."""
+    if os.environ.get("DISPLAY") or not shutil.which("Xvfb"):
+        return None
+    read_fd, write_fd = os.pipe()
+    proc = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
+        pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write_fd)
+    with os.fdopen(read_fd) as f:
+        os.environ["DISPLAY"] = ":" + f.readline().strip()
+    return proc
+
+
+def _peak_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _timed(f):
+    t0 = time.perf_counter()
+    out = f()
+    return time.perf_counter() - t0, out
+
+
+def _measure_frames(canvas, visual, n_vertices, set_data):
+    """Times of set_data, of the first frame and of a redraw; count the draw calls."""
+    t_set, _ = _timed(set_data)
+    calls = []
+    draw = visual.program.draw
+    visual.program.draw = lambda *a, **k: (calls.append(1), draw(*a, **k))
+    t_first, _ = _timed(canvas.read_pixels)
+    t_redraw = min(_timed(canvas.read_pixels)[0] for _ in range(REDRAWS))
+    return dict(
+        n_vertices=n_vertices, set_data=t_set, first_frame=t_first, redraw=t_redraw,
+        draw_calls=len(calls) // (REDRAWS + 1), peak_mb=_peak_mb())
+
+
+def _scatter(canvas, n, rng):
+    from phy.plot import ScatterVisual
+
+    canvas.clear()
+    visual = ScatterVisual()
+    canvas.add_visual(visual)
+    pos = rng.uniform(-1, 1, (n, 2))
+    color = rng.uniform(0.3, 1, (n, 4))
+    result = _measure_frames(
+        canvas, visual, n, lambda: visual.set_data(pos=pos, color=color, size=4))
+    return dict(name=f"scatter {n:,} points", **result)
+
+
+def _waveforms(canvas, n_channels, n_waveforms, n_samples, rng):
+    from phy.plot import PlotVisual
+    from phy.plot.layout import Boxed
+
+    canvas.clear()
+    # A probe-like layout: two staggered columns.
+    channel = np.arange(n_channels)
+    box_pos = np.column_stack([channel % 2 + 0.5 * ((channel // 2) % 2), channel // 2])
+    Boxed(box_pos=box_pos).attach(canvas)
+    visual = PlotVisual()
+    canvas.add_visual(visual)
+    waves = rng.normal(0, 0.3, (n_channels, n_waveforms, n_samples)).cumsum(axis=2) / 5
+    t_batch, _ = _timed(lambda: [
+        visual.add_batch_data(y=waves[c], color=(0.4, 0.8, 1.0, 0.5), box_index=c,
+                              data_bounds=(-1, -3, 1, 3))
+        for c in range(n_channels)])
+    n = n_channels * n_waveforms * n_samples
+    result = _measure_frames(canvas, visual, n, lambda: canvas.update_visual(visual))
+    result["set_data"] += t_batch
+    return dict(name=f"waveforms {n_channels}x{n_waveforms}x{n_samples}", **result)
+
+
+def _child(quick):
+    """Run the measures in this process and print them as JSON lines."""
+    from phy.gui.qt import QWidget, create_app
+    from phy.plot import PlotCanvas
+    from phy.plot.gloo import gl_info
+
+    app = create_app()
+    canvas = PlotCanvas()
+    container = QWidget.createWindowContainer(canvas)
+    container.resize(*SIZE)
+    container.show()
+    t0 = time.perf_counter()
+    while not canvas.isValid() and time.perf_counter() - t0 < 30:
+        app.processEvents()
+    canvas.makeCurrent()
+    print(json.dumps(dict(info=gl_info())), flush=True)
+    canvas.doneCurrent()
+    rng = np.random.default_rng(0)
+    for n in QUICK_SCATTER_SIZES if quick else SCATTER_SIZES:
+        print(json.dumps(_scatter(canvas, n, rng)), flush=True)
+    waveforms = QUICK_WAVEFORMS if quick else WAVEFORMS
+    print(json.dumps(_waveforms(canvas, *waveforms, rng)), flush=True)
+    canvas.close()
+    container.close()
+
+
+def _print_table(results):
+    header = (
+        f"{'benchmark':<28} {'vertices':>10} {'set_data':>9} {'1st frame':>10} {'redraw':>8} "
+        f"{'ns/vertex':>10} {'calls':>6} {'peak MB':>8}")
+    print(header)
+    print("-" * len(header))
+    for r in results:
+        ns = 1e9 * r["redraw"] / r["n_vertices"]
+        print(
+            f"{r['name']:<28} {r['n_vertices']:>10,} {r['set_data'] * 1e3:>7.1f}ms "
+            f"{r['first_frame'] * 1e3:>8.1f}ms {r['redraw'] * 1e3:>6.1f}ms {ns:>10.1f} "
+            f"{r['draw_calls']:>6} {r['peak_mb']:>8.0f}")
+
+
+def _check_linearity(results):
+    """Frame time per vertex of the largest scatter plot vs the one ten times smaller."""
+    scatters = [r for r in results if r["name"].startswith("scatter")]
+    if len(scatters) < 2:
+        return
+    small, large = scatters[-2], scatters[-1]
+    ratio = (large["redraw"] / large["n_vertices"]) / (small["redraw"] / small["n_vertices"])
+    verdict = "linear or better" if ratio <= 1.25 else "WORSE THAN LINEAR"
+    print(
+        f"\nRedraw time per vertex, {large['n_vertices']:,} vs {small['n_vertices']:,} points: "
+        f"x{ratio:.2f} ({verdict}).")
+
+
+def main(quick=False):
+    """Measure in a child process and print the table."""
+    xvfb = _start_xvfb()
+    env = dict(os.environ)
+    env.setdefault("LIBGL_ALWAYS_SOFTWARE", "1")
+    root = Path(__file__).resolve().parents[1]
+    code = f"from benchmarks.bench_plot import _child; _child({bool(quick)})"
+    try:
+        out = subprocess.run(
+            [sys.executable, "-c", code], env=env, cwd=root, capture_output=True, text=True,
+            timeout=1800)
+    finally:
+        if xvfb is not None:
+            xvfb.terminate()
+            xvfb.wait()
+    if out.returncode != 0:
+        raise RuntimeError(f"The plot benchmark failed:\n{out.stderr}")
+    lines = [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]
+    info = lines[0]["info"]
+    print(f"OpenGL {info['version']} on {info['renderer']}, {SIZE[0]}x{SIZE[1]} canvas.\n")
+    results = lines[1:]
+    _print_table(results)
+    _check_linearity(results)
+    return results
+
+
+if __name__ == "__main__":
+    main(quick="--quick" in sys.argv)

@@ -1,0 +1,177 @@
+"""Compile and link GLSL shaders; report their errors against the numbered source.
+
+A compile or link error raises :class:`ShaderError`, whose message holds the driver's log and
+the generated source with line numbers, the lines named in the log marked with ``>>``. The
+module also parses the declarations of a shader (attributes and uniforms), which lets a
+:class:`~phy.plot.gloo.Program` check names before anything is compiled.
+"""
+
+import re
+
+from phy.utils import Bunch
+
+from .gl import (
+    GL_COMPILE_STATUS,
+    GL_FRAGMENT_SHADER,
+    GL_LINK_STATUS,
+    GL_VERTEX_SHADER,
+    glAttachShader,
+    glCompileShader,
+    glCreateProgram,
+    glCreateShader,
+    glDeleteProgram,
+    glDeleteShader,
+    glDetachShader,
+    glGetProgramInfoLog,
+    glGetProgramiv,
+    glGetShaderInfoLog,
+    glGetShaderiv,
+    glLinkProgram,
+    glShaderSource,
+)
+
+_STAGES = {"vertex": GL_VERTEX_SHADER, "fragment": GL_FRAGMENT_SHADER}
+
+# Line numbers in the info logs of the common drivers.
+_LOG_LINE_PATTERNS = (
+    re.compile(r"^\s*\d+:(\d+)\(\d+\)"),  # Mesa: "0:12(5): error: ..."
+    re.compile(r"^\s*(?:ERROR|WARNING):\s*\d+:(\d+):"),  # macOS, ANGLE: "ERROR: 0:12: ..."
+    re.compile(r"^\s*\d+\((\d+)\)\s*:"),  # NVIDIA: "0(12) : error ..."
+)
+
+_COMMENTS = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
+_DECLARATION = re.compile(
+    r"(?:^|(?<=[;{}]))\s*(?:layout\s*\([^)]*\)\s*)?"
+    r"(?:(?:flat|smooth|noperspective|highp|mediump|lowp)\s+)*"
+    r"(in|attribute|uniform|out|varying)\s+"
+    r"(?:(?:flat|smooth|noperspective|highp|mediump|lowp)\s+)*"
+    r"(\w+)\s+(\w+)\s*(?:\[\s*(\d+)\s*\])?\s*;",
+    re.M,
+)
+
+
+class ShaderError(RuntimeError):
+    """A GLSL shader failed to compile or a program failed to link.
+
+    Attributes
+    ----------
+    stage : str
+        ``'vertex'``, ``'fragment'`` or ``'link'``.
+    log : str
+        The driver's info log.
+    sources : dict
+        The GLSL sources concerned, by stage name.
+
+    """
+
+    def __init__(self, stage, log, sources):
+        self.stage = stage
+        self.log = log.strip()
+        self.sources = dict(sources)
+        what = "link the program" if stage == "link" else f"compile the {stage} shader"
+        parts = [f"Could not {what}:", self.log]
+        lines = error_lines(self.log)
+        for name, source in self.sources.items():
+            parts.append(f"\n{name} shader source:\n{numbered_source(source, lines)}")
+        super().__init__("\n".join(parts))
+
+
+def error_lines(log):
+    """Return the set of source line numbers (1-based) named in a driver info log."""
+    lines = set()
+    for row in log.splitlines():
+        for pattern in _LOG_LINE_PATTERNS:
+            match = pattern.match(row)
+            if match:
+                lines.add(int(match.group(1)))
+                break
+    return lines
+
+
+def numbered_source(source, highlight=()):
+    """Return the source with line numbers, the lines in `highlight` marked with ``>>``."""
+    rows = source.splitlines()
+    width = len(str(len(rows)))
+    return "\n".join(
+        f"{'>>' if i in highlight else '  '} {i:>{width}} | {row}"
+        for i, row in enumerate(rows, 1))
+
+
+def parse_declarations(source):
+    """Return the global declarations of a GLSL source, by name.
+
+    Parameters
+    ----------
+    source : str
+        GLSL code. Only declarations of one variable per statement are recognised
+        (``uniform float a, b;`` is not).
+
+    Returns
+    -------
+    declarations : dict
+        ``{name: Bunch(qualifier, type, size)}`` with qualifier one of ``in``, ``attribute``,
+        ``uniform``, ``out``, ``varying`` and size the array length (1 for a scalar).
+
+    """
+    code = _COMMENTS.sub("", source)
+    return {
+        m.group(3): Bunch(qualifier=m.group(1), type=m.group(2), size=int(m.group(4) or 1))
+        for m in _DECLARATION.finditer(code)}
+
+
+def _decode(log):
+    return log.decode("utf-8", "replace") if isinstance(log, bytes) else str(log)
+
+
+def compile_shader(stage, source):
+    """Compile a shader in the current OpenGL context and return its id.
+
+    Parameters
+    ----------
+    stage : str
+        ``'vertex'`` or ``'fragment'``.
+    source : str
+        GLSL code.
+
+    Raises
+    ------
+    ShaderError
+        With the driver's log and the numbered source.
+
+    """
+    shader = glCreateShader(_STAGES[stage])
+    glShaderSource(shader, source)
+    glCompileShader(shader)
+    if not glGetShaderiv(shader, GL_COMPILE_STATUS):
+        log = _decode(glGetShaderInfoLog(shader))
+        glDeleteShader(shader)
+        raise ShaderError(stage, log, {stage: source})
+    return shader
+
+
+def link_program(vertex, fragment):
+    """Compile a vertex and a fragment shader, link them and return the program id.
+
+    Raises
+    ------
+    ShaderError
+        When a shader does not compile or the program does not link.
+
+    """
+    shaders = [compile_shader("vertex", vertex)]
+    try:
+        shaders.append(compile_shader("fragment", fragment))
+        program = glCreateProgram()
+        for shader in shaders:
+            glAttachShader(program, shader)
+        glLinkProgram(program)
+        for shader in shaders:
+            glDetachShader(program, shader)
+        if not glGetProgramiv(program, GL_LINK_STATUS):
+            log = _decode(glGetProgramInfoLog(program))
+            glDeleteProgram(program)
+            raise ShaderError("link", log, {"vertex": vertex, "fragment": fragment})
+    finally:
+        for shader in shaders:
+            glDeleteShader(shader)
+    return program

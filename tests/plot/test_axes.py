@@ -1,0 +1,57 @@
+import numpy as np
+
+from phy.plot.axes import AxisLocator, format_ticks, nice_step, nice_ticks
+
+
+def test_nice_ticks():
+    assert nice_step(10, 8) == 2 and nice_step(1, 4) == 0.25 and nice_step(0.07, 7) == 0.01
+    assert nice_step(0, 5) == 1
+    ticks, step = nice_ticks(-0.3, 1.05, 6)
+    assert step == 0.25 and np.allclose(ticks, [-0.25, 0, 0.25, 0.5, 0.75, 1.0])
+    assert format_ticks(ticks, step) == ["-0.25", "0.00", "0.25", "0.50", "0.75", "1.00"]
+    assert format_ticks([0, 20, 40], 20) == ["0", "20", "40"]
+    assert format_ticks([1e6, 2e6], 1e6) == ["1e+06", "2e+06"]
+
+
+def test_axis_locator():
+    locator = AxisLocator(nbinsx=5, nbinsy=4, data_bounds=(0, -1, 1000, 1))
+    assert np.allclose(locator.xticks, [0, 200, 400, 600, 800, 1000])
+    assert locator.ytext == ["-1.0", "-0.5", "0.0", "0.5", "1.0"]
+    locator.set_view_bounds((-1, -1, 0, 1))  # The left half: 0 to 500.
+    assert locator.xticks[-1] == 500 and locator.xticks[1] == 100
+    locator.set_nbins(nbinsx=10)
+    assert locator.xticks[1] == 50
+
+
+def _vertical_lines(px, row=50):
+    """Columns of the vertical grid lines, skipping the y labels on the left and the edge."""
+    columns = np.nonzero(px.array[row, :, :3].max(axis=1) > 20)[0]
+    return np.array([c for c in columns if 15 < c < 98])
+
+
+def _near(lines, expected):
+    """Lines on NDC values at pixel boundaries are drawn on either side."""
+    return len(lines) == len(expected) and np.all(np.abs(lines - np.array(expected) + 0.5) <= 0.5)
+
+
+def test_axes_follow_pan_zoom(canvas, snapshot):
+    panzoom = canvas.enable_panzoom()
+    axes = canvas.enable_axes(data_bounds=(0, 0, 10, 10))
+    assert axes.locator.xtext == ["0", "2", "4", "6", "8", "10"]
+    px = snapshot(canvas)
+    assert _near(_vertical_lines(px), [20, 40, 60, 80])
+    # Labels along the bottom and left edges.
+    assert px.drawn()[85:].any() and px.drawn()[:, :15].any()
+    panzoom.pan = (0.2, 0)
+    assert _near(_vertical_lines(snapshot(canvas)), [30, 50, 70, 90])
+    panzoom.set_pan_zoom(pan=(0, 0), zoom=2)
+    lines = _vertical_lines(snapshot(canvas))
+    assert len(lines) >= 6 and np.allclose(np.diff(lines), lines[1] - lines[0], atol=1)
+    axes.reset_data_bounds((0, 0, 100, 100))
+    assert axes.locator.xticks[1] - axes.locator.xticks[0] in (5, 10)
+
+
+def test_axes_hidden_x(canvas, snapshot):
+    canvas.enable_axes(show_x=False)
+    px = snapshot(canvas)
+    assert len(_vertical_lines(px, row=45)) == 0 and px.drawn()[24:26, 20:].any(axis=0).all()
