@@ -56,6 +56,7 @@ from PyQt5.QtGui import (  # noqa: F401
     QKeyEvent,
     QKeySequence,
     QMouseEvent,
+    QNativeGestureEvent,
     QOpenGLWindow,
     QPainter,
     QPainterPath,

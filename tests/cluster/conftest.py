@@ -1,6 +1,7 @@
 """Fixtures of the phy.cluster tests: a synthetic clustering, wizards and supervisors."""
 
 import pytest
+
 from .cluster_testdata import build
 
 

@@ -1,9 +1,9 @@
 """The clustering actions: the shortcuts and snippets of SHORTCUTS.md, run in a GUI."""
 
-from .cluster_testdata import press, snippet
-
 from phy.gui.qt import Qt
 from phy.utils import connect
+
+from .cluster_testdata import press, snippet
 
 
 def test_shortcuts_of_the_spec(make_supervisor):

@@ -2,10 +2,11 @@
 
 import numpy as np
 import pytest
-from .cluster_testdata import press
 
 from phy.gui.qt import Qt
 from phy.utils import connect
+
+from .cluster_testdata import press
 
 # See cluster_testdata: clusters 0..9 (30, 27, ... 3 spikes), 3 noise, 7 mua, 1 good; the
 # cluster view is sorted by decreasing n_spikes (= increasing id).

@@ -1,12 +1,13 @@
 import numpy as np
 import pytest
-from .cluster_testdata import build
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from phy.cluster.wizard import LatestOnly, Wizard
 from phy.utils import connect
+
+from .cluster_testdata import build
 
 # Clusters 0..9 with 30, 27, ... 3 spikes; 3 is noise, 7 is mua, 1 is good. The cluster view
 # is sorted by decreasing n_spikes, i.e. by increasing id. Similar clusters of c: by increasing
