@@ -15,7 +15,6 @@ otherwise, under an Xvfb server started for the occasion when there is no displa
 import json
 import os
 import resource
-import shutil
 import subprocess
 import sys
 import time
@@ -23,26 +22,14 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks.display import start_xvfb
+
 SIZE = (800, 600)
 SCATTER_SIZES = (10_000, 100_000, 1_000_000)
 QUICK_SCATTER_SIZES = (1_000, 10_000)
 WAVEFORMS = (384, 100, 82)
 QUICK_WAVEFORMS = (32, 10, 82)
 REDRAWS = 3
-
-
-def _start_xvfb():
-    """Start an Xvfb server if there is no display; return its process (or None)."""
-    if os.environ.get("DISPLAY") or not shutil.which("Xvfb"):
-        return None
-    read_fd, write_fd = os.pipe()
-    proc = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
-        pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    os.close(write_fd)
-    with os.fdopen(read_fd) as f:
-        os.environ["DISPLAY"] = ":" + f.readline().strip()
-    return proc
 
 
 def _peak_mb():
@@ -158,7 +145,7 @@ def _check_linearity(results):
 
 def main(quick=False):
     """Measure in a child process and print the table."""
-    xvfb = _start_xvfb()
+    xvfb = start_xvfb()
     env = dict(os.environ)
     env.setdefault("LIBGL_ALWAYS_SOFTWARE", "1")
     root = Path(__file__).resolve().parents[1]

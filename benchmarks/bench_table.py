@@ -7,8 +7,6 @@ The measures run in a child process (its own Qt application), under an Xvfb serv
 the occasion when there is no display.
 """
 
-import os
-import shutil
 import subprocess
 import sys
 import time
@@ -16,22 +14,10 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks.display import start_xvfb
+
 FILTER = "n_spikes > 2000 && group != 'noise'"
 REPEATS = 5
-
-
-def _start_xvfb():
-    """Start an Xvfb server if there is no display; return its process (or None)."""
-    if os.environ.get("DISPLAY") or not shutil.which("Xvfb"):
-        return None
-    read_fd, write_fd = os.pipe()
-    proc = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
-        pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    os.close(write_fd)
-    with os.fdopen(read_fd) as f:
-        os.environ["DISPLAY"] = ":" + f.readline().strip()
-    return proc
 
 
 def _make_data(n, seed=0):
@@ -120,7 +106,7 @@ def _run(quick):
 
 def main(quick=False):
     """Print the load, sort and filter times of the HTML and native tables."""
-    xvfb = _start_xvfb()
+    xvfb = start_xvfb()
     try:
         args = [sys.executable, "-m", "benchmarks.bench_table"] + (["--quick"] if quick else [])
         result = subprocess.run(

@@ -127,7 +127,7 @@ def get_template_params(params_path):
         or invalid.
 
     """
-    path = Path(params_path)
+    path = Path(params_path).resolve()
     if not path.is_file():
         raise DataFormatError(f"The parameter file {path} does not exist.")
     params = read_params(path)
@@ -142,7 +142,7 @@ def get_template_params(params_path):
     params["n_channels_dat"] = check_number(
         params, "n_channels_dat", path, kind=int, positive=True, allow_none=True)
     params["offset"] = check_number(params, "offset", path, kind=int, allow_none=True) or 0
-    dir_path = Path(params.get("dir_path") or path.parent)
-    params["dir_path"] = dir_path if dir_path.is_absolute() else path.parent / dir_path
+    # A relative `dir_path` is relative to the folder of params.py (an absolute one stays).
+    params["dir_path"] = path.parent / Path(params.get("dir_path") or ".")
     params["dat_path"] = resolve_dat_paths(params["dat_path"], params["dir_path"])
     return params

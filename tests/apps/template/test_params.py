@@ -50,3 +50,16 @@ def test_not_utf8(tmp_path):
     (tmp_path / "params.py").write_bytes(b"x = '\xff\xfe'\n")
     with pytest.raises(DataFormatError, match="UTF-8"):
         read_params(tmp_path / "params.py")
+
+
+def test_relative_params_path_resolves_against_its_folder(tmp_path, monkeypatch):
+    from phy.apps.template.params import get_template_params
+
+    folder = tmp_path / "data" / "sorting"
+    folder.mkdir(parents=True)
+    (folder / "params.py").write_text(
+        "dat_path = 'rec.dat'\ndtype = 'int16'\nsample_rate = 3e4\nn_channels_dat = 4\n")
+    monkeypatch.chdir(tmp_path)
+    params = get_template_params("data/sorting/params.py")
+    assert params["dir_path"] == folder
+    assert params["dat_path"] == [folder / "rec.dat"]
