@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.display import start_xvfb
+from benchmarks.display import virtual_display
 
 SIZE = (800, 600)
 SCATTER_SIZES = (10_000, 100_000, 1_000_000)
@@ -145,19 +145,14 @@ def _check_linearity(results):
 
 def main(quick=False):
     """Measure in a child process and print the table."""
-    xvfb = start_xvfb()
-    env = dict(os.environ)
-    env.setdefault("LIBGL_ALWAYS_SOFTWARE", "1")
     root = Path(__file__).resolve().parents[1]
     code = f"from benchmarks.bench_plot import _child; _child({bool(quick)})"
-    try:
+    with virtual_display():
+        env = dict(os.environ)
+        env.setdefault("LIBGL_ALWAYS_SOFTWARE", "1")
         out = subprocess.run(
             [sys.executable, "-c", code], env=env, cwd=root, capture_output=True, text=True,
             timeout=1800)
-    finally:
-        if xvfb is not None:
-            xvfb.terminate()
-            xvfb.wait()
     if out.returncode != 0:
         raise RuntimeError(f"The plot benchmark failed:\n{out.stderr}")
     lines = [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.display import start_xvfb
+from benchmarks.display import virtual_display
 
 FILTER = "n_spikes > 2000 && group != 'noise'"
 REPEATS = 5
@@ -106,19 +106,13 @@ def _run(quick):
 
 def main(quick=False):
     """Print the load, sort and filter times of the HTML and native tables."""
-    xvfb = start_xvfb()
-    try:
-        args = [sys.executable, "-m", "benchmarks.bench_table"] + (["--quick"] if quick else [])
+    args = [sys.executable, "-m", "benchmarks.bench_table"] + (["--quick"] if quick else [])
+    with virtual_display():
         result = subprocess.run(
             args, capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1])
-        print(result.stdout, end="")
-        if result.returncode != 0:
-            raise RuntimeError(f"The table benchmark failed:\n{result.stderr}")
-    finally:
-        if xvfb is not None:
-            xvfb.terminate()
-            xvfb.wait()
-
+    print(result.stdout, end="")
+    if result.returncode != 0:
+        raise RuntimeError(f"The table benchmark failed:\n{result.stderr}")
 
 if __name__ == "__main__":
     _run(quick="--quick" in sys.argv)

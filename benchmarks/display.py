@@ -3,16 +3,19 @@
 import os
 import shutil
 import subprocess
+from contextlib import contextmanager
 
 
-def start_xvfb():
-    """Start an Xvfb server if there is no display; return its process (or None).
+@contextmanager
+def virtual_display():
+    """Context manager giving a display: the current one, or an Xvfb server started for it.
 
-    The server's display number is set in ``DISPLAY`` for this process and its children. The
-    caller terminates the returned process when done.
+    Inside the block, ``DISPLAY`` names the display for this process and its children; on exit
+    the server is stopped and ``DISPLAY`` restored.
     """
     if os.environ.get("DISPLAY") or not shutil.which("Xvfb"):
-        return None
+        yield
+        return
     read_fd, write_fd = os.pipe()
     proc = subprocess.Popen(
         ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
@@ -20,4 +23,9 @@ def start_xvfb():
     os.close(write_fd)
     with os.fdopen(read_fd) as f:
         os.environ["DISPLAY"] = ":" + f.readline().strip()
-    return proc
+    try:
+        yield
+    finally:
+        del os.environ["DISPLAY"]
+        proc.terminate()
+        proc.wait()
