@@ -1,10 +1,15 @@
 """Test configuration shared by the whole suite.
 
-Every test runs with a temporary user configuration directory and a clean event bus. Qt is set
-up for the OpenGL views (3.3 core profile, shared contexts) before pytest-qt creates the
-application.
+* Every test runs with a temporary user configuration directory and a clean event bus.
+* Qt is set up for the OpenGL views (3.3 core profile, shared contexts) before pytest-qt creates
+  the application.
+* Every test using Qt (``qtbot`` or ``qapp``) fails if it leaves a top-level widget alive (after
+  pytest-qt closed the widgets registered with ``qtbot.addWidget`` and the deferred deletions
+  ran), and answers dialogs through a :class:`ScriptedDialogs` provider (``dialogs`` fixture):
+  a dialog that a test did not expect fails the test instead of blocking it.
 """
 
+import gc
 import os
 import tempfile
 from pathlib import Path
@@ -52,3 +57,61 @@ def phy_data():
     if not SHARED_DATA.is_dir():
         pytest.skip(f"Shared test data not found at {SHARED_DATA}.")
     return SHARED_DATA
+
+
+def _uses_qt(request):
+    return bool({"qtbot", "qapp"} & set(request.fixturenames))
+
+
+def flush_deletions(app):
+    """Run the deferred deletions (``deleteLater``) and the pending events."""
+    from phy.gui.qt import QEvent
+
+    for _ in range(3):
+        gc.collect()
+        app.sendPostedEvents(None, QEvent.DeferredDelete)
+        app.processEvents()
+
+
+def leaked_top_level_widgets(app, before):
+    """The top-level widgets alive now that were not in `before` (deletions flushed first)."""
+    flush_deletions(app)
+    return [w for w in app.topLevelWidgets() if not any(w is b for b in before)]
+
+
+@pytest.fixture
+def top_level_leaks(qapp):
+    """The leak check used after every Qt test, as a function ``leaks(before)``."""
+    return lambda before: leaked_top_level_widgets(qapp, before)
+
+
+@pytest.fixture
+def dialogs():
+    """Scripted answers to the dialogs: append to ``dialogs.answers``, read ``dialogs.calls``."""
+    from phy.gui.dialogs import ScriptedDialogs, set_dialog_provider
+
+    scripted = ScriptedDialogs()
+    previous = set_dialog_provider(scripted)
+    yield scripted
+    set_dialog_provider(previous)
+
+
+@pytest.fixture(autouse=True)
+def _qt_guards(request):
+    """Scripted dialogs for every Qt test, and a failure if it leaks top-level widgets."""
+    if not _uses_qt(request):
+        yield
+        return
+    request.getfixturevalue("dialogs")
+    app = request.getfixturevalue("qapp")
+    flush_deletions(app)
+    before = list(app.topLevelWidgets())
+    yield
+    leaked = leaked_top_level_widgets(app, before)
+    if leaked:
+        names = [f"{type(w).__name__}({w.objectName()!r})" for w in leaked]
+        for widget in leaked:
+            widget.close()
+            widget.deleteLater()
+        flush_deletions(app)
+        pytest.fail(f"The test leaked top-level widgets: {', '.join(names)}.")

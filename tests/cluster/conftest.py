@@ -2,6 +2,7 @@
 
 import pytest
 
+from ..conftest import flush_deletions
 from .cluster_testdata import build
 
 
@@ -30,29 +31,6 @@ def events():
                  "color_mapping_changed", "toggle_spike_reorder"):
         connect(recorder(name), event=name)
     return recorded
-
-
-def _flush_deletions(app):
-    """Run the deferred deletions (``deleteLater``) and the pending events."""
-    import gc
-
-    from phy.gui.qt import QEvent
-
-    for _ in range(3):
-        gc.collect()
-        app.sendPostedEvents(None, QEvent.DeferredDelete)
-        app.processEvents()
-
-
-@pytest.fixture
-def dialogs():
-    """Scripted answers to the dialogs: append to ``dialogs.answers``, read ``dialogs.calls``."""
-    from phy.gui.dialogs import ScriptedDialogs, set_dialog_provider
-
-    scripted = ScriptedDialogs()
-    previous = set_dialog_provider(scripted)
-    yield scripted
-    set_dialog_provider(previous)
 
 
 @pytest.fixture
@@ -100,4 +78,4 @@ def make_html_supervisor(qtbot, qapp, dialogs, tmp_path):
         if gui is not None:
             gui.close()
             gui.deleteLater()
-    _flush_deletions(qapp)
+    flush_deletions(qapp)
