@@ -13,6 +13,7 @@ To write a layout, subclass :class:`BaseLayout`: set ``box_dim``, build ``self.g
 ``update_visual(visual)`` to set the uniforms.
 """
 
+from abc import ABC, abstractmethod
 from contextlib import contextmanager
 
 import numpy as np
@@ -38,7 +39,7 @@ def _rectangle_segments(bounds, inset=BORDER_INSET):
         axis=1).reshape(-1, 4)
 
 
-class BaseLayout:
+class BaseLayout(ABC):
     """Implement global transforms on a canvas, like subplots.
 
     Attributes
@@ -105,9 +106,9 @@ class BaseLayout:
             self.update_visual(visual)
         self.canvas.update()
 
+    @abstractmethod
     def _box_chain(self, box):
         """The CPU transforms from the local NDC of a box to the window NDC."""
-        raise NotImplementedError
 
     def map(self, arr, box=None, inverse=None):
         """Apply the layout transformation (or its inverse) to a position array."""
@@ -118,9 +119,9 @@ class BaseLayout:
         """Apply the layout inverse transformation to a position array."""
         return self.map(arr, box=box, inverse=True)
 
+    @abstractmethod
     def get_closest_box(self, ndc):
         """Return the box closest to a given position in NDC."""
-        raise NotImplementedError
 
     def box_map(self, mouse_pos):
         """Get the box and the local NDC coordinates (before pan/zoom) of a mouse position."""
@@ -137,9 +138,9 @@ class BaseLayout:
         finally:
             self.active_box = previous
 
+    @abstractmethod
     def _box_bounds_list(self):
         """The bounds of every box in window NDC, shape (n, 4)."""
-        raise NotImplementedError
 
     def add_boxes(self, canvas):
         """Show the box borders (a visual outside of all interacts)."""

@@ -19,6 +19,8 @@ To write a transform, subclass :class:`BaseTransform` and implement the three me
 Bounds are 4-tuples ``(xmin, ymin, xmax, ymax)``; :data:`NDC` is ``(-1, -1, 1, 1)``.
 """
 
+from abc import ABC, abstractmethod
+
 import numpy as np
 
 #: Normalized device coordinates bounds.
@@ -62,20 +64,20 @@ def _pair(value):
     return np.broadcast_to(value, (2,)).copy() if value.ndim == 0 else value
 
 
-class BaseTransform:
+class BaseTransform(ABC):
     """Base class of transforms (see the module docstring)."""
 
+    @abstractmethod
     def apply(self, arr):
         """Apply the transform to an ``(n, 2)`` array."""
-        raise NotImplementedError
 
+    @abstractmethod
     def glsl(self, var):
         """Return GLSL code transforming the ``vec2`` variable `var` in place."""
-        raise NotImplementedError
 
+    @abstractmethod
     def inverse(self):
         """Return the inverse transform."""
-        raise NotImplementedError
 
     def glsl_declarations(self):
         """Return the extra GLSL code this transform needs, as a dictionary.

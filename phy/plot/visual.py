@@ -26,6 +26,7 @@ its program with the canvas' GPU transforms.
 
 import logging
 import re
+from abc import ABC, abstractmethod
 from pathlib import Path
 
 import numpy as np
@@ -72,7 +73,7 @@ def get_data_bounds(pos):
     return (low[0], low[1], high[0], high[1])
 
 
-class BaseVisual:
+class BaseVisual(ABC):
     """A Visual represents one object (or homogeneous set of objects).
 
     It is rendered with a single pass of a single program with a single type of GL primitive.
@@ -172,21 +173,21 @@ class BaseVisual:
                 pos = t.apply(pos)
         return pos.astype(np.float32)
 
+    @abstractmethod
     def validate(self, **kwargs):
         """Make consistent the input data for the visual; return a Bunch."""
-        raise NotImplementedError
 
+    @abstractmethod
     def vertex_count(self, **kwargs):
         """Return the number of vertices as a function of the input data."""
-        raise NotImplementedError
 
     def vertex_counts(self, data):
         """Number of vertices of each item of validated data (one item by default)."""
         return np.array([self.vertex_count(**data)], dtype=np.int64)
 
+    @abstractmethod
     def _program_data(self, data):
         """Return the program's ``{name: value}`` for validated data."""
-        raise NotImplementedError
 
     def set_data(self, *args, **kwargs):
         """Set data to the program (after the visual was added to a canvas).

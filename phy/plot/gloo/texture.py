@@ -5,6 +5,8 @@ read as 0..1 in GLSL), any other type a 32-bit float texture holding the values 
 last axis holds 1 to 4 channels (red, rg, rgb, rgba); a 1-channel texture reads as ``.r``.
 """
 
+from abc import ABC
+
 import numpy as np
 
 from .gl import (
@@ -57,7 +59,7 @@ _INTERPOLATIONS = {"nearest": GL_NEAREST, "linear": GL_LINEAR}
 _WRAPPINGS = {"clamp_to_edge": GL_CLAMP_TO_EDGE, "repeat": GL_REPEAT}
 
 
-class _Texture:
+class _Texture(ABC):
     """An OpenGL texture of `ndim` spatial dimensions."""
 
     target = None
@@ -117,8 +119,9 @@ class _Texture:
             if self.ndim == 2:
                 glTexParameteri(self.target, GL_TEXTURE_WRAP_T, _WRAPPINGS[self.wrapping])
 
+    @abstractmethod
     def _upload(self, data, internal, fmt, gl_type):
-        raise NotImplementedError
+        """Upload `data` to the bound texture with ``glTexImage1D/2D``."""
 
     def delete(self):
         """Delete the OpenGL texture (needs its OpenGL context to be current)."""
