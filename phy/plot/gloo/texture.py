@@ -5,7 +5,7 @@ read as 0..1 in GLSL), any other type a 32-bit float texture holding the values 
 last axis holds 1 to 4 channels (red, rg, rgb, rgba); a 1-channel texture reads as ``.r``.
 """
 
-from abc import ABC
+from abc import ABC, abstractmethod
 
 import numpy as np
 
