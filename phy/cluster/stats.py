@@ -13,6 +13,8 @@ DEFAULT_WINDOW_SIZE = 50e-3
 
 # Number of spike pairs processed at once (the buffers stay in the CPU cache).
 _CHUNK_SIZE = 1 << 16
+# Bytes of the counts of the first-spike clusters processed together (fits in the L2 cache).
+_BLOCK_BYTES = 1 << 19
 
 
 def correlogram_bins(bin_size, window_size, sample_rate):
@@ -56,49 +58,71 @@ def _cluster_indices(spike_clusters, cluster_ids):
     return cluster_ids, idx
 
 
+def _block_order(block, cnt, top):
+    """Order the spikes by block, then by decreasing partner count (time order in ties)."""
+    key = block * (top + 1) + (top - cnt)
+    if key.max() < (1 << 16):
+        key = key.astype(np.uint16)  # numpy radix-sorts 16-bit keys: one linear pass
+    return np.argsort(key, kind="stable")
+
+
 def _one_sided_counts(samples, idx, n_clusters, bin_samples, half):
     """Counts ``K[i, j, d]`` of pairs of distinct spikes, ``d = 0 .. half``.
 
     Spike `a` has ``cnt[a]`` partners within the window, the spikes ``a + 1 .. a + cnt[a]``
-    (the times are sorted). Shift by shift, the spikes with at least `shift` partners are
-    paired with the spike `shift` positions later, in chunks, with preallocated buffers.
-    Writing ``s = q b + r``, the lag bin of a pair ``(a, p)`` is ``q[p] - q[a] - (r[p] <
-    r[a])``: no division per pair; ``q[p]`` (with the cluster of `p`) and ``r[p]`` are
-    packed in one integer so that each pair reads one value of its second spike.
+    (the times are sorted). Writing ``s = q b + r``, the lag bin of a pair ``(a, p)`` is
+    ``q[p] - q[a] - (r[p] < r[a])``. With ``second[p] = (Q[p] << bits) | r[p]`` (``Q`` the
+    second-spike part of the flat bin index) and ``G[a] = (F[a] << bits) - r[a]`` (``F`` the
+    first-spike part), the flat index is ``(second[p] + G[a]) >> bits``: the arithmetic shift
+    subtracts the borrow. A pair reads one value per spike and takes three operations.
+
+    The counts are random increments into ``n² (half + 1)`` integers, far bigger than the CPU
+    cache; so the spikes are processed by blocks of first-spike clusters whose counts fit in
+    the cache. Within a block, the spikes are sorted by decreasing partner count, so that the
+    spikes having at least `shift` partners are a prefix of the block, for every `shift`.
     """
     n_lags = half + 1
-    size = n_clusters * n_clusters * n_lags
-    counts = np.zeros(size, dtype=np.int64)
+    row = n_clusters * n_lags
+    counts = np.zeros(n_clusters * row, dtype=np.int64)
     n = samples.size
     end = np.searchsorted(samples, samples + n_lags * bin_samples, side="left")
     cnt = end - np.arange(n) - 1
-    active = np.flatnonzero(cnt > 0)
-    if active.size == 0:
+    top = int(cnt.max(initial=0))
+    if top == 0:
         return counts.reshape((n_clusters, n_clusters, n_lags))
     q, r = np.divmod(samples - samples[0], bin_samples)
-    first = idx * (n_clusters * n_lags) - q  # flat offset of a pair, first-spike part
     bits = int(bin_samples - 1).bit_length()
-    second = ((idx * n_lags + q) << bits) | r  # second-spike part, packed with r
-    mask = (1 << bits) - 1
-    chunk = min(_CHUNK_SIZE, active.size)
-    partner, flat, rp, tmp = (np.empty(chunk, dtype=np.int64) for _ in range(4))
-    before = np.empty(chunk, dtype=bool)
-    shift = 1
-    while active.size:
-        for lo in range(0, active.size, chunk):
-            a = active[lo:lo + chunk]
-            m = a.size
-            p, f, rr, x, bl = partner[:m], flat[:m], rp[:m], tmp[:m], before[:m]
-            np.add(a, shift, out=p)
-            np.take(second, p, out=rr)
-            np.right_shift(rr, bits, out=f)
-            np.bitwise_and(rr, mask, out=rr)
-            f += np.take(first, a, out=x)
-            np.less(rr, np.take(r, a, out=x), out=bl)
-            f -= bl
-            np.add.at(counts, f, 1)
-        shift += 1
-        active = active[cnt[active] >= shift]
+    second = ((idx * n_lags + q) << bits) | r
+    if second.max() < (1 << 31):
+        second = second.astype(np.int32)  # halves the memory read by the random gathers
+    per_block = max(1, _BLOCK_BYTES // (8 * row))
+    n_blocks = -(-n_clusters // per_block)
+    block = idx // per_block
+    first = (((idx - block * per_block) * row - q) << bits) - r
+    order = _block_order(block, cnt, top)
+    first = first[order]
+    # n_active[b, s - 1]: number of spikes of block b with at least s partners.
+    hist = np.bincount(block * (top + 1) + cnt, minlength=n_blocks * (top + 1))
+    hist = hist.reshape(n_blocks, top + 1)
+    n_active = np.cumsum(hist[:, :0:-1], axis=1)[:, ::-1]
+    starts = np.r_[0, np.cumsum(hist.sum(axis=1))]
+    chunk = min(_CHUNK_SIZE, int(n_active[:, 0].max()))
+    flat, val = np.empty(chunk, dtype=np.int64), np.empty(chunk, dtype=second.dtype)
+    for b in range(n_blocks):
+        block_counts = counts[b * per_block * row:(b + 1) * per_block * row]
+        spikes, offsets = order[starts[b]:starts[b + 1]], first[starts[b]:starts[b + 1]]
+        for shift in range(1, top + 1):
+            m = int(n_active[b, shift - 1])
+            for lo in range(0, m, chunk):
+                hi = min(m, lo + chunk)
+                f = flat[:hi - lo]
+                np.add(spikes[lo:hi], shift, out=f)
+                v = np.take(second, f, out=val[:hi - lo], mode="clip")  # f < n: no clipping
+                np.add(v, offsets[lo:hi], out=f)
+                f >>= bits
+                np.add.at(block_counts, f, 1)
+            if m == 0:
+                break
     return counts.reshape((n_clusters, n_clusters, n_lags))
 
 
