@@ -6,7 +6,7 @@ statistics) imports neither Qt nor OpenGL. The Qt-dependent names (``Supervisor`
 ``import phy.cluster`` works on a machine without a display.
 """
 
-import importlib
+from phy.utils.lazy import lazy_exports
 
 from .clustering import Clustering  # noqa: F401
 from .history import History  # noqa: F401
@@ -34,14 +34,4 @@ __all__ = sorted([
     *_LAZY])
 
 
-def __getattr__(name):
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return sorted(set(globals()) | set(_LAZY))
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY, globals())

@@ -4,7 +4,7 @@ The public names are imported lazily, on first access: ``import phy.gui.snippet_
 ``import phy.gui.state`` does not import Qt, while ``from phy.gui import GUI`` does.
 """
 
-import importlib
+from phy.utils.lazy import lazy_exports
 
 #: Public name -> submodule defining it.
 _EXPORTS = {
@@ -38,14 +38,4 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name):
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return sorted(set(globals()) | set(_EXPORTS))
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())
