@@ -55,6 +55,8 @@ class BaseLayout(ABC):
 
     #: Number of components of the box index: 2 (row, col) in a grid, 1 otherwise.
     box_dim = 1
+    #: Name of the ``vec2`` uniform scaling the plots within their box (None: no scaling).
+    scaling_var = None
     _boxes_color = (1.0, 1.0, 1.0, 0.25)
 
     def __init__(self, box_var=None):
@@ -63,6 +65,17 @@ class BaseLayout(ABC):
         self.active_box = 0
         self.gpu_transforms = TransformChain()
         self._boxes_visual = None
+        self._scaling = np.ones(2)
+
+    @property
+    def scaling(self):
+        """Return the scaling of the plots within their box (or subplot)."""
+        return tuple(self._scaling)
+
+    @scaling.setter
+    def scaling(self, value):
+        self._scaling = np.broadcast_to(np.asarray(value, dtype=np.float64), (2,)).copy()
+        self.update()
 
     def _glsl_declarations(self):
         """Declarations of the layout's uniforms in the vertex shader."""
@@ -97,6 +110,8 @@ class BaseLayout(ABC):
         has_box_index = visual.box_index is not None and len(visual.box_index) == visual.n_vertices
         if visual.n_vertices and not has_box_index:
             visual.set_box_index(self.active_box)
+        if self.scaling_var:
+            visual.program[self.scaling_var] = self._scaling
 
     def update(self):
         """Update all visuals in the attached canvas."""
@@ -173,6 +188,7 @@ class Grid(BaseLayout):
     """
 
     box_dim = 2
+    scaling_var = "u_grid_scaling"
 
     def __init__(self, shape=(1, 1), shape_var="u_grid_shape", box_var=None, has_clip=True):
         super().__init__(box_var=box_var)
@@ -180,11 +196,10 @@ class Grid(BaseLayout):
             shape_var, shape = shape, (1, 1)
         self.shape_var = shape_var
         self._shape = self._check_shape(shape)
-        self._scaling = np.ones(2)
         self.has_clip = has_clip
         self.active_box = (0, 0)
         self.gpu_transforms = TransformChain(
-            [Scale(gpu_var="u_grid_scaling")] + ([Clip(NDC)] if has_clip else [])
+            [Scale(gpu_var=self.scaling_var)] + ([Clip(NDC)] if has_clip else [])
             + [Subplot(shape_gpu_var=shape_var, index_gpu_var=self.box_var)])
 
     @staticmethod
@@ -195,7 +210,7 @@ class Grid(BaseLayout):
         return shape
 
     def _glsl_declarations(self):
-        return f"uniform vec2 {self.shape_var};\nuniform vec2 u_grid_scaling;"
+        return f"uniform vec2 {self.shape_var};\nuniform vec2 {self.scaling_var};"
 
     @property
     def shape(self):
@@ -208,21 +223,10 @@ class Grid(BaseLayout):
         self._update_boxes_visual()
         self.update()
 
-    @property
-    def scaling(self):
-        """Return the grid scaling (of the plots within their subplot)."""
-        return tuple(self._scaling)
-
-    @scaling.setter
-    def scaling(self, value):
-        self._scaling = np.broadcast_to(np.asarray(value, dtype=np.float64), (2,)).copy()
-        self.update()
-
     def update_visual(self, visual):
         """Update a visual."""
         super().update_visual(visual)
         visual.program[self.shape_var] = self._shape
-        visual.program["u_grid_scaling"] = self._scaling
 
     def _box_chain(self, box):
         return TransformChain([Scale(self._scaling), Subplot(self._shape, box)])
@@ -324,12 +328,13 @@ class Boxed(BaseLayout):
 
     """
 
+    scaling_var = "u_box_scaling"
+
     def __init__(
             self, box_bounds=None, box_pos=None, box_size=None, box_var=None,
             keep_aspect_ratio=False):
         super().__init__(box_var=box_var)
         self.keep_aspect_ratio = keep_aspect_ratio
-        self._scaling = np.ones(2)
         self._box_bounds = None
         if box_bounds is not None:
             self.box_bounds = box_bounds
@@ -338,10 +343,10 @@ class Boxed(BaseLayout):
         else:
             raise ValueError("Boxed needs `box_bounds`, or `box_pos` (and optionally `box_size`).")
         self.gpu_transforms = TransformChain(
-            [Scale(gpu_var="u_box_scaling"), Range(NDC, to_gpu_var="boxed_bounds")])
+            [Scale(gpu_var=self.scaling_var), Range(NDC, to_gpu_var="boxed_bounds")])
 
     def _glsl_declarations(self):
-        return "uniform sampler2D u_box_bounds;\nuniform vec2 u_box_scaling;"
+        return f"uniform sampler2D u_box_bounds;\nuniform vec2 {self.scaling_var};"
 
     def _glsl_snippets(self):
         return [("before_transforms", (
@@ -392,21 +397,10 @@ class Boxed(BaseLayout):
         size = np.broadcast_to(np.asarray(box_size, dtype=np.float64), box_pos.shape)
         self.box_bounds = np.hstack([box_pos - size / 2, box_pos + size / 2])
 
-    @property
-    def scaling(self):
-        """Return the scaling of the plots within their box."""
-        return tuple(self._scaling)
-
-    @scaling.setter
-    def scaling(self, value):
-        self._scaling = np.broadcast_to(np.asarray(value, dtype=np.float64), (2,)).copy()
-        self.update()
-
     def update_visual(self, visual):
         """Update a visual."""
         super().update_visual(visual)
         visual.program["u_box_bounds"] = item_texture(self._box_bounds)
-        visual.program["u_box_scaling"] = self._scaling
 
     def _box_chain(self, box):
         return TransformChain([Scale(self._scaling), Range(NDC, self._box_bounds[int(box)])])
