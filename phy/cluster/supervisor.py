@@ -11,16 +11,15 @@ import logging
 
 from phy.gui.dialogs import input_dialog, prompt
 from phy.gui.qt import QTimer
+from phy.utils import bus_events as ev
 from phy.utils import connect, emit, unconnect
 
 from .actions import ClusteringActions
-from .tables import EVENT_REQUEST_SIMILAR_CLUSTERS, ClusterView, SimilarityView
+from .tables import ClusterView, SimilarityView
 from .wizard import Wizard
 
 logger = logging.getLogger(__name__)
 
-#: Emitted when the supervisor is attached to a GUI: ``attach_gui(gui)``.
-EVENT_ATTACH_GUI = "attach_gui"
 
 # Keyword argument marking the table selections made by the supervisor itself.
 _FROM_SUPERVISOR = "from_supervisor"
@@ -145,9 +144,9 @@ class Supervisor(Wizard):
         self._sync_order(self.similarity_model, self.similarity_view)
 
     def _connect(self):
-        connect(self._on_table_select, event="select", sender=self.cluster_view)
-        connect(self._on_table_select, event="select", sender=self.similarity_view)
-        connect(self._on_request_similar_clusters, event=EVENT_REQUEST_SIMILAR_CLUSTERS,
+        connect(self._on_table_select, event=ev.SELECT, sender=self.cluster_view)
+        connect(self._on_table_select, event=ev.SELECT, sender=self.similarity_view)
+        connect(self._on_request_similar_clusters, event=ev.REQUEST_SIMILAR_CLUSTERS,
                 sender=self.similarity_view)
         for table in (self.cluster_view, self.similarity_view):
             connect(self._on_table_order, event="table_sort", sender=table)
@@ -183,10 +182,10 @@ class Supervisor(Wizard):
         gui.add_view(self.similarity_view, position="left", closable=False)
         self.cluster_view.set_state(gui.state.get_view_state(self.cluster_view))
         self.actions = ClusteringActions(self, gui)
-        connect(self._on_request_save, event="request_save", sender=gui)
-        connect(self._on_gui_close, event="close", sender=gui)
-        connect(self._on_close_view, event="close_view")
-        emit(EVENT_ATTACH_GUI, self, gui)
+        connect(self._on_request_save, event=ev.REQUEST_SAVE, sender=gui)
+        connect(self._on_gui_close, event=ev.CLOSE, sender=gui)
+        connect(self._on_close_view, event=ev.CLOSE_VIEW)
+        emit(ev.ATTACH_GUI, self, gui)
 
     def _on_request_save(self, sender):
         self.save()

@@ -4,11 +4,10 @@ import logging
 
 from phy.gui.table import Table
 from phy.utils import Bunch, emit
+from phy.utils import bus_events as ev
 
 logger = logging.getLogger(__name__)
 
-#: Emitted by the similarity view to get its rows: ``request_similar_clusters(cluster_id)``.
-EVENT_REQUEST_SIMILAR_CLUSTERS = "request_similar_clusters"
 
 
 class ClusterView(Table):
@@ -65,6 +64,6 @@ class SimilarityView(ClusterView):
         """Recreate the similarity view, given the selected clusters in the cluster view."""
         rows = []
         if cluster_ids:
-            rows = emit(EVENT_REQUEST_SIMILAR_CLUSTERS, self, cluster_ids[0], single=True) or []
+            rows = emit(ev.REQUEST_SIMILAR_CLUSTERS, self, cluster_ids[0], single=True) or []
         self.remove_all_and_add(rows)
         self.set_selected_index_offset(len(cluster_ids))

@@ -30,6 +30,7 @@ import logging
 
 from phy.gui.table_rows import first_id, next_id
 from phy.utils import Bunch, ClusterColorSelector, emit
+from phy.utils import bus_events as ev
 
 from .clustering import Clustering
 from .history import History
@@ -38,13 +39,6 @@ from .table_model import TableModel
 
 logger = logging.getLogger(__name__)
 
-#: Events emitted by the wizard (sender: the wizard or supervisor).
-EVENT_SELECT = "select"
-EVENT_CLUSTER = "cluster"
-EVENT_REQUEST_SPLIT = "request_split"
-EVENT_COLOR_MAPPING_CHANGED = "color_mapping_changed"
-EVENT_SAVE_CLUSTERING = "save_clustering"
-EVENT_TOGGLE_SPIKE_REORDER = "toggle_spike_reorder"
 
 #: The cluster groups, as assigned by the ``move_*`` actions.
 GROUPS = ("good", "mua", "noise", "unsorted")
@@ -175,7 +169,7 @@ class Wizard:
 
     def _request_split(self):
         """The spikes to split when none are given: the answer to ``request_split``."""
-        return emit(EVENT_REQUEST_SPLIT, self, single=True)
+        return emit(ev.REQUEST_SPLIT, self, single=True)
 
     # Properties
     # -------------------------------------------------------------------------------------------
@@ -277,7 +271,7 @@ class Wizard:
         self._select_scheduler.submit(self.selected)
 
     def _emit_select(self, cluster_ids):
-        emit(EVENT_SELECT, self, cluster_ids)
+        emit(ev.SELECT, self, cluster_ids)
 
     def select(self, *cluster_ids, callback=None):
         """Select a list of clusters (in the cluster view)."""
@@ -375,7 +369,7 @@ class Wizard:
 
     def _color_mapping_changed(self, **kwargs):
         self.color_selector.set_color_mapping(**kwargs)
-        emit(EVENT_COLOR_MAPPING_CHANGED, self)
+        emit(ev.COLOR_MAPPING_CHANGED, self)
 
     def change_color_field(self, color_field):
         """Change the color field (the column used for the cluster colors)."""
@@ -395,7 +389,7 @@ class Wizard:
 
     def toggle_spike_reorder(self, checked):
         """Toggle spike time reordering (emits ``toggle_spike_reorder(checked)``)."""
-        emit(EVENT_TOGGLE_SPIKE_REORDER, self, checked)
+        emit(ev.TOGGLE_SPIKE_REORDER, self, checked)
 
     # Actions
     # -------------------------------------------------------------------------------------------
@@ -416,7 +410,7 @@ class Wizard:
                     for c in up.metadata_changed]
             self.cluster_model.change(rows)
             self.similarity_model.change(rows)
-        emit(EVENT_CLUSTER, self, up)
+        emit(ev.CLUSTER, self, up)
 
     def _new_field(self, field):
         """A label field created by the user: a new column, a new color field."""
@@ -547,5 +541,5 @@ class Wizard:
         """
         groups = self.get_labels("group")
         labels = [(f, self.get_labels(f)) for f in self.fields if f != "group"]
-        emit(EVENT_SAVE_CLUSTERING, self, self.clustering.spike_clusters, groups, *labels)
+        emit(ev.SAVE_CLUSTERING, self, self.clustering.spike_clusters, groups, *labels)
         self.history.mark_saved()

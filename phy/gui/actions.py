@@ -29,6 +29,7 @@ import functools
 import inspect
 import logging
 
+from phy.utils import bus_events as ev
 from phy.utils.bunch import Bunch
 from phy.utils.event import emit
 
@@ -38,8 +39,6 @@ from .snippet_parser import SnippetError, parse_args, parse_value, tokenize
 
 logger = logging.getLogger(__name__)
 
-#: Emitted as ``emit(EVENT_IS_BUSY, actions, busy)`` around an action added with ``set_busy``.
-EVENT_IS_BUSY = "is_busy"
 
 _MODIFIERS = {"ctrl": "Ctrl", "control": "Ctrl", "alt": "Alt", "shift": "Shift", "meta": "Meta"}
 _KEYS = {
@@ -257,7 +256,7 @@ class Actions:
             Whether the checkable action is initially checked or not.
         set_busy : boolean
             Whether to use a busy cursor while performing the action (and emit
-            :data:`EVENT_IS_BUSY` before and after).
+            :data:`ev.IS_BUSY` before and after).
         prompt_default : str or function
             The default text in the input text box, if prompt is True (a function is called
             to get it when the dialog opens).
@@ -349,12 +348,12 @@ class Actions:
             logger.debug("Run action %s.%s%s.", self.name, action.name, args)
         with busy_cursor(action.set_busy):
             if action.set_busy:
-                emit(EVENT_IS_BUSY, self, True)
+                emit(ev.IS_BUSY, self, True)
             try:
                 return action.callback(*args)
             finally:
                 if action.set_busy:
-                    emit(EVENT_IS_BUSY, self, False)
+                    emit(ev.IS_BUSY, self, False)
 
     def _prompt_args(self, action):
         """Ask the arguments of an action in a dialog; None if cancelled or invalid."""

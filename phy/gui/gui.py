@@ -33,6 +33,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from phy.utils import bus_events as ev
 from phy.utils.config import MASTER_CONFIG_NAME, load_config, phy_config_dir
 from phy.utils.event import emit
 
@@ -56,11 +57,6 @@ from .state import GUIState
 
 logger = logging.getLogger(__name__)
 
-EVENT_CLOSE = "close"
-EVENT_SHOW = "show"
-EVENT_ADD_VIEW = "add_view"
-EVENT_CLOSE_VIEW = "close_view"
-EVENT_REQUEST_SAVE = "request_save"
 
 #: Keyboard shortcuts of the default actions (see SHORTCUTS.md).
 DEFAULT_SHORTCUTS = {
@@ -217,7 +213,7 @@ class GUI(QMainWindow):
         @self.file_actions.add
         def save():
             """Save the changes."""
-            emit(EVENT_REQUEST_SAVE, self)
+            emit(ev.REQUEST_SAVE, self)
 
         self.file_actions.separator()
 
@@ -366,7 +362,7 @@ class GUI(QMainWindow):
         view.dock = dock
         self._views.append(view)
         logger.log(5, "Add view %s.", view.name)
-        emit(EVENT_ADD_VIEW, self, view)
+        emit(ev.ADD_VIEW, self, view)
         return dock
 
     def _on_dock_closed(self, dock):
@@ -375,7 +371,7 @@ class GUI(QMainWindow):
         if view in self._views:
             self._views.remove(view)
             logger.debug("Close view %s.", view.name)
-            emit(EVENT_CLOSE_VIEW, view, self)
+            emit(ev.CLOSE_VIEW, view, self)
         self.removeDockWidget(dock)
         dock.deleteLater()
 
@@ -499,7 +495,7 @@ class GUI(QMainWindow):
         if not self._shown:
             self._shown = True
             self.restore_geometry_state(self.state.get("geometry_state"))
-        emit(EVENT_SHOW, self)
+        emit(ev.SHOW, self)
         super().show()
 
     def closeEvent(self, e):  # noqa: N802 (Qt API)
@@ -511,12 +507,12 @@ class GUI(QMainWindow):
         if self._closed:
             e.accept()
             return
-        if any(result is False for result in emit(EVENT_CLOSE, self)):
+        if any(result is False for result in emit(ev.CLOSE, self)):
             e.ignore()
             return
         self.snippets.mode_off()
         for view in self.views:
-            emit(EVENT_CLOSE_VIEW, view, self)
+            emit(ev.CLOSE_VIEW, view, self)
         self.state["geometry_state"] = self.save_geometry_state()
         self.state["view_count"] = self.view_count
         self.state.save()

@@ -34,6 +34,7 @@ import json
 import logging
 from pathlib import Path
 
+from phy.utils import bus_events as ev
 from phy.utils import emit
 
 from .qt import (
@@ -59,8 +60,6 @@ logger = logging.getLogger(__name__)
 #: the pages, so that relative links point there.
 STATIC_DIR = Path(__file__).parent / "static"
 
-#: Event sent by every page once its bridge with Python is connected.
-READY_EVENT = "ready"
 
 #: Seconds a blocking call waits for the page's answer.
 BLOCK_TIMEOUT = 30.0
@@ -342,7 +341,7 @@ class HTMLWidget(QWebEngineView if HAS_WEBENGINE else QWidget):
 
     def _on_js_event(self, name, data):
         """Handle an event sent by the page."""
-        if name == READY_EVENT:
+        if name == ev.READY:
             self._ready = True
             pending, self._pending = self._pending, []
             for expr, callback, errback in pending:
@@ -358,8 +357,8 @@ class HTMLWidget(QWebEngineView if HAS_WEBENGINE else QWidget):
         The ``ready`` event has no argument: ``ready(widget)``; the other events have the data
         sent by the page: ``name(widget, data)``.
         """
-        if name == READY_EVENT:
-            emit(READY_EVENT, self)
+        if name == ev.READY:
+            emit(ev.READY, self)
         elif name in self._debounce_events:
             self._debouncer.submit(self._emit_if_alive, name, data, key=name)
         else:

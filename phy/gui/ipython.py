@@ -11,6 +11,7 @@ Subclassing is rarely needed; to add variables, pass them to :meth:`IPythonView.
 import logging
 import os
 
+from phy.utils import bus_events as ev
 from phy.utils import connect, unconnect
 
 # ipykernel imports its debugger, which warns about frozen modules on stderr at every start.
@@ -66,7 +67,7 @@ class IPythonView(RichJupyterWidget):
         gui.add_view(self)
         self.start_kernel()
         self.inject(gui=gui, **kwargs)
-        connect(self._on_close_view, event="close_view", sender=self)
+        connect(self._on_close_view, event=ev.CLOSE_VIEW, sender=self)
 
     def _on_close_view(self, view, gui):
         self.stop()

@@ -39,6 +39,7 @@ Events (on phy's event bus, with the table as sender)
 
 import logging
 
+from phy.utils import bus_events as ev
 from phy.utils import emit, load_config, phy_config_dir
 from phy.utils.config import MASTER_CONFIG_NAME
 
@@ -49,10 +50,6 @@ from .threads import Debouncer
 
 logger = logging.getLogger(__name__)
 
-#: Emitted once the table is loaded: ``ready(table)``.
-READY = "ready"
-#: Emitted when the selection changes: ``select(table, ids, **kwargs)``.
-SELECT = "select"
 #: Emitted after sorting: ``table_sort(table, ids)`` with the shown ids in the new order.
 TABLE_SORT = "table_sort"
 #: Emitted after filtering: ``table_filter(table, ids)`` with the shown ids.
@@ -153,7 +150,7 @@ class Table(QWidget):
     implementation = None
 
     def __init__(self, parent=None, columns=None, data=None, sort=None, title="",
-                 debounce_events=(SELECT,), skip_groups=DEFAULT_SKIP_GROUPS,
+                 debounce_events=(ev.SELECT,), skip_groups=DEFAULT_SKIP_GROUPS,
                  implementation=None):
         super().__init__(parent)
         self.setWindowTitle(title)
@@ -219,11 +216,11 @@ class Table(QWidget):
 
     def _on_impl_event(self, name, data):
         """Emit the implementation's events on the event bus, with the table as sender."""
-        if name == READY:
+        if name == ev.READY:
             self._ready = True
-            emit(READY, self)
-        elif name == SELECT:
-            self._emit(SELECT, list(data["selected"]), **(data.get("kwargs") or {}))
+            emit(ev.READY, self)
+        elif name == ev.SELECT:
+            self._emit(ev.SELECT, list(data["selected"]), **(data.get("kwargs") or {}))
         elif name in (TABLE_SORT, TABLE_FILTER):
             if name == TABLE_SORT:
                 self._sort = tuple(data["sort"])

@@ -9,13 +9,11 @@ point, Control + right click (or Escape) clears the polygon. Every change emits
 
 import numpy as np
 
+from phy.utils import bus_events as ev
 from phy.utils.event import emit
 
 from .transform import _positions
 from .visuals import PolygonVisual
-
-#: Event emitted on phy's event bus when the polygon changes.
-EVENT_LASSO_UPDATED = "lasso_updated"
 
 
 def points_in_polygon(points, polygon):
@@ -96,7 +94,7 @@ class Lasso:
             box_index = self.box if self.box is not None and self.count else None
             self.visual.set_data(pos=self.polygon, box_index=box_index)
         if self.canvas is not None:
-            emit(EVENT_LASSO_UPDATED, self.canvas, self.polygon)
+            emit(ev.LASSO_UPDATED, self.canvas, self.polygon)
 
     def _to_polygon_coords(self, mouse_pos):
         """Box and polygon coordinates of a mouse position."""

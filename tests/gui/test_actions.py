@@ -2,8 +2,9 @@ import logging
 
 import pytest
 
-from phy.gui.actions import EVENT_IS_BUSY, Actions, key_sequence
+from phy.gui.actions import Actions, key_sequence
 from phy.gui.qt import QApplication, QKeySequence, Qt, QWidget
+from phy.utils.bus_events import IS_BUSY
 from phy.utils.event import connect
 
 # Every key binding of SHORTCUTS.md (keyboard only).
@@ -205,7 +206,7 @@ def test_prompt_invalid_arguments(gui, actions, dialogs, caplog):
 
 def test_set_busy(gui, actions):
     events = []
-    connect(lambda sender, busy: events.append(busy), event=EVENT_IS_BUSY)
+    connect(lambda sender, busy: events.append(busy), event=IS_BUSY)
     cursors = []
 
     def work():

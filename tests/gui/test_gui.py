@@ -2,9 +2,9 @@ import numpy as np
 import pytest
 
 from phy.gui.dock import DockWidget
-from phy.gui.gui import EVENT_ADD_VIEW, EVENT_CLOSE, EVENT_CLOSE_VIEW, EVENT_SHOW
 from phy.gui.qt import QApplication, QEvent, QImage, QLabel, Qt, QWidget, screenshot
 from phy.utils import load_json
+from phy.utils.bus_events import ADD_VIEW, CLOSE, CLOSE_VIEW, SHOW
 from phy.utils.event import connect
 
 
@@ -62,7 +62,7 @@ def test_default_views_numbered(make_gui):
     gui = make_gui(name="TestGUI", view_creator=VIEW_CREATOR,
                    default_views=["RedView", "RedView", "BlueView", "NoView"])
     added = []
-    connect(lambda sender, view: added.append(view), event=EVENT_ADD_VIEW)
+    connect(lambda sender, view: added.append(view), event=ADD_VIEW)
     gui.create_views()
     gui.create_views()  # creates only what is missing
     assert [v.name for v in gui.views] == ["RedView", "RedView (1)", "BlueView"]
@@ -107,7 +107,7 @@ def test_add_views(gui):
 
 def test_views_added_and_closed_at_run_time(qtbot, gui, activate):
     closed = []
-    connect(lambda view, gui_: closed.append((view, gui_)), event=EVENT_CLOSE_VIEW)
+    connect(lambda view, gui_: closed.append((view, gui_)), event=CLOSE_VIEW)
     activate(gui)
     gui.view_actions.get("add_RedView").trigger()
     gui.view_actions.run("add_RedView")
@@ -164,11 +164,11 @@ def test_dialog(gui, dialogs):
 def test_show_and_close_events(qtbot, gui, activate, config_dir):
     gui.create_and_add_view("RedView")
     events = []
-    connect(lambda sender: events.append(("show", sender)), event=EVENT_SHOW)
-    connect(lambda view, gui_: events.append(("close_view", view.name)), event=EVENT_CLOSE_VIEW)
+    connect(lambda sender: events.append(("show", sender)), event=SHOW)
+    connect(lambda view, gui_: events.append(("close_view", view.name)), event=CLOSE_VIEW)
     veto = [True]
 
-    @connect(event=EVENT_CLOSE)
+    @connect(event=CLOSE)
     def on_close(sender):
         events.append(("close", sender))
         if veto[0]:

@@ -9,8 +9,9 @@ import pytest
 from phy.gui import table as table_module
 from phy.gui.html import wait_for
 from phy.gui.qt import QApplication, QEvent, QPoint, Qt, QUrl
-from phy.gui.table import SELECT, TABLE_FILTER, TABLE_SORT, Table, resolve_implementation
+from phy.gui.table import TABLE_FILTER, TABLE_SORT, Table, resolve_implementation
 from phy.utils import connect, selected_cluster_color
+from phy.utils.bus_events import SELECT
 
 IMPLEMENTATIONS = ("html", "native")
 COLUMNS = ["id", "n_spikes", "quality", "group", "name"]

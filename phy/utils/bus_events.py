@@ -1,0 +1,75 @@
+"""The catalogue of phy's event bus: every event, its sender and its payload, declared once.
+
+Every event emitted on the process-wide bus (:mod:`phy.utils.event`) is named here, and code
+emits and connects with these constants, never with string literals. A callback receives the
+sender first, then the payload: ``callback(sender, *args, **kwargs)``.
+
+Queries are not events: a component that needs an answer from another one gets a function to
+call (the supervisor's ``similarity`` function, say), not an event whose result it collects.
+
+Canvas-internal events (``mouse_click``, ``key_press``, ``resize``, … raised by
+``BaseCanvas.emit`` and received by the ``on_<name>`` methods of the objects attached with
+``BaseCanvas.attach_events``) are a canvas's own input mechanism and are not listed here.
+
+Examples
+--------
+>>> from phy.utils import connect
+>>> from phy.utils.bus_events import SELECT
+>>> @connect(event=SELECT)
+... def show(sender, cluster_ids, **kwargs):
+...     print(cluster_ids)
+
+"""
+
+# --- The GUI window (sender: the ``GUI``) ---------------------------------------------------
+
+#: ``close(gui)``: the window is about to close; a callback returning False cancels it.
+CLOSE = "close"
+#: ``show(gui)``: the window is shown.
+SHOW = "show"
+#: ``add_view(gui, view)``: a view was added to the window.
+ADD_VIEW = "add_view"
+#: ``close_view(view, gui)``: a view was closed (sender: the view), also for every view when
+#: the window closes.
+CLOSE_VIEW = "close_view"
+#: ``close_dock_widget(dock)``: a dock widget was closed, after ``close_view``.
+CLOSE_DOCK_WIDGET = "close_dock_widget"
+#: ``request_save(gui)``: the user asked to save (File > Save).
+REQUEST_SAVE = "request_save"
+
+# --- Actions (sender: the ``Actions``) --------------------------------------------------------
+
+#: ``is_busy(actions, busy)``: an action added with ``set_busy`` starts (True) or ends (False).
+IS_BUSY = "is_busy"
+
+# --- HTML widgets and tables (sender: the widget) ---------------------------------------------
+
+#: ``ready(widget)``: the page of an ``HTMLWidget`` (or ``Table``) is loaded and its bridge runs.
+READY = "ready"
+
+# --- Canvases and plot interactions (sender: the canvas) --------------------------------------
+
+#: ``lasso_updated(canvas, polygon)``: the lasso polygon of a canvas changed.
+LASSO_UPDATED = "lasso_updated"
+
+# --- The supervisor (sender: the ``Supervisor``, or a cluster table for ``select``) -----------
+
+#: ``select(cluster_ids, **kwargs)``: clusters were selected in the cluster or similarity view.
+SELECT = "select"
+#: ``cluster(up)``: a clustering action changed the spike-cluster assignments or the metadata;
+#: ``up`` is the ``UpdateInfo``.
+CLUSTER = "cluster"
+#: ``attach_gui(gui)``: the supervisor was attached to a GUI.
+ATTACH_GUI = "attach_gui"
+#: ``request_split()``: the user asked to split; a callback returns the spike ids to split
+#: (typically those inside the lasso).
+REQUEST_SPLIT = "request_split"
+#: ``color_mapping_changed()``: the cluster colour mapping changed.
+COLOR_MAPPING_CHANGED = "color_mapping_changed"
+#: ``save_clustering(spike_clusters, cluster_groups, *cluster_labels)``: the user asked to save.
+SAVE_CLUSTERING = "save_clustering"
+#: ``toggle_spike_reorder(checked)``: spike reordering in the views was toggled.
+TOGGLE_SPIKE_REORDER = "toggle_spike_reorder"
+#: ``request_similar_clusters(cluster_id)``: kept for phy 2 plugins listening to the similarity
+#: view; phy itself computes the similarity rows with a direct call.
+REQUEST_SIMILAR_CLUSTERS = "request_similar_clusters"
