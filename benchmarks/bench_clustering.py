@@ -5,7 +5,10 @@ spikes (700 clusters, two of them with 100 k spikes): the time to build a ``Clus
 the peak memory while building it and doing all the actions (tracemalloc, on top of the input
 array), then the time of merging the two
 100 k-spike clusters, splitting 10 k spikes, undoing and redoing (median and max over several
-repetitions). Then correlograms (1 ms bins, 50 ms window, 30 kHz): 2 clusters x 100 k spikes,
+repetitions); then the same for 10 k spikes drawn at random from the whole dataset (they
+touch nearly every cluster: the split deletes them all and adds one more), with the memory that
+the history keeps per such split (tracemalloc, after the repetitions, before undoing them).
+Then correlograms (1 ms bins, 50 ms window, 30 kHz): 2 clusters x 100 k spikes,
 and all 400 clusters of a 2 M-spike dataset, for two recording durations.
 """
 
@@ -65,8 +68,21 @@ def bench_actions(n_spikes, reps):
             times[name].append(dt)
         clustering.undo()  # back to the original clustering
     _, peak = tracemalloc.get_traced_memory()
+    # Splits of spikes spread over every cluster.
+    spread, touched = {"split": [], "undo": [], "redo": []}, []
+    current, _ = tracemalloc.get_traced_memory()
+    for _ in range(reps):
+        spikes = np.sort(rng.choice(n_spikes, SPLIT, replace=False))
+        dt, up = _timed(lambda spikes=spikes: clustering.split(spikes))
+        spread["split"].append(dt)
+        touched.append(len(up.deleted))
+        for name in ("undo", "redo"):
+            dt, _ = _timed(getattr(clustering, name))
+            spread[name].append(dt)
+    kept = (tracemalloc.get_traced_memory()[0] - current) / reps
     tracemalloc.stop()
-    return dict(build=build, peak=peak, input=sc.nbytes, times=times)
+    return dict(build=build, peak=peak, input=sc.nbytes, times=times, spread=spread,
+                kept=kept, touched=min(touched))
 
 
 def bench_wizard(n_spikes, reps):
@@ -117,6 +133,7 @@ def main(quick=False):
           f"{SPLIT // 1000}k spikes (median / max over {reps} repetitions, ms)")
     print(f"{'n_spikes':>10} {'build s':>8} {'peak MB':>8}"
           f"{'merge':>16} {'split':>16} {'undo':>16} {'redo':>16}")
+    results = []
     for n in sizes:
         r = bench_actions(n, reps)
         cols = "".join(
@@ -124,6 +141,14 @@ def main(quick=False):
         print(f"{n:>10,} {r['build']:8.2f} {r['peak'] / 2 ** 20:8.0f}{cols}")
         print(f"{'':>10} (input spike_clusters array: {r['input'] / 2 ** 20:.0f} MB, "
               "not counted in the peak)")
+        results.append((n, r))
+    print(f"\nSplit of {SPLIT // 1000}k spikes spread over all clusters (median / max over "
+          f"{reps} repetitions, ms), memory kept per split, fewest clusters it touched")
+    print(f"{'n_spikes':>10}{'split':>16} {'undo':>16} {'redo':>16} {'kept MB':>8} {'clusters':>9}")
+    for n, r in results:
+        cols = "".join(
+            f"{_ms(np.median(v))}/{_ms(np.max(v)).strip():>7}" for v in r["spread"].values())
+        print(f"{n:>10,}{cols} {r['kept'] / 2 ** 20:8.1f} {r['touched']:9}")
 
     n = sizes[-1]
     times = bench_wizard(n, reps)

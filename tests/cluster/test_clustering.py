@@ -83,20 +83,34 @@ def test_merge(clustering):
 
 
 def test_merge_to_and_errors(clustering):
-    up = clustering.merge([2, 3], to=0)  # an unused id lower than the next one
-    assert up.added == [0] and clustering.new_cluster_id() == 6
+    # An old id is never reused, even one not in use now (0) or freed by an undo (6).
+    for to in (0, 5, 2):
+        with pytest.raises(ValueError, match="at least new_cluster_id"):
+            clustering.merge([2, 3], to=to)
+    assert len(clustering.history) == 0 and clustering.cluster_ids.tolist() == [2, 3, 5]
+    assert clustering.merge([2, 3], to=6).added == [6]
     clustering.undo()
+    with pytest.raises(ValueError, match="at least new_cluster_id"):
+        clustering.merge([2, 3], to=6)
     up = clustering.merge([2, 5], to=20)
     assert up.added == [20]
     assert clustering.new_cluster_id() == 21
-    with pytest.raises(ValueError, match="in use"):
+    with pytest.raises(ValueError, match="at least new_cluster_id"):
         clustering.merge([3, 20], to=20)
+    # cluster_ids must be a list or an array.
+    for bad in (3, "23", {2, 3}, (c for c in (2, 3)), None):
+        with pytest.raises(ValueError, match="list or an array"):
+            clustering.merge(bad)
+    assert clustering.merge((3, 20)).added == [21]  # a tuple is a list of ids
+    clustering.undo()
+    assert clustering.merge(np.array([3, 20])).added == [22]
+    clustering.undo()
     with pytest.raises(ValueError, match=r"\[7\]"):
         clustering.merge([3, 7])
-    # Merging one cluster does nothing.
+    # Merging one cluster does nothing (the undone merge can still be redone).
     up = clustering.merge([3])
-    assert up.added == [] and not clustering.history.can_redo
-    assert len(clustering.history) == 1
+    assert up.added == [] and clustering.history.can_redo
+    assert len(clustering.history) == 2
 
 
 def test_split_and_undo_redo(clustering):
