@@ -5,7 +5,11 @@ spikes (700 clusters, two of them with 100 k spikes): the time to build a ``Clus
 the peak memory while building it and doing all the actions (tracemalloc, on top of the input
 array), then the time of merging the two
 100 k-spike clusters, splitting 10 k spikes, undoing and redoing (median and max over several
-repetitions). Then correlograms (1 ms bins, 50 ms window, 30 kHz): 2 clusters x 100 k spikes,
+repetitions); then the same for 10 k spikes drawn at random from the whole dataset (they
+touch nearly every cluster: the split deletes them all and adds one more; not traced), with the
+time to read the spikes of every cluster after such a split (they are computed lazily) and the
+memory each such split leaves allocated, the history included (tracemalloc).
+Then correlograms (1 ms bins, 50 ms window, 30 kHz): 2 clusters x 100 k spikes,
 and all 400 clusters of a 2 M-spike dataset, for two recording durations.
 """
 
@@ -66,7 +70,51 @@ def bench_actions(n_spikes, reps):
         clustering.undo()  # back to the original clustering
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    return dict(build=build, peak=peak, input=sc.nbytes, times=times)
+    spread, touched = bench_spread(clustering, rng, reps)
+    return dict(build=build, peak=peak, input=sc.nbytes, times=times, spread=spread,
+                touched=touched, kept=history_memory(clustering, rng, reps))
+
+
+def _spread_split(clustering, rng):
+    """Split SPLIT spikes drawn from the whole dataset (they touch nearly every cluster)."""
+    return clustering.split(np.sort(rng.choice(clustering.n_spikes, SPLIT, replace=False)))
+
+
+def _read_all(clustering):
+    """Read the spikes of every cluster (computing those not computed yet)."""
+    for spikes in clustering.spikes_per_cluster.values():
+        assert spikes.size
+
+
+def bench_spread(clustering, rng, reps):
+    """Time spread splits, reading every cluster's spikes after them, undo and redo.
+
+    Returns the timings and the fewest clusters a split touched.
+    """
+    times, touched = {"split": [], "read all": [], "undo": [], "redo": []}, []
+    for _ in range(reps):
+        dt, up = _timed(lambda: _spread_split(clustering, rng))
+        times["split"].append(dt)
+        touched.append(len(up.deleted))
+        times["read all"].append(_timed(lambda: _read_all(clustering))[0])
+        for name in ("undo", "redo"):
+            times[name].append(_timed(getattr(clustering, name))[0])
+    return times, min(touched)
+
+
+def history_memory(clustering, rng, reps):
+    """Bytes that each spread split (every cluster's spikes read after it) leaves allocated."""
+    gc.collect()
+    tracemalloc.start()
+    _spread_split(clustering, rng)  # the remainders' arrays replace the original ones
+    _read_all(clustering)
+    start = tracemalloc.get_traced_memory()[0]
+    for _ in range(reps):
+        _spread_split(clustering, rng)
+        _read_all(clustering)
+    kept = (tracemalloc.get_traced_memory()[0] - start) / reps
+    tracemalloc.stop()
+    return kept
 
 
 def bench_wizard(n_spikes, reps):
@@ -117,6 +165,7 @@ def main(quick=False):
           f"{SPLIT // 1000}k spikes (median / max over {reps} repetitions, ms)")
     print(f"{'n_spikes':>10} {'build s':>8} {'peak MB':>8}"
           f"{'merge':>16} {'split':>16} {'undo':>16} {'redo':>16}")
+    results = []
     for n in sizes:
         r = bench_actions(n, reps)
         cols = "".join(
@@ -124,6 +173,16 @@ def main(quick=False):
         print(f"{n:>10,} {r['build']:8.2f} {r['peak'] / 2 ** 20:8.0f}{cols}")
         print(f"{'':>10} (input spike_clusters array: {r['input'] / 2 ** 20:.0f} MB, "
               "not counted in the peak)")
+        results.append((n, r))
+    print(f"\nSplit of {SPLIT // 1000}k spikes spread over all clusters, then reading every "
+          f"cluster's spikes, undo, redo (median / max over {reps} repetitions, ms); memory "
+          "kept per split; fewest clusters a split touched")
+    print(f"{'n_spikes':>10}{'split':>16} {'read all':>16} {'undo':>16} {'redo':>16} "
+          f"{'kept MB':>8} {'clusters':>9}")
+    for n, r in results:
+        cols = "".join(
+            f"{_ms(np.median(v))}/{_ms(np.max(v)).strip():>7}" for v in r["spread"].values())
+        print(f"{n:>10,}{cols} {r['kept'] / 2 ** 20:8.2f} {r['touched']:9}")
 
     n = sizes[-1]
     times = bench_wizard(n, reps)

@@ -1,20 +1,32 @@
 """The spike-cluster assignments and their changes: :class:`Clustering`.
 
-Every action (merge, split, assign) deletes some clusters and adds brand new ones; it costs
-what the spikes it touches cost, not what the dataset costs: ``spikes_per_cluster`` is kept up
-to date incrementally, and each action records its difference (the spike arrays of the deleted
-and of the added clusters) in a :class:`History`, so that undo and redo only rewrite the
-touched spikes.
+An action (merge, split, assign) costs what the spikes it moves cost, not what the dataset or
+the clusters it renames cost: a split of 10 k spikes spread over every cluster renames all the
+clusters (every changed cluster gets a new id), yet only writes 10 k entries.
+
+How
+---
+The spikes are partitioned in *groups* that never mix: each spike has a group (``_groups``, a
+32-bit array) and each group a current cluster (``_group_cluster``); a cluster is a set of
+groups. A merge gives the groups of the merged clusters to the new cluster and writes no spike;
+an assign moves its spikes to new groups (one per label), and the remaining spikes of each
+affected cluster keep their groups under a new cluster id. The sorted spike ids of each group
+are computed when first needed, from the previous ones and the spikes the action removed or
+added (:class:`_Spikes`); ``spike_clusters`` is computed (``_group_cluster[_groups]``) when
+first read after a change. The history stores, per action, the spikes it moved (partitioned by
+old group and by new group) and the groups of each deleted and added cluster: undo and redo
+replay that difference, never a copy of the dataset.
 """
 
 import logging
+from collections.abc import Mapping
 
 import numpy as np
 
 from phy.utils import Bunch
 
 from .history import History
-from .update import UpdateInfo
+from .update import Lazy, UpdateInfo
 
 logger = logging.getLogger(__name__)
 
@@ -40,16 +52,16 @@ def _as_ids(arr, name):
     return arr.astype(np.int64, copy=False)
 
 
-def group_spikes(spike_clusters):
-    """Return ``{cluster_id: sorted spike ids}`` for a spike-cluster array, in O(n_spikes).
+def _dense_index(spike_clusters):
+    """Group the spikes by cluster, in O(n_spikes).
 
-    Cluster ids are mapped to dense 16-bit indices whenever possible, so that the stable sort
-    is a radix sort (about 10 times faster than sorting the int64 ids). No temporary array of
-    the size of `spike_clusters` is made besides the 16-bit indices and the result.
+    Return the sorted distinct ids, the sorted spike ids of each, and the index of the cluster
+    of every spike in the distinct ids (int32). Cluster ids are mapped to dense 16-bit indices
+    whenever possible, so that the stable sort is a radix sort (about 10 times faster than
+    sorting the int64 ids).
     """
-    spike_clusters = np.asarray(spike_clusters)
     if spike_clusters.size == 0:
-        return {}
+        return np.zeros(0, np.int64), [], np.zeros(0, np.int32)
     lo, hi = int(spike_clusters.min()), int(spike_clusters.max())
     small_ids = lo >= 0 and hi < max(4 * spike_clusters.size, 1 << 20)
     if small_ids:
@@ -64,11 +76,16 @@ def group_spikes(spike_clusters):
         dense = lut[spike_clusters]
     else:
         dense = np.searchsorted(cluster_ids, spike_clusters)
-    order = np.argsort(dense, kind="stable")
-    del dense
-    bounds = np.r_[0, np.cumsum(counts)]
-    order.flags.writeable = False
-    return {int(c): order[bounds[i]:bounds[i + 1]] for i, c in enumerate(cluster_ids.tolist())}
+    order = _frozen(np.argsort(dense, kind="stable"))
+    bounds = np.r_[0, np.cumsum(counts)].tolist()
+    spikes = [order[bounds[i]:bounds[i + 1]] for i in range(cluster_ids.size)]
+    return cluster_ids.astype(np.int64), spikes, dense.astype(np.int32)
+
+
+def group_spikes(spike_clusters):
+    """Return ``{cluster_id: sorted spike ids}`` for a spike-cluster array, in O(n_spikes)."""
+    cluster_ids, spikes, _ = _dense_index(np.asarray(spike_clusters))
+    return dict(zip(cluster_ids.tolist(), spikes))
 
 
 def _remove_sorted(arr, remove):
@@ -78,13 +95,111 @@ def _remove_sorted(arr, remove):
     return arr[keep]
 
 
+def _insert_sorted(arr, insert):
+    """Insert into the sorted array `arr` the sorted values `insert` (not in `arr`)."""
+    return np.insert(arr, np.searchsorted(arr, insert), insert)
+
+
+def _sorted_union(arrays, n_spikes):
+    """The sorted union of disjoint sorted arrays of spike ids below `n_spikes`."""
+    arrays = [a for a in arrays if a.size]
+    if len(arrays) <= 1:
+        return arrays[0] if arrays else np.zeros(0, np.int64)
+    total = sum(a.size for a in arrays)
+    if 32 * total < n_spikes:  # few spikes: sort them (the runs make it a merge)
+        return _frozen(np.sort(np.concatenate(arrays), kind="stable"))
+    mask = np.zeros(n_spikes, dtype=bool)  # many spikes: one pass over a mask is cheaper
+    for a in arrays:
+        mask[a] = True
+    return _frozen(np.flatnonzero(mask))
+
+
+class _Spikes:
+    """The sorted spike ids of a group, computed when first asked for.
+
+    Either a given array, or a parent :class:`_Spikes` with a sorted array of spikes removed
+    from it (``sign=-1``) or added to it (``sign=1``). A value never changes: an action makes
+    new ones (:meth:`changed`), so a value taken before an action still describes the spikes
+    before it.
+    """
+
+    __slots__ = ("_array", "_parent", "_delta", "_sign")
+
+    def __init__(self, array=None, parent=None, delta=None, sign=0):
+        self._array, self._parent, self._delta, self._sign = array, parent, delta, sign
+
+    def changed(self, delta, sign):
+        """The spikes with `delta` removed (``sign=-1``) or added (``sign=1``).
+
+        Reverting the change that made this value gives back its parent (with its array if it
+        was computed): an undo right after an action computes nothing.
+        """
+        if self._parent is not None and self._delta is delta and self._sign == -sign:
+            return self._parent
+        return _Spikes(parent=self, delta=delta, sign=sign)
+
+    def get(self):
+        """The sorted spike ids (computed on the first call, without recursion)."""
+        if self._array is None:
+            chain, node = [], self
+            while node._array is None:
+                chain.append(node)
+                node = node._parent
+            arr = node._array
+            for node in reversed(chain):
+                arr = (_remove_sorted if node._sign < 0 else _insert_sorted)(arr, node._delta)
+            self._array, self._parent, self._delta = _frozen(arr), None, None
+        return self._array
+
+
+class _Union:
+    """The sorted union of several disjoint spike sets, computed when first asked for."""
+
+    __slots__ = ("_parts", "_n_spikes", "_array")
+
+    def __init__(self, parts, n_spikes):
+        self._parts, self._n_spikes, self._array = parts, n_spikes, None
+
+    def get(self):
+        """The sorted spike ids (computed on the first call)."""
+        if self._array is None:
+            self._array = _sorted_union([p.get() for p in self._parts], self._n_spikes)
+            self._parts = None
+        return self._array
+
+
+class _SpikesPerCluster(Mapping):
+    """A read-only ``{cluster_id: sorted spike ids}`` mapping computing each value on access."""
+
+    def __init__(self, spikes):
+        self._spikes = spikes
+
+    def __getitem__(self, cluster_id):
+        return self._spikes[cluster_id].get()
+
+    def __iter__(self):
+        return iter(self._spikes)
+
+    def __len__(self):
+        return len(self._spikes)
+
+
+class _Cluster:
+    """A live cluster: its groups, its number of spikes and its spike ids (lazy)."""
+
+    __slots__ = ("groups", "size", "spikes")
+
+    def __init__(self, groups, size, spikes):
+        self.groups, self.size, self.spikes = groups, size, spikes
+
+
 class Clustering:
     """Handle cluster changes in a set of spikes.
 
     Parameters
     ----------
     spike_clusters : array-like
-        The cluster id of every spike (copied into an int64 array).
+        The cluster id of every spike.
     new_cluster_id : int
         A cluster id not used yet (and not used in the cache if there is one). The first new
         cluster gets ``max(new_cluster_id, max(spike_clusters) + 1)``: ids are never reused.
@@ -97,36 +212,44 @@ class Clustering:
 
     Notes
     -----
-    The actions return an :class:`UpdateInfo`. Each action stores its difference (the spikes of
-    the deleted and of the added clusters), so undo and redo only rewrite the touched spikes.
+    The actions return an :class:`UpdateInfo`; its ``spike_ids`` (every spike whose cluster
+    changed) is computed when first read. Each action stores its difference (the spikes it
+    moved), so undo and redo only rewrite those spikes; see the module docstring.
 
     """
 
     def __init__(self, spike_clusters, new_cluster_id=None, spikes_per_cluster=None,
                  history=None):
         spike_clusters = _as_ids(spike_clusters, "spike_clusters")
-        self._spike_clusters = np.array(spike_clusters, dtype=np.int64)
-        if spikes_per_cluster is None or not self._check_spc(spikes_per_cluster):
-            spikes_per_cluster = group_spikes(self._spike_clusters)
-        self._spc = dict(spikes_per_cluster)
-        next_id = int(self._spike_clusters.max()) + 1 if self._spike_clusters.size else 0
+        cluster_ids, spikes, self._groups = _dense_index(spike_clusters)
+        if spikes_per_cluster is not None and self._check_spc(
+                spikes_per_cluster, spike_clusters):
+            spikes = [_frozen(np.asarray(spikes_per_cluster[c], dtype=np.int64))
+                      for c in cluster_ids.tolist()]
+        self._group_cluster = cluster_ids.copy()  # grows (capacity) as splits add groups
+        self._n_groups = cluster_ids.size
+        self._values = {g: _Spikes(s) for g, s in enumerate(spikes)}  # group: its spikes
+        self._clusters = {c: _Cluster((g,), s.size, self._values[g])
+                          for g, (c, s) in enumerate(zip(cluster_ids.tolist(), spikes))}
+        next_id = int(cluster_ids[-1]) + 1 if cluster_ids.size else 0
         self._next_id = max(next_id, int(new_cluster_id or 0))
         self._history = history if history is not None else History()
+        self._spike_clusters = None  # computed when read after a change
         self._cluster_ids = None
         self._spike_ids = None
 
-    def _check_spc(self, spc):
+    @staticmethod
+    def _check_spc(spc, spike_clusters):
         """Whether a given spikes_per_cluster matches spike_clusters exactly."""
-        sc = self._spike_clusters
         total = 0
         for c, spikes in spc.items():
             spikes = np.asarray(spikes)
             total += spikes.size
             if spikes.size and (
-                    np.any(sc[spikes] != c) or np.any(np.diff(spikes) <= 0)):
+                    np.any(spike_clusters[spikes] != c) or np.any(np.diff(spikes) <= 0)):
                 break
         else:
-            if total == sc.size:
+            if total == spike_clusters.size:
                 return True
         logger.warning("The given spikes_per_cluster does not match spike_clusters: "
                        "recomputing it.")
@@ -142,30 +265,38 @@ class Clustering:
 
     @property
     def spike_clusters(self):
-        """A n_spikes-long vector with the cluster id of every spike (read-only)."""
-        return _frozen(self._spike_clusters)
+        """A n_spikes-long vector with the cluster id of every spike (read-only).
+
+        Computed when first read after a change (one pass over the spikes).
+        """
+        if self._spike_clusters is None:
+            self._spike_clusters = _frozen(self._group_cluster[self._groups])
+        return self._spike_clusters
 
     @property
     def spikes_per_cluster(self):
-        """A dictionary ``{cluster_id: spike_ids}`` of the non-empty clusters."""
-        return dict(self._spc)
+        """A read-only mapping ``{cluster_id: sorted spike ids}`` of the non-empty clusters.
+
+        It does not change with later actions; each array is computed when first read.
+        """
+        return _SpikesPerCluster({c: cl.spikes for c, cl in self._clusters.items()})
 
     @property
     def cluster_ids(self):
         """Ordered array of the ids of all non-empty clusters."""
         if self._cluster_ids is None:
-            self._cluster_ids = _frozen(np.array(sorted(self._spc), dtype=np.int64))
+            self._cluster_ids = _frozen(np.array(sorted(self._clusters), dtype=np.int64))
         return self._cluster_ids
 
     @property
     def n_clusters(self):
         """Total number of clusters."""
-        return len(self._spc)
+        return len(self._clusters)
 
     @property
     def n_spikes(self):
         """Number of spikes."""
-        return self._spike_clusters.size
+        return self._groups.size
 
     @property
     def spike_ids(self):
@@ -184,22 +315,20 @@ class Clustering:
 
     def n_spikes_in(self, cluster_id):
         """Number of spikes of a cluster (0 if it does not exist)."""
-        spikes = self._spc.get(int(cluster_id))
-        return 0 if spikes is None else spikes.size
+        cluster = self._clusters.get(int(cluster_id))
+        return 0 if cluster is None else cluster.size
 
     def spikes_in_clusters(self, clusters):
         """Return the sorted array of the spike ids belonging to a list of clusters."""
         clusters = _as_ids(clusters, "clusters")
-        arrays = [self._spc[c] for c in np.unique(clusters).tolist() if c in self._spc]
-        if not arrays:
-            return np.zeros(0, dtype=np.int64)
-        return np.sort(np.concatenate(arrays), kind="stable")
+        return _sorted_union([self._clusters[c].spikes.get() for c in np.unique(clusters).tolist()
+                              if c in self._clusters], self.n_spikes)
 
     # Actions
     # -------------------------------------------------------------------------------------------
 
     def _check_clusters(self, cluster_ids):
-        missing = [c for c in cluster_ids if c not in self._spc]
+        missing = [c for c in cluster_ids if c not in self._clusters]
         if missing:
             raise ValueError(f"Clusters {missing} do not exist.")
 
@@ -208,30 +337,37 @@ class Clustering:
 
         Parameters
         ----------
-        cluster_ids : array-like
+        cluster_ids : list or array
             The clusters to merge (at least two, or nothing happens).
         to : int
-            The id of the new cluster, by default :meth:`new_cluster_id`. It must not be an id
-            in use.
+            The id of the new cluster, by default :meth:`new_cluster_id`. It must not be lower
+            than :meth:`new_cluster_id`: an id is never reused.
 
         Returns
         -------
         up : UpdateInfo
 
         """
+        if not isinstance(cluster_ids, (list, tuple, np.ndarray)):
+            raise ValueError("`cluster_ids` must be a list or an array of cluster ids, got "
+                             f"{type(cluster_ids).__name__} {cluster_ids!r}.")
+        if to is not None and int(to) < self._next_id:
+            raise ValueError(f"Cannot merge into cluster {to}: the new id must be at least "
+                             f"new_cluster_id() = {self._next_id} (ids are never reused).")
         cluster_ids = np.unique(_as_ids(cluster_ids, "cluster_ids")).tolist()
         self._check_clusters(cluster_ids)
         if len(cluster_ids) < 2:
             return UpdateInfo()
         to = self._next_id if to is None else int(to)
-        if to in self._spc:
-            raise ValueError(f"Cannot merge into cluster {to}: this id is in use.")
-        deleted = {c: self._spc[c] for c in cluster_ids}
-        spike_ids = np.sort(np.concatenate(list(deleted.values())), kind="stable")
+        merged = [self._clusters[c] for c in cluster_ids]
+        sizes = {c: cl.size for c, cl in zip(cluster_ids, merged)}
+        sizes[to] = sum(cl.size for cl in merged)
         diff = Bunch(
-            description="merge", deleted=deleted, added={to: _frozen(spike_ids)},
-            spike_ids=_frozen(spike_ids), descendants=[(c, to) for c in cluster_ids],
-            largest_old_cluster=max(cluster_ids, key=lambda c: deleted[c].size))
+            description="merge", removed=[], inserted=[], sizes=sizes,
+            deleted={c: cl.groups for c, cl in zip(cluster_ids, merged)},
+            added={to: sum((cl.groups for cl in merged), ())},
+            descendants=[(c, to) for c in cluster_ids],
+            largest_old_cluster=max(cluster_ids, key=sizes.get))
         return self._do(diff)
 
     def assign(self, spike_ids, spike_clusters_rel=0):
@@ -278,36 +414,32 @@ class Clustering:
 
     def _assign_diff(self, spike_ids, rel):
         """The difference made by assigning sorted spikes to relative labels."""
-        old = self._spike_clusters[spike_ids]
-        old_ids, old_idx = np.unique(old, return_inverse=True)
+        old_groups = self._groups[spike_ids]
+        old_ids, old_idx = np.unique(self._group_cluster[old_groups], return_inverse=True)
         labels, label_idx = np.unique(rel, return_inverse=True)
-        next_id = self._next_id
-        added = {}
-        # The spikes of each label, in increasing label order (sorted within a label).
-        order = np.argsort(label_idx, kind="stable")
-        bounds = np.r_[0, np.cumsum(np.bincount(label_idx, minlength=labels.size))]
-        for i in range(labels.size):
-            added[next_id + i] = _frozen(spike_ids[order[bounds[i]:bounds[i + 1]]])
-        next_id += labels.size
-        # The remaining spikes of each affected cluster, in increasing old-id order.
-        order = np.argsort(old_idx, kind="stable")
-        bounds = np.r_[0, np.cumsum(np.bincount(old_idx, minlength=old_ids.size))]
+        contributed = np.bincount(old_idx, minlength=old_ids.size)
+        # The spikes move out of their groups, into one new group per label.
+        moved_from = _split_by(spike_ids, old_groups)
+        new_groups = self._new_groups(labels.size)
+        inserted = list(zip(new_groups, _split_by(spike_ids, label_idx)[1]))
+        added = {self._next_id + i: (g,) for i, g in enumerate(new_groups)}
+        sizes = {c: spikes.size for c, (_, spikes) in zip(added, inserted)}
+        # The remaining spikes of each affected cluster keep its groups, under a new id.
+        next_id = self._next_id + labels.size
         deleted, descendants = {}, []
-        for i, c in enumerate(old_ids.tolist()):
-            deleted[c] = self._spc[c]
-            remaining = _remove_sorted(deleted[c], spike_ids[order[bounds[i]:bounds[i + 1]]])
-            if remaining.size:
-                added[next_id] = _frozen(remaining)
+        for c, n in zip(old_ids.tolist(), contributed.tolist()):
+            cluster = self._clusters[c]
+            deleted[c], sizes[c] = cluster.groups, cluster.size
+            if cluster.size > n:
+                added[next_id], sizes[next_id] = cluster.groups, cluster.size - n
                 descendants.append((c, next_id))
                 next_id += 1
         pairs = np.unique(old_idx * labels.size + label_idx)
-        descendants += [(int(old_ids[p // labels.size]), self._next_id + int(p % labels.size))
-                        for p in pairs]
-        all_spikes = np.sort(np.concatenate(list(deleted.values())), kind="stable")
-        contributed = np.bincount(old_idx, minlength=old_ids.size)
+        descendants += zip(old_ids[pairs // labels.size].tolist(),
+                           (self._next_id + pairs % labels.size).tolist())
         return Bunch(
-            description="assign", deleted=deleted, added=added, spike_ids=_frozen(all_spikes),
-            descendants=sorted(descendants),
+            description="assign", removed=list(zip(*moved_from)), inserted=inserted,
+            sizes=sizes, deleted=deleted, added=added, descendants=sorted(descendants),
             largest_old_cluster=int(old_ids[np.argmax(contributed)]))
 
     def split(self, spike_ids, spike_clusters_rel=0):
@@ -359,47 +491,86 @@ class Clustering:
             The net change (``description='reset'``).
 
         """
-        before = set(self._spc)
-        touched = []
+        before = {c: cl.spikes for c, cl in self._clusters.items()}
         for diff in self._history.pop_owner(self):
-            self._apply(diff.added, diff.deleted)
-            touched.append(diff.spike_ids)
-        after = set(self._spc)
-        spike_ids = np.unique(np.concatenate(touched)) if touched else np.zeros(0, np.int64)
-        return UpdateInfo(description="reset", spike_ids=spike_ids,
-                          added=sorted(after - before), deleted=sorted(before - after))
+            self._apply(diff, forward=False)
+        deleted = sorted(set(before) - set(self._clusters))
+        return UpdateInfo(
+            description="reset", added=sorted(set(self._clusters) - set(before)),
+            deleted=deleted, spike_ids=self._changed_spikes([before[c] for c in deleted]))
 
     # Internal
     # -------------------------------------------------------------------------------------------
 
-    def _apply(self, deleted, added):
-        """Replace the clusters `deleted` by the clusters `added` (same spikes in all)."""
-        sc = self._spike_clusters
-        for c, spikes in added.items():
-            sc[spikes] = c
-        for c in deleted:
-            del self._spc[c]
-        self._spc.update(added)
-        self._cluster_ids = None
+    def _new_groups(self, n):
+        """Reserve `n` new group indices (never reused, like cluster ids)."""
+        start = self._n_groups
+        if start + n > self._group_cluster.size:
+            grown = np.zeros(max(2 * self._group_cluster.size, start + n, 64), np.int64)
+            grown[:start] = self._group_cluster[:start]
+            self._group_cluster = grown
+        self._n_groups += n
+        return list(range(start, start + n))
+
+    def _changed_spikes(self, spikes):
+        """The lazy `spike_ids` of an UpdateInfo: the union of the given spike sets."""
+        return Lazy(_Union(spikes, self.n_spikes).get)
+
+    def _apply(self, diff, forward):
+        """Do (or revert) an action; return the lazy spike ids of the deleted clusters."""
+        gone, new = (diff.deleted, diff.added) if forward else (diff.added, diff.deleted)
+        changed = self._changed_spikes([self._clusters[c].spikes for c in gone])
+        values = self._values
+        if forward:
+            for g, spikes in diff.removed:
+                values[g] = values[g].changed(spikes, -1)
+            moves = diff.inserted
+            for g, spikes in moves:
+                values[g] = _Spikes(spikes)
+        else:
+            for g, _ in diff.inserted:
+                del values[g]
+            moves = diff.removed
+            for g, spikes in moves:
+                values[g] = values[g].changed(spikes, 1)
+        for g, spikes in moves:
+            self._groups[spikes] = g
+        for c in gone:
+            del self._clusters[c]
+        for c, groups in new.items():
+            spikes = (values[groups[0]] if len(groups) == 1 else
+                      _Union([values[g] for g in groups], self.n_spikes))
+            self._clusters[c] = _Cluster(groups, diff.sizes[c], spikes)
+        groups = [g for gs in new.values() for g in gs]
+        self._group_cluster[groups] = np.repeat(list(new), [len(gs) for gs in new.values()])
+        self._spike_clusters = self._cluster_ids = None
+        return changed
 
     def _do(self, diff):
-        self._apply(diff.deleted, diff.added)
+        changed = self._apply(diff, forward=True)
         self._next_id = max(self._next_id, max(diff.added) + 1)
         self._history.add(self, diff)
-        return self._update_info(diff)
+        return self._update_info(diff, changed)
 
-    def _update_info(self, diff, reverse=False):
+    def _update_info(self, diff, spike_ids, reverse=False):
         deleted, added = (diff.added, diff.deleted) if reverse else (diff.deleted, diff.added)
         descendants = [(b, a) for a, b in diff.descendants] if reverse else diff.descendants
         return UpdateInfo(
-            description=diff.description, spike_ids=diff.spike_ids, added=sorted(added),
+            description=diff.description, spike_ids=spike_ids, added=sorted(added),
             deleted=sorted(deleted), descendants=list(descendants),
             largest_old_cluster=None if reverse else diff.largest_old_cluster)
 
     def _undo_diff(self, diff):
-        self._apply(diff.added, diff.deleted)
-        return self._update_info(diff, reverse=True)
+        return self._update_info(diff, self._apply(diff, forward=False), reverse=True)
 
     def _redo_diff(self, diff):
-        self._apply(diff.deleted, diff.added)
-        return self._update_info(diff)
+        return self._update_info(diff, self._apply(diff, forward=True))
+
+
+def _split_by(spike_ids, keys):
+    """Partition sorted spikes by key: the distinct keys and the sorted spikes of each."""
+    uniq, idx = np.unique(keys, return_inverse=True)
+    order = np.argsort(idx, kind="stable")
+    bounds = np.r_[0, np.cumsum(np.bincount(idx, minlength=uniq.size))].tolist()
+    return uniq.tolist(), [_frozen(spike_ids[order[bounds[i]:bounds[i + 1]]])
+                           for i in range(uniq.size)]

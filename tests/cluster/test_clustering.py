@@ -83,20 +83,34 @@ def test_merge(clustering):
 
 
 def test_merge_to_and_errors(clustering):
-    up = clustering.merge([2, 3], to=0)  # an unused id lower than the next one
-    assert up.added == [0] and clustering.new_cluster_id() == 6
+    # An old id is never reused, even one not in use now (0) or freed by an undo (6).
+    for to in (0, 5, 2):
+        with pytest.raises(ValueError, match="at least new_cluster_id"):
+            clustering.merge([2, 3], to=to)
+    assert len(clustering.history) == 0 and clustering.cluster_ids.tolist() == [2, 3, 5]
+    assert clustering.merge([2, 3], to=6).added == [6]
     clustering.undo()
+    with pytest.raises(ValueError, match="at least new_cluster_id"):
+        clustering.merge([2, 3], to=6)
     up = clustering.merge([2, 5], to=20)
     assert up.added == [20]
     assert clustering.new_cluster_id() == 21
-    with pytest.raises(ValueError, match="in use"):
+    with pytest.raises(ValueError, match="at least new_cluster_id"):
         clustering.merge([3, 20], to=20)
+    # cluster_ids must be a list or an array.
+    for bad in (3, "23", {2, 3}, (c for c in (2, 3)), None):
+        with pytest.raises(ValueError, match="list or an array"):
+            clustering.merge(bad)
+    assert clustering.merge((3, 20)).added == [21]  # a tuple is a list of ids
+    clustering.undo()
+    assert clustering.merge(np.array([3, 20])).added == [22]
+    clustering.undo()
     with pytest.raises(ValueError, match=r"\[7\]"):
         clustering.merge([3, 7])
-    # Merging one cluster does nothing.
+    # Merging one cluster does nothing (the undone merge can still be redone).
     up = clustering.merge([3])
-    assert up.added == [] and not clustering.history.can_redo
-    assert len(clustering.history) == 1
+    assert up.added == [] and clustering.history.can_redo
+    assert len(clustering.history) == 2
 
 
 def test_split_and_undo_redo(clustering):
@@ -176,6 +190,108 @@ def test_reset(clustering):
     assert clustering.merge([2, 3]).added == [9]
 
 
+def _spread_clustering(n_spikes=100_000, n_clusters=20, seed=0):
+    return Clustering(np.random.default_rng(seed).integers(0, n_clusters, n_spikes))
+
+
+def _spread_spikes(clustering, n=50, seed=1):
+    """Spikes drawn from the whole dataset: they touch every cluster."""
+    rng = np.random.default_rng(seed)
+    return np.sort(rng.choice(clustering.n_spikes, n, replace=False))
+
+
+def test_split_spread_over_all_clusters():
+    c = _spread_clustering()
+    sc0 = c.spike_clusters.copy()
+    spikes = _spread_spikes(c, n=400)
+    up = c.split(spikes)
+    assert up.deleted == list(range(20)) and up.added == list(range(20, 41))
+    assert up.descendants == sorted([(i, 20) for i in range(20)] +
+                                    [(i, 21 + i) for i in range(20)])
+    sc1 = np.where(np.isin(np.arange(c.n_spikes), spikes), 20, sc0 + 21)
+    np.testing.assert_array_equal(c.spike_clusters, sc1)
+    np.testing.assert_array_equal(up.spike_ids, np.arange(c.n_spikes))
+    assert c.n_spikes_in(20) == 400 and c.n_spikes_in(21) == np.sum(sc0 == 0) - np.sum(
+        sc0[spikes] == 0)
+    _check_consistent(c)
+    up = c.undo()
+    assert up.added == list(range(20)) and up.deleted == list(range(20, 41))
+    np.testing.assert_array_equal(c.spike_clusters, sc0)
+    _check_consistent(c)
+    c.redo()
+    np.testing.assert_array_equal(c.spike_clusters, sc1)
+    _check_consistent(c)
+
+
+def test_spikes_in_clusters_few_or_many_spikes():
+    sc = np.random.default_rng(0).integers(0, 20, 100_000)
+    sc[[5, 70_000, 99_999]] = 30  # a tiny cluster
+    sc[[6, 50_000]] = 31
+    c = Clustering(sc)
+    for clusters in ([30, 31], [30, 31, 99], [0, 1, 30], list(range(32))):
+        np.testing.assert_array_equal(c.spikes_in_clusters(clusters),
+                                      np.flatnonzero(np.isin(sc, clusters)))
+    up = c.merge([30, 31])
+    np.testing.assert_array_equal(up.spike_ids, [5, 6, 50_000, 70_000, 99_999])
+    np.testing.assert_array_equal(c.spikes_per_cluster[up.added[0]], up.spike_ids)
+
+
+def test_undo_right_after_an_action_gives_back_the_same_arrays():
+    c = _spread_clustering()
+    before = c.spikes_per_cluster
+    arrays = {k: before[k] for k in before}
+    c.split(_spread_spikes(c))
+    c.undo()  # nothing was read in between: nothing was computed
+    after = c.spikes_per_cluster
+    assert all(after[k] is arrays[k] for k in arrays)
+    # The mapping taken before the actions still describes the clustering then.
+    c.redo()
+    c.merge([21, 22])
+    assert sorted(before) == list(range(20))
+    assert all(before[k] is arrays[k] for k in arrays)
+
+
+def test_update_spike_ids_read_later_describe_their_action():
+    c = _spread_clustering(n_spikes=2000, n_clusters=6)
+    ups, expected = [], []
+    for i in range(6):
+        sc = c.spike_clusters.copy()
+        up = (c.merge(c.cluster_ids[:2].tolist()) if i % 3 == 0 else
+              c.undo() if i % 3 == 2 else c.split(_spread_spikes(c, seed=i)))
+        ups.append(up)
+        expected.append(np.flatnonzero(sc != c.spike_clusters))
+    for up, spikes in zip(ups, expected):
+        assert up.spike_ids.size > 0
+        np.testing.assert_array_equal(up.spike_ids, spikes)
+
+
+def test_history_keeps_only_the_moved_spikes():
+    import tracemalloc
+
+    c = _spread_clustering()
+
+    def split_and_read(seed):
+        c.split(_spread_spikes(c, seed=seed))
+        for spikes in c.spikes_per_cluster.values():  # computes every cluster's spikes
+            assert spikes.size
+
+    tracemalloc.start()
+    try:
+        split_and_read(0)
+        start = tracemalloc.get_traced_memory()[0]
+        for seed in range(1, 11):
+            split_and_read(seed)
+        kept = (tracemalloc.get_traced_memory()[0] - start) / 10
+    finally:
+        tracemalloc.stop()
+    # A copy of the spikes per cluster would be 800 kB per split (100 k int64).
+    assert kept < 40_000, kept
+    assert len(c.history) == 11
+    while c.undo():
+        pass
+    _check_consistent(c)
+
+
 # Property test: random action sequences against a naive reference model
 # ------------------------------------------------------------------------------------------------
 
@@ -232,17 +348,18 @@ class ClusteringMachine(RuleBasedStateMachine):
     def __init__(self):
         super().__init__()
         rng = np.random.default_rng(0)
-        sc = rng.integers(0, 6, 40)
+        sc = rng.integers(0, 6, 60)
         self.history = History()
         self.clustering = Clustering(sc, history=self.history)
         self.meta = ClusterMeta(history=self.history)
         self.meta.add_field("group")
         self.ref = Reference(sc)
         self.sc_before = self.clustering.spike_clusters.copy()
+        self.updates = []  # (update info, the spikes it changed): spike_ids is read later
 
     def _check_up(self, up):
         changed = np.flatnonzero(self.sc_before != self.clustering.spike_clusters)
-        np.testing.assert_array_equal(up.spike_ids, changed)
+        self.updates.append((up, changed))
         before, after = set(self.sc_before.tolist()), set(self.clustering.cluster_ids.tolist())
         assert up.added == sorted(after - before)
         assert up.deleted == sorted(before - after)
@@ -260,7 +377,7 @@ class ClusteringMachine(RuleBasedStateMachine):
 
     @rule(data=st.data())
     def assign(self, data):
-        spikes = data.draw(st.lists(st.integers(0, 39), min_size=1, max_size=15, unique=True))
+        spikes = data.draw(st.lists(st.integers(0, 59), min_size=1, max_size=20, unique=True))
         rel = data.draw(st.lists(st.integers(0, 2), min_size=len(spikes),
                                  max_size=len(spikes)))
         self.sc_before = self.clustering.spike_clusters.copy()
@@ -299,10 +416,30 @@ class ClusteringMachine(RuleBasedStateMachine):
         if not up.metadata_changed:
             self._check_up(up)
 
+    @rule(data=st.data())
+    def read_spikes(self, data):
+        """Read the spikes of some clusters (the others stay to be computed)."""
+        ids = self.clustering.cluster_ids.tolist()
+        spc = self.clustering.spikes_per_cluster
+        for c in data.draw(st.lists(st.sampled_from(ids), max_size=3, unique=True)):
+            np.testing.assert_array_equal(spc[c], np.flatnonzero(self.ref.sc == c))
+
+    @rule()
+    def check_everything(self):
+        _check_consistent(self.clustering)
+        for up, changed in self.updates:
+            np.testing.assert_array_equal(up.spike_ids, changed)
+        self.updates = []
+
+    def teardown(self):
+        self.check_everything()
+
     @invariant()
     def same_as_reference(self):
         np.testing.assert_array_equal(self.clustering.spike_clusters, self.ref.sc)
-        _check_consistent(self.clustering)
+        np.testing.assert_array_equal(self.clustering.cluster_ids, np.unique(self.ref.sc))
+        assert [self.clustering.n_spikes_in(c) for c in self.clustering.cluster_ids] == [
+            np.sum(self.ref.sc == c) for c in self.clustering.cluster_ids]
         assert self.clustering.new_cluster_id() == self.ref.next_id
         assert self.meta.to_dict("group") == {
             c: v for c, v in self.ref.labels.items() if v is not None}

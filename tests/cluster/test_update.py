@@ -29,3 +29,26 @@ def test_update_info_repr():
     r = repr(UpdateInfo(description="metadata_group", history="undo", metadata_changed=[2],
                         metadata_value="good"))
     assert "undo metadata_group [2]" in r and "'good'" in r
+
+
+def test_update_info_lazy_field_computed_once_on_first_read():
+    from phy.cluster.update import Lazy
+
+    calls = []
+
+    def spikes():
+        calls.append(1)
+        return np.array([4, 7])
+
+    up = UpdateInfo(description="assign", spike_ids=Lazy(spikes))
+    copy = up.copy()
+    assert calls == [] and "<UpdateInfo assign" in repr(up)
+    np.testing.assert_array_equal(up.spike_ids, [4, 7])
+    # Every way of reading the field gives the value, computed once for the copies too.
+    for value in (up["spike_ids"], up.get("spike_ids"), dict(up)["spike_ids"],
+                  dict(up.items())["spike_ids"], (lambda **kw: kw["spike_ids"])(**copy),
+                  copy.spike_ids):
+        np.testing.assert_array_equal(value, [4, 7])
+    assert any(isinstance(v, np.ndarray) and v.tolist() == [4, 7] for v in up.values())
+    assert calls == [1]
+    assert up.get("nothing", 3) == 3
