@@ -2,12 +2,15 @@
 
 :class:`AxisLocator` computes tick values (1, 2, 2.5 or 5 times a power of ten) in the visible
 data range; :class:`Axes` draws the grid lines and labels in window coordinates, recomputed on
-the CPU at each ``pan_zoom`` event of the canvas.
+the CPU at each ``pan_zoom`` bus event of the canvas (:data:`phy.utils.bus_events.PAN_ZOOM`).
 """
 
 import math
 
 import numpy as np
+
+from phy.utils import bus_events as ev
+from phy.utils.event import connect
 
 from .transform import NDC, Range
 from .visuals import LineVisual, TextVisual
@@ -113,7 +116,8 @@ class Axes:
         """Add the axes to a canvas.
 
         Add the grid and text visuals to the canvas (outside of all interacts: their positions
-        are computed in window coordinates), and follow the pan and zoom events of the canvas.
+        are computed in window coordinates), and follow the pan and zoom events of the canvas
+        (``pan_zoom`` on the bus, sent by the canvas).
         """
         self.canvas = canvas
         self.grid_visual = LineVisual()
@@ -121,6 +125,7 @@ class Axes:
         for visual in (self.grid_visual, self.text_visual):
             canvas.add_visual(visual, clearable=False, exclude_origins="all")
         canvas.attach_events(self)
+        connect(self._on_pan_zoom, event=ev.PAN_ZOOM, sender=canvas)
         self.update_visuals()
 
     def reset_data_bounds(self, data_bounds, do_update=True):
@@ -173,7 +178,7 @@ class Axes:
             dtype=np.float32).reshape(-1, 2)
         self.text_visual.set_data(pos=positions, text=texts, anchor=anchors)
 
-    def on_pan_zoom(self, e):
+    def _on_pan_zoom(self, sender, pan, zoom):
         """Follow pan and zoom."""
         self.update_visuals()
 

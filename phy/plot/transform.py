@@ -197,11 +197,33 @@ class Translate(_Amount):
         name of the GPU variable with the translate vector.
     gpu_var : str
         The name of the GPU variable with the translate vector.
+    lo_gpu_var : str
+        With `gpu_var`, the name of a second GPU variable added after it:
+        ``var = (var + gpu_var) + lo_gpu_var``. Splitting a float64 translation into its
+        float32 rounding (`gpu_var`) and the rest (`lo_gpu_var`) keeps its precision for the
+        positions near ``-gpu_var`` (as the pan/zoom does).
 
     """
 
+    def __init__(self, amount=None, gpu_var=None, lo_gpu_var=None):
+        super().__init__(amount, gpu_var=gpu_var)
+        self.lo_gpu_var = lo_gpu_var
+
     def _operate(self, arr, amount):
         return arr + amount
+
+    def glsl(self, var):
+        """Return a GLSL snippet that applies the translation to a given GLSL variable name."""
+        if not (self.gpu_var and self.lo_gpu_var):
+            return super().glsl(var)
+        op = "-" if self._inverted else "+"
+        return f"{var} = ({var} {op} {self.gpu_var}) {op} {self.lo_gpu_var};"
+
+    def inverse(self):
+        """Return the inverse translation (of a callable amount: calling it at each use)."""
+        t = super().inverse()
+        t.lo_gpu_var = self.lo_gpu_var
+        return t
 
     def _inverse_amount(self, amount):
         return -amount

@@ -126,6 +126,9 @@ def test_glsl_snippets():
     assert Translate(gpu_var="u_pan").glsl("p") == "p = p + u_pan;"
     assert Translate(gpu_var="u_pan").inverse().glsl("p") == "p = p - u_pan;"
     assert Scale(gpu_var="u_zoom").inverse().glsl("p") == "p = p / u_zoom;"
+    split = Translate(gpu_var="u_pan", lo_gpu_var="u_pan_lo")
+    assert split.glsl("p") == "p = (p + u_pan) + u_pan_lo;"
+    assert split.inverse().glsl("p") == "p = (p - u_pan) - u_pan_lo;"
     assert "vec2(1.0, 2.0)" in Translate((1, 2)).glsl("p")
     assert "u_to" in Range(to_gpu_var="u_to").glsl("p")
     assert "u_shape" in Subplot(shape_gpu_var="u_shape", index_gpu_var="a_box").glsl("p")
