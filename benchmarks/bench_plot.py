@@ -3,6 +3,8 @@
 * Scatter plots of 10 k, 100 k and 1 M points (4-pixel discs) in an 800x600 canvas.
 * The waveform view's worst case: 384 channels x 100 waveforms x 82 samples (3.1 M vertices) in a
   boxed layout, added as 384 batches and drawn in one call.
+* Mean waveforms as thick lines (``ThickLineVisual``, 3 pixels wide): 384 channels x 10 clusters
+  x 82 samples in the same layout (four vertices per segment), one call.
 
 For each: the time of ``set_data`` (validation, normalization, buffers prepared on the CPU), of
 the first frame (upload to the GPU and draw) and of a redraw (draw only), each frame read back
@@ -29,6 +31,8 @@ SCATTER_SIZES = (10_000, 100_000, 1_000_000)
 QUICK_SCATTER_SIZES = (1_000, 10_000)
 WAVEFORMS = (384, 100, 82)
 QUICK_WAVEFORMS = (32, 10, 82)
+MEAN_WAVEFORMS = (384, 10, 82)
+QUICK_MEAN_WAVEFORMS = (32, 4, 82)
 REDRAWS = 3
 
 
@@ -68,8 +72,8 @@ def _scatter(canvas, n, rng):
     return dict(name=f"scatter {n:,} points", **result)
 
 
-def _waveforms(canvas, n_channels, n_waveforms, n_samples, rng):
-    from phy.plot import PlotVisual
+def _waveforms(canvas, n_channels, n_waveforms, n_samples, rng, thick=False):
+    from phy.plot import PlotVisual, ThickLineVisual
     from phy.plot.layout import Boxed
 
     canvas.clear()
@@ -77,17 +81,18 @@ def _waveforms(canvas, n_channels, n_waveforms, n_samples, rng):
     channel = np.arange(n_channels)
     box_pos = np.column_stack([channel % 2 + 0.5 * ((channel // 2) % 2), channel // 2])
     Boxed(box_pos=box_pos).attach(canvas)
-    visual = PlotVisual()
+    visual = ThickLineVisual(width=3) if thick else PlotVisual()
     canvas.add_visual(visual)
     waves = rng.normal(0, 0.3, (n_channels, n_waveforms, n_samples)).cumsum(axis=2) / 5
     t_batch, _ = _timed(lambda: [
         visual.add_batch_data(y=waves[c], color=(0.4, 0.8, 1.0, 0.5), box_index=c,
                               data_bounds=(-1, -3, 1, 3))
         for c in range(n_channels)])
-    n = n_channels * n_waveforms * n_samples
+    n = n_channels * n_waveforms * (4 * (n_samples - 1) if thick else n_samples)
     result = _measure_frames(canvas, visual, n, lambda: canvas.update_visual(visual))
     result["set_data"] += t_batch
-    return dict(name=f"waveforms {n_channels}x{n_waveforms}x{n_samples}", **result)
+    kind = "thick means" if thick else "waveforms"
+    return dict(name=f"{kind} {n_channels}x{n_waveforms}x{n_samples}", **result)
 
 
 def _child(quick):
@@ -112,6 +117,8 @@ def _child(quick):
         print(json.dumps(_scatter(canvas, n, rng)), flush=True)
     waveforms = QUICK_WAVEFORMS if quick else WAVEFORMS
     print(json.dumps(_waveforms(canvas, *waveforms, rng)), flush=True)
+    means = QUICK_MEAN_WAVEFORMS if quick else MEAN_WAVEFORMS
+    print(json.dumps(_waveforms(canvas, *means, rng, thick=True)), flush=True)
     canvas.close()
     container.close()
 

@@ -33,6 +33,7 @@ from .visuals import (  # noqa: F401
     PolygonVisual,
     ScatterVisual,
     TextVisual,
+    ThickLineVisual,
     UniformPlotVisual,
     UniformScatterVisual,
     get_linear_x,

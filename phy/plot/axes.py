@@ -2,18 +2,33 @@
 
 :class:`AxisLocator` computes tick values (1, 2, 2.5 or 5 times a power of ten) in the visible
 data range; :class:`Axes` draws the grid lines and labels in window coordinates, recomputed on
-the CPU at each ``pan_zoom`` event of the canvas.
+the CPU at each ``pan_zoom`` bus event of the canvas (:data:`phy.utils.bus_events.PAN_ZOOM`).
 """
 
 import math
 
 import numpy as np
 
+from phy.utils import bus_events as ev
+from phy.utils.event import connect
+
 from .transform import NDC, Range
-from .visuals import LineVisual, TextVisual
+from .visuals import TextVisual, ThickLineVisual
 from .visuals.text import font_pixel_size, glyph_atlas
 
 _NICE_STEPS = (1.0, 2.0, 2.5, 5.0, 10.0)
+#: Width of the grid lines, in logical pixels.
+GRID_WIDTH = 1.0
+
+
+def _snap(ndc, n_pixels, width):
+    """Snap the window NDC coordinates of lines `width` pixels wide, out of `n_pixels`.
+
+    The lines then cover whole pixels: an odd width centred on a pixel, an even one between two.
+    """
+    p = (np.asarray(ndc, dtype=np.float64) + 1.0) * 0.5 * n_pixels
+    p = np.floor(p) + 0.5 if round(width) % 2 else np.round(p)
+    return p / n_pixels * 2.0 - 1.0
 
 
 def nice_step(span, n_bins):
@@ -112,15 +127,18 @@ class Axes:
     def attach(self, canvas):
         """Add the axes to a canvas.
 
-        Add the grid and text visuals to the canvas (outside of all interacts: their positions
-        are computed in window coordinates), and follow the pan and zoom events of the canvas.
+        Add the grid (antialiased lines, one logical pixel wide, on pixel centres so that they
+        stay crisp) and text visuals to the canvas (outside of all interacts: their positions
+        are computed in window coordinates), and follow the pan and zoom events of the canvas
+        (``pan_zoom`` on the bus, sent by the canvas).
         """
         self.canvas = canvas
-        self.grid_visual = LineVisual()
+        self.grid_visual = ThickLineVisual(width=GRID_WIDTH)
         self.text_visual = TextVisual(color=(1.0, 1.0, 1.0, 0.75))
         for visual in (self.grid_visual, self.text_visual):
             canvas.add_visual(visual, clearable=False, exclude_origins="all")
         canvas.attach_events(self)
+        connect(self._on_pan_zoom, event=ev.PAN_ZOOM, sender=canvas)
         self.update_visuals()
 
     def reset_data_bounds(self, data_bounds, do_update=True):
@@ -151,10 +169,15 @@ class Axes:
         x = self._to_window(loc.xticks, np.zeros(len(loc.xticks)))[:, 0] if self.show_x else []
         y = self._to_window(np.zeros(len(loc.yticks)), loc.yticks)[:, 1] if self.show_y else []
         nx, ny = len(x), len(y)
+        ratio = self.canvas.pixel_ratio
+        width, height = self.canvas.get_size()
+        line_width = GRID_WIDTH * ratio
+        gx, gy = _snap(x, width * ratio, line_width), _snap(y, height * ratio, line_width)
         segments = np.vstack([
-            np.column_stack([x, -np.ones(nx), x, np.ones(nx)]),
-            np.column_stack([-np.ones(ny), y, np.ones(ny), y])]).reshape(-1, 4)
-        self.grid_visual.set_data(pos=segments, color=self.color)
+            np.column_stack([gx, -np.ones(nx), gx, np.ones(nx)]),
+            np.column_stack([-np.ones(ny), gy, np.ones(ny), gy])]).reshape(-1, 2)
+        self.grid_visual.set_data(
+            pos=segments, plot_sizes=np.full(nx + ny, 2), color=self.color)
         # Labels: x just above the bottom edge, y just right of the left edge; those that would
         # be cut by the window edges or overlap the x labels are left out.
         cw, ch = self._glyph_size_ndc()
@@ -173,7 +196,7 @@ class Axes:
             dtype=np.float32).reshape(-1, 2)
         self.text_visual.set_data(pos=positions, text=texts, anchor=anchors)
 
-    def on_pan_zoom(self, e):
+    def _on_pan_zoom(self, sender, pan, zoom):
         """Follow pan and zoom."""
         self.update_visuals()
 

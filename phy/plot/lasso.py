@@ -3,8 +3,12 @@
 The polygon is in the coordinates of the data in its box (NDC before pan/zoom and layout), so
 :meth:`Lasso.in_polygon` takes positions in the same normalized coordinates as the visuals.
 With a layout, the polygon belongs to the box of its first point. Control + left click adds a
-point, Control + right click (or Escape) clears the polygon. Every change emits
-``lasso_updated`` on phy's event bus: ``emit('lasso_updated', canvas, polygon)``.
+point, Control + right click (or Escape) clears the polygon.
+
+Like the :class:`~phy.plot.panzoom.PanZoom`, the lasso receives its input through the canvas'
+``on_<event>`` methods (:meth:`BaseCanvas.attach_events`) and tells the outside on phy's event
+bus: every change emits ``lasso_updated(canvas, polygon)``
+(:data:`phy.utils.bus_events.LASSO_UPDATED`).
 """
 
 import numpy as np

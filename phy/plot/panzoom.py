@@ -10,22 +10,44 @@ Interactivity:
 With an ``aspect`` (width / height), the zoom is corrected for the window's shape so that data
 units have that aspect on screen. Constraints (``xmin``... or ``constrain_bounds``) keep the
 visible range within bounds (in the coordinates before pan/zoom), and ``zmin``/``zmax`` bound
-the zoom level. After each change the canvas emits the internal ``pan_zoom`` event
-(``e.pan``, ``e.zoom``), which :class:`~phy.plot.axes.Axes` follows.
+the zoom level.
+
+Like the :class:`~phy.plot.lasso.Lasso`, the pan/zoom receives its input through the canvas'
+``on_<event>`` methods (:meth:`BaseCanvas.attach_events`) and tells the outside on phy's event
+bus: after each change it emits ``pan_zoom(canvas, pan, zoom)``
+(:data:`phy.utils.bus_events.PAN_ZOOM`), which :class:`~phy.plot.axes.Axes` follows.
+
+Precision at deep zoom: the pan is a float64 on the CPU and reaches the GPU split in two
+float32 uniforms, ``u_pan`` (the pan rounded to float32) and ``u_pan_lo`` (the rest), added as
+``(position + u_pan) + u_pan_lo``. A position close to the view centre is then translated
+exactly (the first sum cancels without rounding), so a zoom of a million keeps positions in
+place to a fraction of a pixel instead of jumping by float32 steps.
 """
 
 import numpy as np
+
+from phy.utils import bus_events as ev
+from phy.utils.event import emit
 
 from .transform import Scale, Translate, _positions
 
 #: Pan step of the arrow keys, in NDC.
 KEY_PAN_STEP = 0.1
-#: Zoom step of the + and - keys (exponent).
-KEY_ZOOM_STEP = 0.2
-#: Zoom per wheel notch (exponent).
-WHEEL_ZOOM_STEP = 0.1
-#: Zoom per pixel of right-button drag (exponent, in NDC units).
-DRAG_ZOOM_COEFF = 2.0
+#: Zoom coefficient: :meth:`PanZoom.zoom_delta` multiplies the zoom by ``exp(1.5 * c * d)``.
+ZOOM_COEFF = 1.5
+#: Zoom step of the + and - keys (`d` of :meth:`PanZoom.zoom_delta`).
+KEY_ZOOM_STEP = 0.15
+#: Zoom per wheel notch (`d` of :meth:`PanZoom.zoom_delta`).
+WHEEL_ZOOM_STEP = 0.075
+#: Zoom per NDC unit of right-button drag (`c` of :meth:`PanZoom.zoom_delta`).
+DRAG_ZOOM_COEFF = 4.0 / 3.0
+
+
+def _split(value):
+    """Split float64 values in float32 high and low parts: ``hi + lo`` is ``value``."""
+    value = np.asarray(value, dtype=np.float64)
+    hi = value.astype(np.float32)
+    return hi, (value - hi).astype(np.float32)
 
 
 class PanZoom:
@@ -81,7 +103,7 @@ class PanZoom:
         self._default_zoom = np.broadcast_to(np.asarray(zoom, dtype=np.float64), (2,)).copy()
         self._pan = self._default_pan.copy()
         self._zoom = self._default_zoom.copy()
-        self._translate = Translate(gpu_var=pan_var_name)
+        self._translate = Translate(gpu_var=pan_var_name, lo_gpu_var=f"{pan_var_name}_lo")
         self._scale = Scale(gpu_var=zoom_var_name)
         self._constrain()
 
@@ -90,8 +112,8 @@ class PanZoom:
 
     @property
     def pan(self):
-        """Pan translation."""
-        return tuple(self._pan)
+        """Pan translation, a list ``[x, y]``."""
+        return [float(v) for v in self._pan]
 
     @pan.setter
     def pan(self, value):
@@ -99,8 +121,8 @@ class PanZoom:
 
     @property
     def zoom(self):
-        """Zoom level (x, y)."""
-        return tuple(self._zoom)
+        """Zoom level, a list ``[x, y]``."""
+        return [float(v) for v in self._zoom]
 
     @zoom.setter
     def zoom(self, value):
@@ -118,7 +140,7 @@ class PanZoom:
 
     @property
     def size(self):
-        """Window size of the canvas."""
+        """Window size of the canvas (1x1 before the pan/zoom is attached to one)."""
         return self.canvas.get_size() if self.canvas is not None else (1, 1)
 
     def _aspect_correction(self):
@@ -157,9 +179,18 @@ class PanZoom:
         (x0, y0), (x1, y1) = self.imap([[-1.0, -1.0], [1.0, 1.0]])
         return (x0, y0, x1, y1)
 
+    def _pos_to_ndc(self, pos):
+        """Window NDC of a position in pixels (from the top left) in a window of `size`."""
+        w, h = self.size
+        x, y = np.asarray(pos, dtype=np.float64)
+        return np.array([2.0 * x / max(w, 1) - 1.0, 1.0 - 2.0 * y / max(h, 1)])
+
     def window_to_ndc(self, pos):
-        """Return the mouse coordinates in NDC, taking panzoom into account."""
-        return self.imap(self.canvas.pos_to_ndc(pos))[0]
+        """Return the mouse coordinates in NDC, taking panzoom into account.
+
+        Before the pan/zoom is attached to a canvas, the window is 1x1 pixel.
+        """
+        return self.imap(self._pos_to_ndc(pos))[0]
 
     # Changing pan and zoom
     # ---------------------------------------------------------------------------------------------
@@ -199,13 +230,17 @@ class PanZoom:
     def zoom_delta(self, d, p=(0.0, 0.0), c=1.0):
         """Zoom the view by a given amount.
 
-        The zoom is multiplied by ``exp(c * d)`` (`d` a scalar or (dx, dy)), keeping the point
-        `p` (in window NDC) fixed on the screen.
+        The zoom of each axis is multiplied by ``exp(1.5 * c * d)`` (`d` a scalar or
+        ``(dx, dy)``), keeping the point `p` (in window NDC) fixed on the screen. With an
+        `aspect`, both axes are zoomed by one common factor, that of the larger of ``|dx|`` and
+        ``|dy|``, so that the aspect is kept.
         """
         p = np.asarray(p, dtype=np.float64)
+        d = np.broadcast_to(np.asarray(d, dtype=np.float64), (2,))
+        if self._aspect is not None:
+            d = np.full(2, d[np.argmax(np.abs(d))])
         old = self._effective_zoom
-        self._zoom = np.clip(self._zoom * np.exp(c * np.asarray(d, dtype=np.float64)),
-                             self.zmin, self.zmax)
+        self._zoom = np.clip(self._zoom * np.exp(ZOOM_COEFF * c * d), self.zmin, self.zmax)
         self.set_pan_zoom(pan=self._pan + p / self._effective_zoom - p / old)
 
     def set_range(self, bounds, keep_aspect=False):
@@ -231,25 +266,26 @@ class PanZoom:
         canvas.panzoom = self
         canvas.gpu_transforms.add([self._translate, self._scale], origin=self, index=0)
         canvas.inserter.insert_vert(
-            f"uniform vec2 {self.pan_var_name};\nuniform vec2 {self.zoom_var_name};",
-            "header", origin=self)
+            f"uniform vec2 {self.pan_var_name};\nuniform vec2 {self._translate.lo_gpu_var};\n"
+            f"uniform vec2 {self.zoom_var_name};", "header", origin=self)
         canvas.add_interact(self)
         self.update()
 
     def update_visual(self, visual):
         """Update a visual with the current pan and zoom values."""
-        visual.program[self.pan_var_name] = self._pan
+        visual.program[self.pan_var_name], visual.program[self._translate.lo_gpu_var] = \
+            _split(self._pan)
         visual.program[self.zoom_var_name] = self._effective_zoom
 
     def update(self):
-        """Update all visuals in the attached canvas, and emit ``pan_zoom``."""
+        """Update all visuals in the attached canvas, and emit ``pan_zoom`` on the bus."""
         self._translate.amount = self._pan.copy()
         self._scale.amount = self._effective_zoom
         if self.canvas is None:
             return
         for visual in self.canvas.visuals_of(self):
             self.update_visual(visual)
-        self.canvas.emit("pan_zoom", pan=self.pan, zoom=self.zoom)
+        emit(ev.PAN_ZOOM, self.canvas, self.pan, self.zoom)
         self.canvas.update()
 
     # Events
@@ -268,17 +304,17 @@ class PanZoom:
         if e.button == "Left":
             self.pan_delta(d)
         elif e.button == "Right":
-            self.zoom_delta(d, p=self.canvas.pos_to_ndc(e.press_pos), c=DRAG_ZOOM_COEFF)
+            self.zoom_delta(d, p=self._pos_to_ndc(e.press_pos), c=DRAG_ZOOM_COEFF)
 
     def on_mouse_wheel(self, e):
         """Zoom with the mouse wheel, around the mouse position."""
         if not self.enable_mouse_wheel or e.modifiers:
             return
-        self.zoom_delta(WHEEL_ZOOM_STEP * e.delta[1], p=self.canvas.pos_to_ndc(e.pos))
+        self.zoom_delta(WHEEL_ZOOM_STEP * e.delta[1], p=self._pos_to_ndc(e.pos))
 
     def on_pinch(self, e):
         """Zoom with a touchpad pinch gesture, around its position."""
-        self.zoom_delta(np.log1p(e.scale), p=self.canvas.pos_to_ndc(e.pos))
+        self.zoom_delta(np.log1p(e.scale) / ZOOM_COEFF, p=self._pos_to_ndc(e.pos))
 
     def on_mouse_double_click(self, e):
         """Reset the view by double clicking anywhere in the canvas."""

@@ -147,8 +147,8 @@ class BaseVisual(ABC):
         """
         self.data_range.from_bounds = _bounds(data_range)
 
-    def transform_positions(self, pos, data_bounds=None):
-        """Normalize positions to NDC with the CPU transforms.
+    def transform_positions(self, pos, data_bounds=None, dtype=np.float32):
+        """Normalize positions to NDC with the CPU transforms (computed in float64).
 
         Parameters
         ----------
@@ -157,6 +157,8 @@ class BaseVisual(ABC):
         data_bounds : 4-tuple, (n, 4) array, 'auto' or None
             Data coordinates of the NDC rectangle: None for the data range of the visual,
             ``'auto'`` for the bounds of `pos`.
+        dtype : dtype
+            The dtype of the result (float32 for the GPU by default).
 
         """
         pos = np.asarray(pos).reshape(-1, 2)
@@ -166,12 +168,12 @@ class BaseVisual(ABC):
             data_bounds = get_data_bounds(pos)
         bounds = self.data_range.from_bounds if data_bounds is None else np.asarray(data_bounds)
         if len(self.transforms) == 1 and np.array_equal(bounds, self.data_range.to_bounds):
-            return np.ascontiguousarray(pos, dtype=np.float32)  # Already normalized.
+            return np.ascontiguousarray(pos, dtype=dtype)  # Already normalized.
         pos = self.data_range.apply(pos.astype(np.float64), from_bounds=bounds)
         for t in self.transforms.transforms:
             if t is not self.data_range:
                 pos = t.apply(pos)
-        return pos.astype(np.float32)
+        return pos.astype(dtype)
 
     @abstractmethod
     def validate(self, **kwargs):

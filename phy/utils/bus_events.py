@@ -9,7 +9,8 @@ call (the supervisor's ``similarity`` function, say), not an event whose result 
 
 Canvas-internal events (``mouse_click``, ``key_press``, ``resize``, … raised by
 ``BaseCanvas.emit`` and received by the ``on_<name>`` methods of the objects attached with
-``BaseCanvas.attach_events``) are a canvas's own input mechanism and are not listed here.
+``BaseCanvas.attach_events``) are a canvas's own input mechanism and are not listed here: the
+interacts (``PanZoom``, ``Lasso``) take their input there, and tell the outside here.
 
 Examples
 --------
@@ -51,6 +52,9 @@ READY = "ready"
 
 #: ``lasso_updated(canvas, polygon)``: the lasso polygon of a canvas changed.
 LASSO_UPDATED = "lasso_updated"
+#: ``pan_zoom(canvas, pan, zoom)``: the pan/zoom of a canvas changed; `pan` and `zoom` are
+#: ``[x, y]`` lists (``PanZoom.pan`` and ``PanZoom.zoom``).
+PAN_ZOOM = "pan_zoom"
 
 # --- The supervisor (sender: the ``Supervisor``, or a cluster table for ``select``) -----------
 

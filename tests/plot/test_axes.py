@@ -1,5 +1,7 @@
 import numpy as np
+import pytest
 
+from phy.plot import PlotCanvas
 from phy.plot.axes import AxisLocator, format_ticks, nice_step, nice_ticks
 
 
@@ -44,9 +46,8 @@ def test_axes_follow_pan_zoom(canvas, snapshot):
     assert px.drawn()[85:].any() and px.drawn()[:, :15].any()
     panzoom.pan = (0.2, 0)
     assert _near(_vertical_lines(snapshot(canvas)), [30, 50, 70, 90])
-    panzoom.set_pan_zoom(pan=(0, 0), zoom=2)
-    lines = _vertical_lines(snapshot(canvas))
-    assert len(lines) >= 6 and np.allclose(np.diff(lines), lines[1] - lines[0], atol=1)
+    panzoom.set_pan_zoom(pan=(0, 0), zoom=2)  # 2.5 to 7.5: a line every 1, 20 pixels apart
+    assert _near(_vertical_lines(snapshot(canvas), row=40), [30, 50, 70, 90])
     axes.reset_data_bounds((0, 0, 100, 100))
     assert axes.locator.xticks[1] - axes.locator.xticks[0] in (5, 10)
 
@@ -55,3 +56,23 @@ def test_axes_hidden_x(canvas, snapshot):
     canvas.enable_axes(show_x=False)
     px = snapshot(canvas)
     assert len(_vertical_lines(px, row=45)) == 0 and px.drawn()[24:26, 20:].any(axis=0).all()
+
+
+class _HiDPICanvas(PlotCanvas):
+    pixel_ratio = 2.0
+
+
+@pytest.mark.parametrize("ratio", [1, 2])
+def test_grid_lines_crisp_and_hidpi(canvas_factory, snapshot, ratio):
+    """Grid lines are one logical pixel wide (two physical pixels at a ratio of 2), on whole
+    pixels, whatever the pan: not smeared over two half-lit pixels."""
+    canvas = canvas_factory(cls=_HiDPICanvas if ratio == 2 else PlotCanvas)
+    panzoom = canvas.enable_panzoom()
+    canvas.enable_axes(data_bounds=(0, 0, 10, 10))
+    for pan in (0.0, 0.013, 0.037):
+        panzoom.pan = (pan, 0)
+        row = snapshot(canvas).array[45 * ratio, :, 0].astype(int)
+        lit = row[20 * ratio:] > 20
+        values = row[20 * ratio:][lit]
+        assert lit.sum() == 4 * ratio  # 4 lines (x = 2 to 8 in the window's right part)
+        assert values.max() - values.min() <= 2  # all equally lit: no antialiased halves

@@ -53,3 +53,29 @@ def test_lasso_in_grid(canvas, snapshot, send):
     assert px.drawn()[59:61, 65:85].any(axis=0).all() and not px.drawn()[:50].any()
     lasso.clear()
     assert lasso.box is None and lasso.polygon.shape == (0, 2)
+
+
+def test_lasso_and_panzoom_share_one_mechanism(canvas, send):
+    """Both take their input from real Qt events through the canvas' on_<event> methods, and
+    both tell the outside on phy's bus, sender the canvas, with the catalogue's constants."""
+    from phy.utils import bus_events as ev
+    from phy.utils.event import unconnect
+
+    panzoom, lasso = canvas.enable_panzoom(), canvas.enable_lasso()
+    received = []
+
+    def on_any(name):
+        def callback(sender, *args):
+            received.append((name, sender))
+        return callback
+
+    callbacks = [on_any(ev.PAN_ZOOM), on_any(ev.LASSO_UPDATED)]
+    connect(callbacks[0], event=ev.PAN_ZOOM, sender=canvas)
+    connect(callbacks[1], event=ev.LASSO_UPDATED, sender=canvas)
+    try:
+        send.drag(canvas, (50, 50), (60, 50), steps=1)  # pans
+        send.click(canvas, (20, 20), modifiers=("Control",))  # adds a lasso point
+    finally:
+        unconnect(*callbacks)
+    assert received == [(ev.PAN_ZOOM, canvas), (ev.LASSO_UPDATED, canvas)]
+    assert np.allclose(panzoom.pan, (0.2, 0)) and lasso.count == 1

@@ -32,7 +32,7 @@ def test_pan_zoom_move_pixels(canvas, snapshot, panzoom):
     assert np.allclose(_center(snapshot, canvas, (0, 255, 0)), (75, 75), atol=0.5)
     # The marker size does not change with the zoom.
     assert snapshot(canvas).matching((0, 255, 0)).sum() < 120
-    assert panzoom.zoom == (2, 2) and panzoom.pan == (0, 0)
+    assert panzoom.zoom == [2, 2] and panzoom.pan == [0, 0]
 
 
 def test_excluded_visual_does_not_move(canvas, snapshot, panzoom):
@@ -46,7 +46,7 @@ def test_mouse_pan_and_zoom(canvas, snapshot, panzoom, send):
     send.drag(canvas, (50, 50), (70, 40))
     assert np.allclose(_center(snapshot, canvas), (70, 40), atol=0.5)
     send.double_click(canvas, (10, 10))
-    assert panzoom.pan == (0, 0) and panzoom.zoom == (1, 1)
+    assert panzoom.pan == [0, 0] and panzoom.zoom == [1, 1]
     # Right drag to the right and up: zoom in on x and y around the press position.
     send.drag(canvas, (50, 50), (60, 40), button="Right")
     zx, zy = panzoom.zoom
@@ -54,7 +54,7 @@ def test_mouse_pan_and_zoom(canvas, snapshot, panzoom, send):
     assert np.allclose(_center(snapshot, canvas), (50, 50), atol=0.5)
     # Control + drag is for the lasso, not for panning.
     send.drag(canvas, (50, 50), (90, 90), modifiers=("Control",))
-    assert panzoom.zoom == (zx, zy) and panzoom.pan == (0, 0)
+    assert panzoom.zoom == [zx, zy] and panzoom.pan == [0, 0]
 
 
 def test_wheel_zooms_around_mouse(canvas, snapshot, panzoom, send):
@@ -89,25 +89,25 @@ def test_keyboard(canvas, panzoom, send):
     send.key(canvas, Qt.Key_R, modifiers=("Control",), text="r")  # with a modifier: ignored
     assert panzoom.zoom[0] < 1
     send.key(canvas, Qt.Key_R, text="r")
-    assert panzoom.pan == (0, 0) and panzoom.zoom == (1, 1)
+    assert panzoom.pan == [0, 0] and panzoom.zoom == [1, 1]
 
 
 def test_constraints(canvas):
     panzoom = PanZoom(constrain_bounds=(-1, -1, 1, 1), zmax=4)
     panzoom.attach(canvas)
     panzoom.pan = (3, 0)
-    assert panzoom.pan == (0, 0)  # at zoom 1 the view cannot move
+    assert panzoom.pan == [0, 0]  # at zoom 1 the view cannot move
     panzoom.zoom = 2
     panzoom.pan = (3, -3)
     assert np.allclose(panzoom.pan, (0.5, -0.5))
     assert np.allclose(panzoom.get_range(), (-1, 0, 0, 1))
     panzoom.zoom = 0.1
-    assert panzoom.zoom == (1, 1)
+    assert panzoom.zoom == [1, 1]
     panzoom.zoom = 10
-    assert panzoom.zoom == (4, 4)
+    assert panzoom.zoom == [4, 4]
     panzoom.set_constrain_bounds((-2, -2, 2, 2))
     panzoom.zoom = 0.5
-    assert panzoom.zoom == (0.5, 0.5)
+    assert panzoom.zoom == [0.5, 0.5]
 
 
 def test_range(canvas, panzoom):
@@ -132,14 +132,55 @@ def test_aspect(canvas_factory, snapshot):
     assert abs((c1 - c0) - (r1 - r0)) <= 1 and abs((c1 - c0) - 53) <= 1
 
 
-def test_pan_zoom_event(canvas, panzoom):
+def test_pan_and_zoom_are_lists(panzoom):
+    panzoom.set_pan_zoom(pan=(0.25, -0.5), zoom=(2, 3))
+    assert panzoom.pan == [0.25, -0.5] and panzoom.zoom == [2, 3]
+    assert type(panzoom.pan) is list and type(panzoom.zoom[0]) is float
+
+
+def test_zoom_delta():
+    panzoom = PanZoom()
+    panzoom.zoom_delta((0.2, -0.4), c=2)
+    assert np.allclose(panzoom.zoom, np.exp(1.5 * 2 * np.array([0.2, -0.4])))
+    panzoom.zoom_delta(np.log(2) / 1.5)
+    assert np.allclose(panzoom.zoom, 2 * np.exp(1.5 * 2 * np.array([0.2, -0.4])))
+    # The point p (window NDC) stays in place.
+    panzoom.reset()
+    before = panzoom.imap([[0.5, 0.5]])
+    panzoom.zoom_delta((0.3, 0.1), p=(0.5, 0.5))
+    assert np.allclose(panzoom.imap([[0.5, 0.5]]), before)
+    # With an aspect, one common factor (that of the larger |d|) keeps the aspect.
+    panzoom = PanZoom(aspect=1)
+    panzoom.zoom_delta((0.2, -0.4))
+    assert np.allclose(panzoom.zoom, np.exp(1.5 * -0.4))
+    panzoom.zoom_delta(0.1, c=3)
+    assert np.allclose(panzoom.zoom, np.exp(1.5 * -0.4) * np.exp(1.5 * 0.3))
+
+
+def test_window_to_ndc_unattached():
+    # Not attached to a canvas: a 1x1 window.
+    panzoom = PanZoom(pan=(0.5, 0), zoom=2)
+    assert panzoom.size == (1, 1)
+    assert np.allclose(panzoom.window_to_ndc((0.5, 0.5)), (-0.5, 0))
+    assert np.allclose(panzoom.window_to_ndc((1, 0)), (0, 0.5))
+
+
+def test_pan_zoom_bus_event(canvas, panzoom):
+    from phy.utils import bus_events as ev
+    from phy.utils.event import connect, unconnect
+
     events = []
 
-    class Listener:
-        def on_pan_zoom(self, e):
-            events.append((e.pan, e.zoom))
+    def on_pan_zoom(sender, pan, zoom):
+        events.append((sender, pan, zoom))
 
-    canvas.attach_events(Listener())
-    panzoom.pan_delta((0.2, 0))
-    panzoom.zoom_delta(np.log(2))
-    assert events[0] == ((0.2, 0), (1, 1)) and np.allclose(events[1][1], (2, 2))
+    connect(on_pan_zoom, event=ev.PAN_ZOOM)
+    try:
+        panzoom.pan_delta((0.2, 0))
+        panzoom.zoom_delta(np.log(2) / 1.5)
+    finally:
+        unconnect(on_pan_zoom)
+    assert events[0] == (canvas, [0.2, 0], [1, 1])
+    assert events[1][0] is canvas and np.allclose(events[1][2], [2, 2])
+    # Not an internal canvas event any more.
+    assert ev.PAN_ZOOM == "pan_zoom"

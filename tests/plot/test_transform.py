@@ -62,8 +62,38 @@ def test_translate_scale():
     assert np.allclose(Scale(2).apply([[1, 3]]), [[2, 6]])
     with pytest.raises(ValueError, match="no inverse"):
         Scale((0, 1)).inverse()
-    with pytest.raises(ValueError, match=r"shape \(n, 2\)"):
+    with pytest.raises(ValueError, match="k even"):
         Translate().apply(np.zeros((3, 3)))
+
+
+@pytest.mark.parametrize("t", [
+    Translate((1, 2)), Scale(2), Range((0, 0, 1, 1)), Subplot((2, 2), (0, 1)), Clip()])
+def test_apply_none_empty_and_rows(t):
+    assert t.apply(None) is None
+    empty = np.zeros((0, 2))
+    assert t.apply(empty) is empty
+    # A 1-D input is one row; an (n, 4) array holds two positions per row.
+    one = t.apply([0.5, 0.25])
+    assert one.shape == (1, 2)
+    rows = np.array([[0.5, 0.25, 0.1, 0.2], [0.3, 0.4, 0.5, 0.6]])
+    out = t.apply(rows)
+    assert out.shape == (2, 4)
+    assert np.allclose(out.reshape(-1, 2), t.apply(rows.reshape(-1, 2)))
+    assert np.allclose(one, t.apply([[0.5, 0.25]]))
+
+
+def test_callable_amount():
+    value = [1.0, 2.0]
+    translate, scale = Translate(lambda: value), Scale(lambda: value[0] * 2)
+    assert np.allclose(translate.apply([0, 0]), [[1, 2]])
+    value[:] = [3.0, 4.0]  # Called at each use.
+    assert np.allclose(translate.apply([0, 0]), [[3, 4]])
+    assert np.allclose(translate.inverse().apply([[3, 4]]), [[0, 0]])
+    assert np.allclose(scale.apply([[1, 1]]), [[6, 6]])
+    assert "vec2(3.0, 4.0)" in translate.glsl("p")
+    value[:] = [0.0, 1.0]
+    with pytest.raises(ValueError, match="no inverse"):
+        scale.inverse().apply([[1, 1]])
 
 
 def test_range():
@@ -72,8 +102,9 @@ def test_range():
     # Per-position bounds.
     out = r.apply([[1, 1], [1, 1]], from_bounds=[[0, 0, 2, 2], [0, 0, 4, 4]])
     assert np.allclose(out, [[0, 0], [-0.5, -0.5]])
-    # Flat source: the single value maps to the target minimum.
-    assert np.allclose(Range((5, 0, 5, 1), NDC).apply([[5, 1]]), [[-1, 1]])
+    # Flat source: the single value maps to the centre of the target.
+    assert np.allclose(Range((5, 0, 5, 1), NDC).apply([[5, 1]]), [[0, 1]])
+    assert np.allclose(Range((0, 2, 1, 2), (0, 0, 10, 4)).apply([[1, 2]]), [[10, 2]])
 
 
 def test_subplot_bounds():
@@ -95,9 +126,23 @@ def test_glsl_snippets():
     assert Translate(gpu_var="u_pan").glsl("p") == "p = p + u_pan;"
     assert Translate(gpu_var="u_pan").inverse().glsl("p") == "p = p - u_pan;"
     assert Scale(gpu_var="u_zoom").inverse().glsl("p") == "p = p / u_zoom;"
+    split = Translate(gpu_var="u_pan", lo_gpu_var="u_pan_lo")
+    assert split.glsl("p") == "p = (p + u_pan) + u_pan_lo;"
+    assert split.inverse().glsl("p") == "p = (p - u_pan) - u_pan_lo;"
     assert "vec2(1.0, 2.0)" in Translate((1, 2)).glsl("p")
     assert "u_to" in Range(to_gpu_var="u_to").glsl("p")
     assert "u_shape" in Subplot(shape_gpu_var="u_shape", index_gpu_var="a_box").glsl("p")
+
+
+def test_gpu_variable_names_as_values():
+    # phy 2 style: GPU variable names in place of the values, used as they are in the GLSL.
+    assert Scale("u_zoom").glsl("p") == "p = p * u_zoom;"
+    assert Translate("u_pan").inverse().glsl("p") == "p = p - u_pan;"
+    code = Range("u_from", "u_to").glsl("p")
+    assert "(u_from).xy" in code and "(u_to).zw" in code
+    assert Range("u_from", "u_to").inverse().glsl("p").startswith("p = (u_from).xy")
+    code = Subplot("u_grid_shape", "a_box_index").glsl("p")
+    assert "a_box_index.y / u_grid_shape.y" in code and "vec2(" not in code
 
 
 def test_chain():
@@ -113,8 +158,26 @@ def test_chain():
     assert chain.get("Scale").amount[0] == 3 and len(chain) == 2
 
 
+def test_adding_transforms():
+    t, s, r = Translate((1, 1)), Scale(2), Range((0, 0, 1, 1), (0, 0, 10, 10))
+    chain = t + s
+    assert isinstance(chain, TransformChain) and chain.transforms == [t, s]
+    assert chain[0] is t and chain[1] is s and chain[-1] is s
+    assert np.allclose(chain.apply([[0, 0]]), [[2, 2]])  # t, then s
+    longer = chain + r
+    assert longer.transforms == [t, s, r] and len(chain) == 2
+    assert np.allclose(longer.apply([[0, 0]]), [[20, 20]])
+    both = chain + TransformChain([r, t])
+    assert both.transforms == [t, s, r, t]
+    assert np.allclose(both.apply([[0, 0]]), [[21, 21]])
+    assert (r + chain).transforms == [r, t, s]
+
+
 def test_extend_bounds():
     assert extend_bounds([(0, 0, 1, 1), (-1, 0.5, 0.5, 2)]) == (-1, 0, 1, 2)
+    # A flat axis becomes -1..1.
+    assert extend_bounds([(3, 0, 3, 1), (3, 0.5, 3, 2)]) == (-1, 0, 1, 2)
+    assert extend_bounds([(0, 5, 2, 5)]) == (0, -1, 2, 1)
     with pytest.raises(ValueError):
         extend_bounds([])
 
@@ -143,7 +206,7 @@ def _gpu_positions(canvas, snapshot, chain, uniforms=None, header=""):
     return np.array([(2 * x / 100 - 1, 1 - 2 * y / 100) for x, y in centers])
 
 
-@pytest.mark.parametrize("gpu_vars", [False, True])
+@pytest.mark.parametrize("gpu_vars", [False, True, "names"])
 def test_gpu_equals_cpu(canvas, snapshot, gpu_vars):
     translate, scale = Translate((0.2, -0.1)), Scale((0.5, 0.8))
     rng = Range((-1, -1, 1, 1), (-0.5, -0.5, 1, 0.5))
@@ -155,6 +218,9 @@ def test_gpu_equals_cpu(canvas, snapshot, gpu_vars):
         chain = TransformChain([
             Translate(gpu_var="u_t"), Scale(gpu_var="u_s"), Range(NDC, to_gpu_var="u_to"),
             Subplot(shape_gpu_var="u_shape", index_gpu_var="u_index")])
+        if gpu_vars == "names":  # phy 2 style: the names in place of the values.
+            chain = Translate("u_t") + Scale("u_s") + Range(NDC, "u_to") + Subplot(
+                "u_shape", "u_index")
         header = "uniform vec2 u_t; uniform vec2 u_s; uniform vec4 u_to;\n" \
                  "uniform vec2 u_shape; uniform vec2 u_index;"
         uniforms = dict(
