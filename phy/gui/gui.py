@@ -21,10 +21,16 @@ Events (on phy's event bus, see :mod:`phy.utils.event`):
   False cancels the closing;
 * ``show`` -- ``emit('show', gui)`` when the window is shown;
 * ``add_view`` -- ``emit('add_view', gui, view)`` when a view is added;
-* ``close_view`` -- ``emit('close_view', view, gui)`` when a view is closed, and for every view
-  when the GUI closes (before the state is saved, so that views can store their state in
-  ``gui.state``);
+* ``close_view`` -- ``emit('close_view', view, gui)`` when a view is closed (the sender is the
+  view, as in phy 2: ``@connect(sender=view)`` then ``def on_close_view(view, gui)``), and for
+  every view when the GUI closes (before the state is saved, so that views can store their
+  state in ``gui.state``);
+* ``close_dock_widget`` -- ``emit('close_dock_widget', dock)`` when the dock of a view is closed,
+  after ``close_view``;
 * ``request_save`` -- ``emit('request_save', gui)`` by the File > Save action.
+
+Dialogs never block a script: :meth:`GUI.dialog` returns a message box without showing it, and
+the About action goes through the dialog provider of :mod:`phy.gui.dialogs`.
 """
 
 import functools
@@ -47,6 +53,7 @@ from .qt import (
     QEvent,
     QMainWindow,
     QMenu,
+    QMessageBox,
     QStatusBar,
     Qt,
     QWidget,
@@ -149,7 +156,7 @@ class GUI(QMainWindow):
     action_groups : list
         The :class:`Actions` groups attached to the GUI.
     snippets : Snippets
-        The snippet mode of the GUI.
+        The snippet mode of the GUI (a new ``Snippets(gui)`` replaces it).
 
     """
 
@@ -189,7 +196,7 @@ class GUI(QMainWindow):
         self._closed = False
         self.action_groups = []
         self.set_default_actions()
-        self.snippets = Snippets(self)
+        Snippets(self)  # sets self.snippets
 
     def _user_bindings(self):
         """Shortcuts and snippets of the user configuration file, for this GUI."""
@@ -238,9 +245,9 @@ class GUI(QMainWindow):
             """About phy."""
             from phy import __version__
 
-            self.dialog(
+            message_box(
                 f"phy {__version__}\n\nPython {sys.version.split()[0]}, Qt {QT_VERSION_STR}, "
-                f"PyQt {PYQT_VERSION_STR}")
+                f"PyQt {PYQT_VERSION_STR}", title=self.windowTitle())
 
     def shortcuts_text(self):
         """The keyboard shortcuts and snippets of all actions, as displayed by Help."""
@@ -347,7 +354,8 @@ class GUI(QMainWindow):
             raise ValueError(f"Invalid view position {position!r}: use one of {list(_DOCK_AREAS)}.")
         widget = _view_widget(view)
         view.name = self._new_view_name(view)
-        dock = DockWidget(view.name, self, widget=widget, closable=closable)
+        dock = DockWidget(
+            view.name, self, widget=widget, closable=closable, on_close=self._on_dock_closed)
         features = DockWidget.DockWidgetMovable
         if closable:
             features |= DockWidget.DockWidgetClosable
@@ -355,7 +363,6 @@ class GUI(QMainWindow):
             features |= DockWidget.DockWidgetFloatable
         dock.setFeatures(features)
         dock.view = view
-        dock.closed.connect(self._on_dock_closed)
         self.addDockWidget(_DOCK_AREAS[position or "right"], dock)
         if floating is not None:
             dock.setFloating(floating)
@@ -366,7 +373,10 @@ class GUI(QMainWindow):
         return dock
 
     def _on_dock_closed(self, dock):
-        """A dock was closed by the user: forget its view and delete the dock."""
+        """A dock was closed by the user: forget its view, emit ``close_view``, delete the dock.
+
+        The dock emits ``close_dock_widget`` after this.
+        """
         view = dock.view
         if view in self._views:
             self._views.remove(view)
@@ -449,8 +459,20 @@ class GUI(QMainWindow):
         return super().event(e)
 
     def dialog(self, message):
-        """Show a message in a dialog box."""
-        return message_box(message, title=self.windowTitle())
+        """Return a message box with `message`, parented to the GUI, not shown yet.
+
+        Show it with ``box.show()`` (or ``box.exec_()`` for a modal loop): the GUI never blocks
+        on it by itself.
+
+        Returns
+        -------
+        box : QMessageBox
+
+        """
+        box = QMessageBox(self)
+        box.setWindowTitle(self.windowTitle())
+        box.setText(message)
+        return box
 
     # Geometry and state
     # ---------------------------------------------------------------------------------------------

@@ -2,9 +2,19 @@ import numpy as np
 import pytest
 
 from phy.gui.dock import DockWidget
-from phy.gui.qt import QApplication, QEvent, QImage, QLabel, Qt, QWidget, screenshot
+from phy.gui.qt import (
+    QApplication,
+    QEvent,
+    QImage,
+    QLabel,
+    QMessageBox,
+    Qt,
+    QTimer,
+    QWidget,
+    screenshot,
+)
 from phy.utils import load_json
-from phy.utils.bus_events import ADD_VIEW, CLOSE, CLOSE_VIEW, SHOW
+from phy.utils.bus_events import ADD_VIEW, CLOSE, CLOSE_DOCK_WIDGET, CLOSE_VIEW, SHOW
 from phy.utils.event import connect
 
 
@@ -107,14 +117,17 @@ def test_add_views(gui):
 
 def test_views_added_and_closed_at_run_time(qtbot, gui, activate):
     closed = []
-    connect(lambda view, gui_: closed.append((view, gui_)), event=CLOSE_VIEW)
+    # Connected before the docks exist: still called after close_view.
+    connect(lambda dock: closed.append(("close_dock_widget", dock)), event=CLOSE_DOCK_WIDGET)
+    connect(lambda view, gui_: closed.append(("close_view", view, gui_)), event=CLOSE_VIEW)
     activate(gui)
     gui.view_actions.get("add_RedView").trigger()
     gui.view_actions.run("add_RedView")
     first, second = gui.views
     assert [v.name for v in gui.views] == ["RedView", "RedView (1)"]
-    qtbot.mouseClick(first.dock.get_widget("close"), Qt.LeftButton)
-    assert closed == [(first, gui)]
+    dock = first.dock
+    qtbot.mouseClick(dock.get_widget("close"), Qt.LeftButton)
+    assert closed == [("close_view", first, gui), ("close_dock_widget", dock)]
     assert gui.views == [second]
     QApplication.sendPostedEvents(None, QEvent.DeferredDelete)
     assert gui.findChild(DockWidget, "RedView") is None  # the dock was deleted
@@ -155,10 +168,27 @@ def test_status_bar(gui):
     assert gui.status_message == "3"
 
 
-def test_dialog(gui, dialogs):
-    gui.dialog("Something happened.")
-    assert dialogs.calls[0].message == "Something happened."
-    assert dialogs.calls[0].title == "TestGUI"
+def test_dialog_returns_an_unshown_message_box(qtbot, gui, dialogs):
+    """phy 2's GUI.dialog: a QMessageBox parented to the GUI, not shown, never blocking."""
+    shown = []
+
+    def close_shown_boxes():
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QMessageBox) and widget.isVisible():
+                shown.append(widget)
+                widget.done(0)
+
+    # If dialog() ran a modal loop, this timer would end it (and the test would fail).
+    QTimer.singleShot(200, close_shown_boxes)
+    box = gui.dialog("Something happened.")
+    assert isinstance(box, QMessageBox)
+    assert box.parent() is gui
+    assert box.text() == "Something happened."
+    assert box.windowTitle() == "TestGUI"
+    assert not box.isVisible()
+    assert dialogs.calls == []
+    qtbot.wait(300)
+    assert shown == []
 
 
 def test_show_and_close_events(qtbot, gui, activate, config_dir):
@@ -189,13 +219,16 @@ def test_show_and_close_events(qtbot, gui, activate, config_dir):
 
 def test_views_save_their_state_on_close(gui, activate):
     view = gui.create_and_add_view("BlueView")
+    senders = []
 
-    @connect(sender=view)
+    @connect(sender=view)  # phy 2's way: the sender is the view, then the GUI follows
     def on_close_view(view_, gui_):
+        senders.append((view_, gui_))
         gui_.state.update_view_state(view_, {"zoom": 2.0})
 
     activate(gui)
     gui.close()
+    assert senders == [(view, gui)]
     assert load_json(gui.state.path)["BlueView"] == {"zoom": 2.0}
 
 
