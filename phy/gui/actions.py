@@ -552,13 +552,14 @@ class Actions:
         """The text displayed by :meth:`show_shortcuts`.
 
         Two sections: the keyboard shortcuts (one line per action with a shortcut, ending with
-        its shortcuts), then the snippets (one line per action, ending with ``:<snippet>``).
+        ``: <shortcuts>`` as in phy 2), then the snippets (one line per action, ending with
+        ``:<snippet>``).
         Actions added with ``show_shortcut=False`` are left out.
         """
         shown = sorted((a for a in self._actions.values() if a.show_shortcut),
                        key=lambda a: a.name)
         lines = [f"Keyboard shortcuts for {self.name}"]
-        lines += [f"- {a.name:<40} {', '.join(map(_shortcut_text, a.shortcuts))}"
+        lines += [f"- {a.name:<40}: {', '.join(map(_shortcut_text, a.shortcuts))}"
                   for a in shown if a.shortcuts]
         lines += ["", f"Snippets for {self.name}"]
         lines += [f"- {a.name:<40} :{a.alias}" for a in shown]

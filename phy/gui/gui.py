@@ -61,6 +61,7 @@ from .qt import (
 )
 from .snippets import Snippets
 from .state import GUIState
+from .threads import call_reporting_errors
 
 logger = logging.getLogger(__name__)
 
@@ -194,6 +195,7 @@ class GUI(QMainWindow):
         self._status_locked = False
         self._shown = False
         self._closed = False
+        self._close_failed = False
         self.action_groups = []
         self.set_default_actions()
         Snippets(self)  # sets self.snippets
@@ -378,12 +380,12 @@ class GUI(QMainWindow):
         The dock emits ``close_dock_widget`` after this.
         """
         view = dock.view
+        self.removeDockWidget(dock)
+        dock.deleteLater()
         if view in self._views:
             self._views.remove(view)
             logger.debug("Close view %s.", view.name)
             emit(ev.CLOSE_VIEW, view, self)
-        self.removeDockWidget(dock)
-        dock.deleteLater()
 
     # Menus
     # ---------------------------------------------------------------------------------------------
@@ -525,18 +527,41 @@ class GUI(QMainWindow):
 
         Emits ``close`` (a callback returning False cancels), ``close_view`` for every view,
         then saves the GUI state with the window geometry and the view count.
+
+        Exceptions never escape into Qt: they are logged and shown in the status bar. A
+        ``close`` callback that raises cancels the closing once (unsaved work may be at stake);
+        the next attempt closes the window anyway.
         """
         if self._closed:
             e.accept()
             return
-        if any(result is False for result in emit(ev.CLOSE, self)):
-            e.ignore()
+        if self._close_cancelled_by_error(e):
             return
         self.snippets.mode_off()
         for view in self.views:
-            emit(ev.CLOSE_VIEW, view, self)
+            call_reporting_errors(emit, ev.CLOSE_VIEW, view, self,
+                                  what=f"closing the view {view.name}", log=logger)
+        call_reporting_errors(self._save_state, what="saving the GUI state", log=logger)
+        self._closed = True
+        super().closeEvent(e)
+
+    def _close_cancelled_by_error(self, e):
+        """Emit ``close``; ignore the close event if a callback cancels it, or raises once."""
+        try:
+            cancelled = any(result is False for result in emit(ev.CLOSE, self))
+        except Exception as error:
+            closing_anyway = self._close_failed
+            self._close_failed = True
+            message = f"Error while closing {self.name}: {error}." + (
+                " Closing anyway." if closing_anyway else " Close again to close anyway.")
+            logger.error(message, exc_info=True)
+            self.status_message = message
+            cancelled = not closing_anyway
+        if cancelled:
+            e.ignore()
+        return cancelled
+
+    def _save_state(self):
         self.state["geometry_state"] = self.save_geometry_state()
         self.state["view_count"] = self.view_count
         self.state.save()
-        self._closed = True
-        super().closeEvent(e)

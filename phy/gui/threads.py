@@ -130,9 +130,10 @@ class Debouncer:
 
     A pending job runs only once strictly more than ``delay`` milliseconds have passed since
     the last submission: Qt timers may fire a little early, so the elapsed time is checked
-    again when the timer fires. The first submission after a quiet period runs at once, and a
-    burst of submissions (a key held down) runs its first job at once and its last job once,
-    after the burst.
+    again when the timer fires. The first submission after a quiet period (no submission and
+    no execution for more than ``delay``) runs at once, so two executions are always more than
+    ``delay`` apart, and a burst of submissions (a key held down) runs its first job at once
+    and its last job once, after the burst.
 
     This is used when multiple row selections are done in a table, and each row selection
     takes a perceptible time to finish.
@@ -155,7 +156,7 @@ class Debouncer:
 
     def __init__(self, delay=None):
         self.delay = int(delay if delay is not None else 200)
-        self._last_submission = None
+        self._last_activity = None
         self._pending = {}
         self._forced = False
         self._timer = QTimer()
@@ -169,10 +170,10 @@ class Debouncer:
         return bool(self._pending)
 
     def _elapsed_ms(self):
-        """Milliseconds since the last submission (infinite before the first one)."""
-        if self._last_submission is None:
+        """Milliseconds since the last submission or execution (infinite before any)."""
+        if self._last_activity is None:
             return float("inf")
-        return (time.monotonic_ns() - self._last_submission) / 1e6
+        return (time.monotonic_ns() - self._last_activity) / 1e6
 
     def submit(self, f, *args, key=None, **kwargs):
         """Submit a function call.
@@ -190,7 +191,7 @@ class Debouncer:
 
         """
         quiet = self._elapsed_ms() > self.delay
-        self._last_submission = time.monotonic_ns()
+        self._last_activity = time.monotonic_ns()
         key = f if key is None else key
         self._pending.pop(key, None)
         self._pending[key] = (f, args, kwargs)
@@ -213,6 +214,8 @@ class Debouncer:
         self._timer.stop()
         self._forced = False
         pending, self._pending = list(self._pending.values()), {}
+        if pending:
+            self._last_activity = time.monotonic_ns()
         errors = []
         for f, args, kwargs in pending:
             try:

@@ -196,8 +196,8 @@ def test_default_gui_shortcuts(qtbot, gui, activate, dialogs, capsys):
     out = capsys.readouterr().out
     assert "Keyboard shortcuts for File" in out and "Snippets for File" in out
     lines = out.splitlines()
-    assert any(line.startswith("- save ") and line.endswith(" ctrl+s") for line in lines)
-    assert ["-", "enable_snippet_mode", ":"] in [line.split() for line in lines]
+    assert any(line.startswith("- save ") and line.endswith(": ctrl+s") for line in lines)
+    assert ["-", "enable_snippet_mode", ":", ":"] in [line.split() for line in lines]
     qtbot.keyClick(gui, Qt.Key_Q, Qt.ControlModifier)
     assert not gui.isVisible()
 
@@ -313,8 +313,8 @@ def test_show_shortcuts(gui, actions, capsys):
     out = capsys.readouterr().out.splitlines()
     assert out == [
         "Keyboard shortcuts for Clustering",
-        "- merge" + " " * 36 + "g",
-        "- redo" + " " * 37 + "ctrl+shift+z, ctrl+y",
+        "- merge" + " " * 35 + ": g",
+        "- redo" + " " * 36 + ": ctrl+shift+z, ctrl+y",
         "",
         "Snippets for Clustering",
         "- merge" + " " * 36 + ":mg",
@@ -372,3 +372,31 @@ def test_shortcut_from_floating_dock(qtbot, gui, actions, activate):
     activate(dock)
     qtbot.keyClick(view, Qt.Key_G)
     assert calls == ["merge"]
+
+
+def test_phy2_style_script(gui, capsys):
+    """Actions used the way phy 2 scripts and plugins use them."""
+    actions = Actions(gui, name="MyActions")
+    res = []
+
+    def _action(*args):
+        res.append(args)
+
+    actions.add(_action, "tes&t")
+    actions.add(_action, "test")  # adding an action twice has no effect
+
+    @actions.add(shortcut="alt+h")
+    def show_my_shortcuts():
+        actions.show_shortcuts()
+
+    actions.show_my_shortcuts()
+    out = capsys.readouterr().out
+    assert "show_my_shortcuts" in out and ": alt+h" in out
+    actions.run("t", 1)
+    actions.test(2)
+    assert res == [(1,), (2,)]
+    assert "test" in actions and "unknown" not in actions
+    with pytest.raises(ValueError):
+        actions.run("unknown")
+    actions.remove_all()
+    assert actions.names == [] and not hasattr(actions, "test")

@@ -1,3 +1,5 @@
+import logging
+
 import numpy as np
 import pytest
 
@@ -215,6 +217,38 @@ def test_show_and_close_events(qtbot, gui, activate, config_dir):
     state = load_json(config_dir / "TestGUI" / "state.json")
     assert state["view_count"] == {"RedView": 1}
     assert set(state["geometry_state"]) == {"geometry", "state"}
+
+
+def test_errors_while_closing_never_escape_into_qt(qtbot, gui, activate, caplog, config_dir):
+    view = gui.create_and_add_view("RedView")
+
+    @connect(event=CLOSE)
+    def on_close(sender):
+        raise RuntimeError("plugin bug")
+
+    @connect(sender=view)
+    def on_close_view(view_, gui_):
+        raise ValueError("view bug")
+
+    activate(gui)
+    with caplog.at_level(logging.ERROR, logger="phy.gui.gui"):
+        gui.close()  # the first failure cancels (unsaved work may be at stake)
+        assert gui.isVisible()
+        assert gui.status_message == (
+            "Error while closing TestGUI: plugin bug. Close again to close anyway.")
+        gui.close()
+    assert not gui.isVisible()
+    assert "Closing anyway" in caplog.text and "view bug" in caplog.text
+    assert (config_dir / "TestGUI" / "state.json").exists()  # the state is still saved
+
+
+def test_closing_a_view_whose_handler_raises_removes_it(qtbot, gui, activate, caplog):
+    view = gui.create_and_add_view("RedView")
+    connect(lambda view_, gui_: 1 / 0, event=CLOSE_VIEW)
+    activate(gui)
+    with caplog.at_level(logging.ERROR, logger="phy.gui.dock"):
+        qtbot.mouseClick(view.dock.get_widget("close"), Qt.LeftButton)
+    assert gui.views == [] and "division by zero" in caplog.text
 
 
 def test_views_save_their_state_on_close(gui, activate):

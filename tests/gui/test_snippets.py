@@ -180,3 +180,9 @@ def test_snippet_in_floating_dock(qtbot, gui, calls, activate):
     qtbot.keyClicks(view, "mg 7")
     qtbot.keyClick(view, Qt.Key_Return)
     assert calls == [("merge", 7)]
+
+
+def test_snippets_importable_from_actions_as_in_phy2():
+    from phy.gui.actions import Snippets as Phy2Snippets
+
+    assert Phy2Snippets is Snippets

@@ -198,3 +198,19 @@ def test_call_reporting_errors(caplog):
         assert call_reporting_errors(lambda: 1 / 0, what="the division", show=shown.append) is None
     assert shown == ["Error in the division: division by zero"]
     assert caplog.records[-1].exc_info is not None
+
+
+def test_debouncer_executions_are_more_than_delay_apart(qtbot, clock):
+    """phy 2's debouncer scenario: a burst shortly after an execution waits for the delay."""
+    calls = []
+    d = Debouncer(delay=250)
+    d.submit(calls.append, 0)
+    d.submit(calls.append, 1)
+    clock.advance_ms(251)
+    qtbot.waitUntil(lambda: calls == [0, 1])
+    clock.advance_ms(149)  # 400 ms after the first submission, 149 ms after an execution
+    for i in range(2, 2000):
+        d.submit(calls.append, i)
+    assert calls == [0, 1]
+    clock.advance_ms(251)
+    qtbot.waitUntil(lambda: calls == [0, 1, 1999])
