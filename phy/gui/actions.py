@@ -23,6 +23,15 @@ The user overrides any shortcut or snippet through the GUI's ``user_shortcuts`` 
 ``user_snippets`` dictionaries, read from ``c.<GUIName>.shortcuts`` and
 ``c.<GUIName>.snippets`` in ``phy_config.py``. Their keys are action names, or
 ``'<group name>.<action name>'`` to target one group; a None value removes the shortcut.
+
+As in phy 2, each action is also an attribute of its group, named after the action in lower
+case with ``_`` for spaces (``actions.merge(3, 5)`` runs it like ``actions.run('merge', 3,
+5)``), unless that name is already a member of :class:`Actions` (``run``, ``add``...). An ``&``
+in the action name marks its snippet: ``'tes&t'`` is the action ``test`` with the snippet
+``:t`` (and the menu mnemonic ``t``).
+
+An exception raised by an action run from its menu entry or keyboard shortcut is logged on this
+module's logger and shown in the status bar; it never propagates into Qt.
 """
 
 import functools
@@ -36,6 +45,7 @@ from phy.utils.event import emit
 from .dialogs import input_dialog
 from .qt import QAction, QKeySequence, Qt, busy_cursor
 from .snippet_parser import SnippetError, parse_args, parse_value, tokenize
+from .threads import call_reporting_errors
 
 logger = logging.getLogger(__name__)
 
@@ -119,6 +129,21 @@ def _humanize(name):
     return text[:1].upper() + text[1:]
 
 
+def _attribute_name(name):
+    """The attribute of an action on its :class:`Actions`: ``'Show all'`` gives ``'show_all'``."""
+    return name.lower().replace(" ", "_")
+
+
+def _split_mnemonic(name):
+    """An action name with an ``&`` marker: ``'tes&t'`` gives ``('test', 't')``.
+
+    The character after the ``&`` is the snippet; without a marker, the snippet is None.
+    """
+    index = name.find("&")
+    alias = name[index + 1] if 0 <= index < len(name) - 1 else None
+    return name.replace("&", ""), alias
+
+
 def _first_line(docstring):
     """First paragraph of a docstring, on one line."""
     doc = inspect.cleandoc(docstring or "")
@@ -168,6 +193,7 @@ class Actions:
         self._default_shortcuts = dict(default_shortcuts or {})
         self._default_snippets = dict(default_snippets or {})
         self._actions = {}
+        self._attributes = {}  # attribute name -> action name
         groups = getattr(gui, "action_groups", None)
         if isinstance(groups, list):
             groups.append(self)
@@ -186,8 +212,7 @@ class Actions:
     def _status(self, message):
         """Tell the user about a problem, in the status bar and the log."""
         logger.warning(message)
-        if hasattr(self.gui, "status_message"):
-            self.gui.status_message = message
+        self._show(message)
 
     def _menu(self, menu, submenu):
         """The QMenu where an action goes, or None."""
@@ -275,17 +300,20 @@ class Actions:
             prompt_default=prompt_default, show_shortcut=show_shortcut)
         if callback is None:
             return lambda f: self.add(f, **options)
-        name = name or callback.__name__
+        marked_name = name or callback.__name__
+        name, marked_alias = _split_mnemonic(marked_name)
         if name in self._actions:
-            raise ValueError(f"The action {name!r} already exists in the {self.name} actions.")
+            logger.debug("The action %s.%s already exists: not added again.", self.name, name)
+            return callback
         shortcuts = _shortcut_list(self._user_value(
             "user_shortcuts", name,
             shortcut if shortcut is not None else self._default_shortcuts.get(name)))
         alias = self._user_value(
-            "user_snippets", name, alias or self._default_snippets.get(name) or name)
+            "user_snippets", name,
+            alias or marked_alias or self._default_snippets.get(name) or name)
         docstring = docstring if docstring is not None else _first_line(callback.__doc__)
 
-        qaction = QAction(_humanize(name) + ("..." if prompt else ""), self._owner)
+        qaction = QAction(_humanize(marked_name) + ("..." if prompt else ""), self._owner)
         qaction.setShortcuts([key_sequence(s) for s in shortcuts])
         qaction.setShortcutContext(
             Qt.WidgetWithChildrenShortcut if self.view is not None else Qt.WindowShortcut)
@@ -305,9 +333,26 @@ class Actions:
             set_busy=set_busy, prompt_default=prompt_default, show_shortcut=show_shortcut,
             qaction=qaction)
         self._actions[name] = action
+        self._set_attribute(action)
         self._warn_conflicts(action)
         logger.log(5, "Add action %s.%s (%s).", self.name, name, ", ".join(map(str, shortcuts)))
         return callback
+
+    def _set_attribute(self, action):
+        """Make the action an attribute of this object, running it (unless the name is taken)."""
+        attribute = _attribute_name(action.name)
+        if hasattr(type(self), attribute) or (
+                attribute in vars(self) and attribute not in self._attributes):
+            logger.debug("The action %s.%s is not an attribute: %r is taken.",
+                         self.name, action.name, attribute)
+            return
+
+        @functools.wraps(action.callback)
+        def run_action(*args, **kwargs):
+            return self.run(action.name, *args, **kwargs)
+
+        setattr(self, attribute, run_action)
+        self._attributes[attribute] = action.name
 
     def separator(self, menu=None):
         """Add a separator.
@@ -326,15 +371,29 @@ class Actions:
     # ---------------------------------------------------------------------------------------------
 
     def _action(self, name):
-        if name not in self._actions:
-            raise KeyError(f"No action {name!r} in the {self.name} actions.")
-        return self._actions[name]
+        """The action called `name`, or whose snippet is `name`."""
+        action = self._actions.get(name) or self._actions.get(self.action_for_alias(name))
+        if action is None:
+            raise ValueError(f"No action {name!r} in the {self.name} actions.")
+        return action
+
+    def _show(self, message):
+        """Show a message in the status bar of the GUI (if it has one)."""
+        if hasattr(self.gui, "status_message"):
+            self.gui.status_message = message
 
     def _on_triggered(self, name, checked=False):
-        """Called when the QAction is triggered (shortcut, menu, ``QAction.trigger()``)."""
+        """Called when the QAction is triggered (shortcut, menu, ``QAction.trigger()``).
+
+        An exception raised by the action is logged and shown in the status bar.
+        """
         action = self._actions.get(name)
-        if action is None:
-            return
+        if action is not None:
+            call_reporting_errors(
+                self._trigger, action, checked, what=f"the action {self.name}.{name}",
+                log=logger, show=self._show)
+
+    def _trigger(self, action, checked):
         if action.prompt:
             args = self._prompt_args(action)
             if args is None:
@@ -343,14 +402,14 @@ class Actions:
             args = (checked,) if action.checkable else ()
         self._call(action, *args)
 
-    def _call(self, action, *args):
+    def _call(self, action, *args, **kwargs):
         if action.verbose:
             logger.debug("Run action %s.%s%s.", self.name, action.name, args)
         with busy_cursor(action.set_busy):
             if action.set_busy:
                 emit(ev.IS_BUSY, self, True)
             try:
-                return action.callback(*args)
+                return action.callback(*args, **kwargs)
             finally:
                 if action.set_busy:
                     emit(ev.IS_BUSY, self, False)
@@ -400,18 +459,28 @@ class Actions:
             self._status(f"Invalid arguments for {name}: {e}")
             return None
         try:
-            inspect.signature(action.callback).bind(*args)
+            signature = inspect.signature(action.callback)
+        except (TypeError, ValueError):  # No signature (builtin): let the call decide.
+            return args
+        try:
+            signature.bind(*args)
         except TypeError:
-            self._status(f"Wrong number of arguments for {name}: {len(args)} given.")
+            self._status(f"Invalid arguments for {name}: {len(args)} given, "
+                         f"expected {name}{signature}.")
             return None
-        except ValueError:  # No signature (builtin): let the call decide.
-            pass
         return args
 
-    def run(self, name, *args):
-        """Run an action as specified by its name.
+    def run(self, name, *args, **kwargs):
+        """Run an action as specified by its name (or its snippet), and return its result.
 
         For a checkable action, ``run(name)`` toggles it and ``run(name, checked)`` sets it.
+        An exception raised by the action propagates to the caller.
+
+        Raises
+        ------
+        ValueError
+            If there is no such action in this group.
+
         """
         action = self._action(name)
         if action.checkable:
@@ -421,7 +490,7 @@ class Actions:
             action.qaction.blockSignals(True)
             action.qaction.setChecked(bool(args[0]))
             action.qaction.blockSignals(False)
-        return self._call(action, *args)
+        return self._call(action, *args, **kwargs)
 
     # Managing actions
     # ---------------------------------------------------------------------------------------------
@@ -436,8 +505,12 @@ class Actions:
         return next((a.name for a in self._actions.values() if a.alias == alias), None)
 
     def remove(self, name):
-        """Remove an action."""
-        action = self._actions.pop(name)
+        """Remove an action (and its attribute)."""
+        action = self._actions.pop(self._action(name).name)
+        attribute = _attribute_name(action.name)
+        if self._attributes.get(attribute) == action.name:
+            del self._attributes[attribute]
+            delattr(self, attribute)
         for widget in action.qaction.associatedWidgets():
             widget.removeAction(action.qaction)
         action.qaction.deleteLater()
@@ -476,13 +549,20 @@ class Actions:
         return out
 
     def shortcuts_text(self):
-        """The text displayed by :meth:`show_shortcuts`."""
-        lines = [f"Keyboard shortcuts and snippets for {self.name}"]
-        for action in sorted(self._actions.values(), key=lambda a: a.name):
-            if not action.show_shortcut:
-                continue
-            keys = ", ".join(_shortcut_text(s) for s in action.shortcuts)
-            lines.append(f"- {action.name:<36} {keys:<24} :{action.alias}".rstrip())
+        """The text displayed by :meth:`show_shortcuts`.
+
+        Two sections: the keyboard shortcuts (one line per action with a shortcut, ending with
+        ``: <shortcuts>`` as in phy 2), then the snippets (one line per action, ending with
+        ``:<snippet>``).
+        Actions added with ``show_shortcut=False`` are left out.
+        """
+        shown = sorted((a for a in self._actions.values() if a.show_shortcut),
+                       key=lambda a: a.name)
+        lines = [f"Keyboard shortcuts for {self.name}"]
+        lines += [f"- {a.name:<40}: {', '.join(map(_shortcut_text, a.shortcuts))}"
+                  for a in shown if a.shortcuts]
+        lines += ["", f"Snippets for {self.name}"]
+        lines += [f"- {a.name:<40} :{a.alias}" for a in shown]
         return "\n".join(lines)
 
     def show_shortcuts(self):
@@ -494,3 +574,12 @@ class Actions:
 
     def __repr__(self):
         return f"<Actions {self.name!r}: {len(self._actions)} actions>"
+
+
+def __getattr__(name):
+    """``phy.gui.actions.Snippets``, where phy 2 defined it (now :class:`phy.gui.Snippets`)."""
+    if name == "Snippets":
+        from .snippets import Snippets
+
+        return Snippets
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

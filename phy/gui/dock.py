@@ -6,6 +6,11 @@ default. Views add their own buttons and checkboxes with :meth:`DockWidget.add_b
 :meth:`DockWidget.add_checkbox`; they are inserted from right to left. Dragging the title bar
 moves the dock, double-clicking it floats or docks it.
 
+Closing a dock emits ``close_dock_widget(dock)`` on the event bus
+(:data:`phy.utils.bus_events.CLOSE_DOCK_WIDGET`), after the ``on_close`` function given by its
+owner (the GUI forgets the view there and emits ``close_view``). An exception raised by a title
+bar button's callback is logged and shown in the title bar status, never propagated into Qt.
+
 Button icons are either drawn by phy (screenshot, close) or glyphs of an icon font given by
 their code point in hexadecimal (Font Awesome codes such as ``'f021'``). The icon font is the
 first of ``static/fontawesome-webfont.ttf`` (beside this module) or an installed font family
@@ -16,7 +21,8 @@ import logging
 import re
 from pathlib import Path
 
-from phy.utils.event import connect
+from phy.utils import bus_events as ev
+from phy.utils.event import connect, emit
 
 from .qt import (
     QCheckBox,
@@ -38,9 +44,9 @@ from .qt import (
     QToolButton,
     QWidget,
     _screenshot_path,
-    pyqtSignal,
 )
 from .qt import screenshot as save_screenshot
+from .threads import call_reporting_errors
 
 logger = logging.getLogger(__name__)
 
@@ -152,20 +158,22 @@ class DockWidget(QDockWidget):
         The dock content.
     closable : bool
         Whether the close button is shown (and the dock can be closed).
+    on_close : function
+        Called with the dock when it is closed, before the bus event ``close_dock_widget``
+        (the GUI uses it to forget the view and emit ``close_view``).
 
-    Signals
-    -------
-    closed(object)
-        Emitted with the dock when it is closed by the user.
+    Events
+    ------
+    close_dock_widget(dock)
+        On the event bus, when the dock is closed (sender: the dock).
 
     """
 
-    closed = pyqtSignal(object)
-
-    def __init__(self, name="", parent=None, widget=None, closable=True):
+    def __init__(self, name="", parent=None, widget=None, closable=True, on_close=None):
         super().__init__(name, parent)
         self.setObjectName(name)
         self._widgets = {}
+        self._on_close = on_close
         self._make_title_bar(name)
         if widget is not None:
             self.setWidget(widget)
@@ -254,10 +262,11 @@ class DockWidget(QDockWidget):
         button.setToolTip(tooltip or doc or text or name or "")
         button.setCheckable(checkable)
         button.setChecked(checkable and checked)
+        what = f"the button {name} of {self.name}"
         if checkable:
-            button.toggled.connect(callback)
+            button.toggled.connect(lambda checked: self._call(callback, checked, what=what))
         else:
-            button.clicked.connect(lambda _checked=False: callback())
+            button.clicked.connect(lambda _checked=False: self._call(callback, what=what))
         if event:
             connect(button.on_state_changed, event=event)
         self._add_title_widget(button, name)
@@ -305,9 +314,14 @@ class DockWidget(QDockWidget):
         checkbox.setObjectName(name or "")
         checkbox.setFocusPolicy(Qt.NoFocus)
         checkbox.setChecked(checked)
-        checkbox.toggled.connect(callback)
+        what = f"the checkbox {name} of {self.name}"
+        checkbox.toggled.connect(lambda checked: self._call(callback, checked, what=what))
         self._add_title_widget(checkbox, name)
         return checkbox
+
+    def _call(self, callback, *args, what=None):
+        """Call a button's callback from Qt: an exception is logged and shown in the status."""
+        call_reporting_errors(callback, *args, what=what, log=logger, show=self.set_status)
 
     def get_widget(self, name):
         """Get a dock title bar widget (button or checkbox) by its name."""
@@ -335,7 +349,11 @@ class DockWidget(QDockWidget):
         return path
 
     def closeEvent(self, e):  # noqa: N802 (Qt API)
-        """Qt slot when the window is closed."""
+        """Qt slot when the window is closed: emit ``close_dock_widget`` (after ``on_close``)."""
         super().closeEvent(e)
-        if e.isAccepted():
-            self.closed.emit(self)
+        if not e.isAccepted():
+            return
+        if self._on_close is not None:
+            call_reporting_errors(self._on_close, self, what=f"closing {self.name}", log=logger)
+        call_reporting_errors(
+            emit, ev.CLOSE_DOCK_WIDGET, self, what=f"closing {self.name}", log=logger)

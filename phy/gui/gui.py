@@ -21,10 +21,16 @@ Events (on phy's event bus, see :mod:`phy.utils.event`):
   False cancels the closing;
 * ``show`` -- ``emit('show', gui)`` when the window is shown;
 * ``add_view`` -- ``emit('add_view', gui, view)`` when a view is added;
-* ``close_view`` -- ``emit('close_view', view, gui)`` when a view is closed, and for every view
-  when the GUI closes (before the state is saved, so that views can store their state in
-  ``gui.state``);
+* ``close_view`` -- ``emit('close_view', view, gui)`` when a view is closed (the sender is the
+  view, as in phy 2: ``@connect(sender=view)`` then ``def on_close_view(view, gui)``), and for
+  every view when the GUI closes (before the state is saved, so that views can store their
+  state in ``gui.state``);
+* ``close_dock_widget`` -- ``emit('close_dock_widget', dock)`` when the dock of a view is closed,
+  after ``close_view``;
 * ``request_save`` -- ``emit('request_save', gui)`` by the File > Save action.
+
+Dialogs never block a script: :meth:`GUI.dialog` returns a message box without showing it, and
+the About action goes through the dialog provider of :mod:`phy.gui.dialogs`.
 """
 
 import functools
@@ -47,6 +53,7 @@ from .qt import (
     QEvent,
     QMainWindow,
     QMenu,
+    QMessageBox,
     QStatusBar,
     Qt,
     QWidget,
@@ -54,6 +61,7 @@ from .qt import (
 )
 from .snippets import Snippets
 from .state import GUIState
+from .threads import call_reporting_errors
 
 logger = logging.getLogger(__name__)
 
@@ -149,7 +157,7 @@ class GUI(QMainWindow):
     action_groups : list
         The :class:`Actions` groups attached to the GUI.
     snippets : Snippets
-        The snippet mode of the GUI.
+        The snippet mode of the GUI (a new ``Snippets(gui)`` replaces it).
 
     """
 
@@ -187,9 +195,10 @@ class GUI(QMainWindow):
         self._status_locked = False
         self._shown = False
         self._closed = False
+        self._close_failed = False
         self.action_groups = []
         self.set_default_actions()
-        self.snippets = Snippets(self)
+        Snippets(self)  # sets self.snippets
 
     def _user_bindings(self):
         """Shortcuts and snippets of the user configuration file, for this GUI."""
@@ -238,9 +247,9 @@ class GUI(QMainWindow):
             """About phy."""
             from phy import __version__
 
-            self.dialog(
+            message_box(
                 f"phy {__version__}\n\nPython {sys.version.split()[0]}, Qt {QT_VERSION_STR}, "
-                f"PyQt {PYQT_VERSION_STR}")
+                f"PyQt {PYQT_VERSION_STR}", title=self.windowTitle())
 
     def shortcuts_text(self):
         """The keyboard shortcuts and snippets of all actions, as displayed by Help."""
@@ -347,7 +356,8 @@ class GUI(QMainWindow):
             raise ValueError(f"Invalid view position {position!r}: use one of {list(_DOCK_AREAS)}.")
         widget = _view_widget(view)
         view.name = self._new_view_name(view)
-        dock = DockWidget(view.name, self, widget=widget, closable=closable)
+        dock = DockWidget(
+            view.name, self, widget=widget, closable=closable, on_close=self._on_dock_closed)
         features = DockWidget.DockWidgetMovable
         if closable:
             features |= DockWidget.DockWidgetClosable
@@ -355,7 +365,6 @@ class GUI(QMainWindow):
             features |= DockWidget.DockWidgetFloatable
         dock.setFeatures(features)
         dock.view = view
-        dock.closed.connect(self._on_dock_closed)
         self.addDockWidget(_DOCK_AREAS[position or "right"], dock)
         if floating is not None:
             dock.setFloating(floating)
@@ -366,14 +375,17 @@ class GUI(QMainWindow):
         return dock
 
     def _on_dock_closed(self, dock):
-        """A dock was closed by the user: forget its view and delete the dock."""
+        """A dock was closed by the user: forget its view, emit ``close_view``, delete the dock.
+
+        The dock emits ``close_dock_widget`` after this.
+        """
         view = dock.view
+        self.removeDockWidget(dock)
+        dock.deleteLater()
         if view in self._views:
             self._views.remove(view)
             logger.debug("Close view %s.", view.name)
             emit(ev.CLOSE_VIEW, view, self)
-        self.removeDockWidget(dock)
-        dock.deleteLater()
 
     # Menus
     # ---------------------------------------------------------------------------------------------
@@ -449,8 +461,20 @@ class GUI(QMainWindow):
         return super().event(e)
 
     def dialog(self, message):
-        """Show a message in a dialog box."""
-        return message_box(message, title=self.windowTitle())
+        """Return a message box with `message`, parented to the GUI, not shown yet.
+
+        Show it with ``box.show()`` (or ``box.exec_()`` for a modal loop): the GUI never blocks
+        on it by itself.
+
+        Returns
+        -------
+        box : QMessageBox
+
+        """
+        box = QMessageBox(self)
+        box.setWindowTitle(self.windowTitle())
+        box.setText(message)
+        return box
 
     # Geometry and state
     # ---------------------------------------------------------------------------------------------
@@ -503,18 +527,41 @@ class GUI(QMainWindow):
 
         Emits ``close`` (a callback returning False cancels), ``close_view`` for every view,
         then saves the GUI state with the window geometry and the view count.
+
+        Exceptions never escape into Qt: they are logged and shown in the status bar. A
+        ``close`` callback that raises cancels the closing once (unsaved work may be at stake);
+        the next attempt closes the window anyway.
         """
         if self._closed:
             e.accept()
             return
-        if any(result is False for result in emit(ev.CLOSE, self)):
-            e.ignore()
+        if self._close_cancelled_by_error(e):
             return
         self.snippets.mode_off()
         for view in self.views:
-            emit(ev.CLOSE_VIEW, view, self)
+            call_reporting_errors(emit, ev.CLOSE_VIEW, view, self,
+                                  what=f"closing the view {view.name}", log=logger)
+        call_reporting_errors(self._save_state, what="saving the GUI state", log=logger)
+        self._closed = True
+        super().closeEvent(e)
+
+    def _close_cancelled_by_error(self, e):
+        """Emit ``close``; ignore the close event if a callback cancels it, or raises once."""
+        try:
+            cancelled = any(result is False for result in emit(ev.CLOSE, self))
+        except Exception as error:
+            closing_anyway = self._close_failed
+            self._close_failed = True
+            message = f"Error while closing {self.name}: {error}." + (
+                " Closing anyway." if closing_anyway else " Close again to close anyway.")
+            logger.error(message, exc_info=True)
+            self.status_message = message
+            cancelled = not closing_anyway
+        if cancelled:
+            e.ignore()
+        return cancelled
+
+    def _save_state(self):
         self.state["geometry_state"] = self.save_geometry_state()
         self.state["view_count"] = self.view_count
         self.state.save()
-        self._closed = True
-        super().closeEvent(e)

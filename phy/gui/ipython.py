@@ -20,6 +20,8 @@ os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
 from qtconsole.inprocess import QtInProcessKernelManager  # noqa: E402
 from qtconsole.rich_jupyter_widget import RichJupyterWidget  # noqa: E402
 
+from .threads import call_reporting_errors  # noqa: E402
+
 logger = logging.getLogger(__name__)
 
 
@@ -90,6 +92,6 @@ class IPythonView(RichJupyterWidget):
         self.kernel_manager = self.kernel_client = self.kernel = None
 
     def closeEvent(self, e):  # noqa: N802
-        """Stop the kernel when the view closes."""
-        self.stop()
+        """Stop the kernel when the view closes (an error stopping it is logged, not raised)."""
+        call_reporting_errors(self.stop, what="stopping the IPython kernel", log=logger)
         super().closeEvent(e)

@@ -138,7 +138,7 @@ def split_snippet(snippet):
     text = text[1:].lstrip() if text.startswith(":") else text
     name, rest = (text.split(None, 1) + ["", ""])[:2]
     if not name:
-        raise SnippetError("Empty snippet: type a command name after the colon.")
+        raise SnippetError(f"Invalid snippet {snippet!r}: type a command name after the colon.")
     if name[0] in "\"'":
         raise SnippetError(f"Invalid snippet {snippet!r}: the command name cannot be quoted.")
     return name, rest.strip()

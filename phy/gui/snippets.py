@@ -10,6 +10,16 @@ arguments in the syntax of :mod:`phy.gui.snippet_parser`::
 While the mode is on, an event filter on the application receives every keystroke in the GUI
 (main window and floating docks) before the widgets and the keyboard shortcuts do. To handle
 commands differently, subclass :class:`Snippets` and override :meth:`Snippets.run`.
+
+A GUI has one snippet mode: ``GUI`` creates a :class:`Snippets`, and a new ``Snippets(gui)``
+(a subclass overriding :meth:`Snippets.run`, say) replaces the previous one, which is detached
+(its mode turned off and its ``enable_snippet_mode`` action removed); ``gui.snippets`` is the
+new one. Two objects never compete for the ``:`` shortcut.
+
+Problems with a snippet (an unknown action, invalid arguments, a disabled action) are shown in
+the status bar and logged as warnings; an exception raised by the action is logged with its
+message and shown, not propagated. As in phy 2, where this class lived in
+:mod:`phy.gui.actions`, these messages are logged on the ``phy.gui.actions`` logger.
 """
 
 import logging
@@ -17,8 +27,9 @@ import logging
 from .actions import Actions
 from .qt import QApplication, QEvent, QObject, Qt, QWidget, QWindow
 from .snippet_parser import SnippetError, split_snippet
+from .threads import call_reporting_errors
 
-logger = logging.getLogger(__name__)
+logger = logging.getLogger("phy.gui.actions")
 
 _COMMAND_MODIFIERS = Qt.ControlModifier | Qt.AltModifier | Qt.MetaModifier
 
@@ -61,7 +72,9 @@ class _KeyFilter(QObject):
             return False
         event.accept()
         if kind == QEvent.KeyPress:
-            self._snippets._on_key(event.key(), event.text(), event.modifiers())
+            call_reporting_errors(
+                self._snippets._on_key, event.key(), event.text(), event.modifiers(),
+                what="the snippet mode", log=logger)
         return True
 
 
@@ -77,6 +90,9 @@ class Snippets:
     The snippet mode is activated with the ``:`` keyboard shortcut. A snippet command is
     activated with Enter, and one can leave the snippet mode with Escape.
 
+    A new ``Snippets(gui)`` replaces the GUI's previous one (``gui.snippets``), which stops
+    working.
+
     Parameters
     ----------
     gui : GUI instance
@@ -89,14 +105,30 @@ class Snippets:
     def __init__(self, gui):
         self.gui = gui
         self._command = ""
+        self._status_before = ""
         self._filter = _KeyFilter(self)
         self._mode_on = False
+        previous = getattr(gui, "snippets", None)
+        if isinstance(previous, Snippets):
+            previous.detach()
         self.actions = Actions(
             gui, name="Snippets", menu="&File",
             default_shortcuts={"enable_snippet_mode": ":"})
         self.actions.add(
             self.mode_on, name="enable_snippet_mode",
             docstring="Type a command (snippet) in the status bar, run it with Enter.")
+        gui.snippets = self
+
+    def detach(self):
+        """Turn the snippet mode off and remove the ``enable_snippet_mode`` action from the GUI.
+
+        Called on the previous snippets of a GUI when a new :class:`Snippets` is created.
+        """
+        self.mode_off()
+        self.actions.remove_all()
+        groups = getattr(self.gui, "action_groups", None)
+        if isinstance(groups, list) and self.actions in groups:
+            groups.remove(self.actions)
 
     @property
     def command(self):
@@ -118,16 +150,17 @@ class Snippets:
         return self._mode_on
 
     def mode_on(self):
-        """Enable the snippet mode."""
+        """Enable the snippet mode (the status message is restored by :meth:`mode_off`)."""
         if self._mode_on:
             return
         logger.log(5, "Snippet mode on.")
+        self._status_before = self.gui.status_message
         self._mode_on = True
         QApplication.instance().installEventFilter(self._filter)
         self.command = ":"
 
     def mode_off(self):
-        """Disable the snippet mode."""
+        """Disable the snippet mode, and show the status message shown before it."""
         if not self._mode_on:
             return
         logger.log(5, "Snippet mode off.")
@@ -135,7 +168,7 @@ class Snippets:
         QApplication.instance().removeEventFilter(self._filter)
         self._command = ""
         self.gui.unlock_status()
-        self.gui.status_message = ""
+        self.gui.status_message = self._status_before
 
     def _on_key(self, key, text, modifiers=Qt.NoModifier):
         """Handle a key press in snippet mode (Ctrl, Alt or Meta combinations type nothing)."""
@@ -164,13 +197,14 @@ class Snippets:
 
     def _fail(self, message):
         logger.warning(message)
-        self.gui.status_message = message
+        self._show(message)
 
     def run(self, snippet):
         """Execute a snippet command.
 
-        Unknown snippets, disabled actions and invalid arguments are reported in the status bar.
-        May be overridden.
+        Unknown snippets, disabled actions and invalid arguments are reported in the status bar
+        and logged as warnings; an exception raised by the action is logged and shown, not
+        raised. May be overridden.
 
         Parameters
         ----------
@@ -190,7 +224,7 @@ class Snippets:
             return None
         group, name = self._find_action(alias)
         if group is None:
-            self._fail(f"Unknown snippet :{alias}.")
+            self._fail(f"Couldn't find action `{alias}`.")
             return None
         if not group.get(name).isEnabled():
             self._fail(f"The action {name} is disabled.")
@@ -199,4 +233,9 @@ class Snippets:
         if args is None:
             return None
         logger.debug("Snippet :%s runs %s.%s%s.", alias, group.name, name, args)
-        return group.run(name, *args)
+        return call_reporting_errors(
+            group.run, name, *args, what=f"the action {group.name}.{name}", log=logger,
+            show=self._show)
+
+    def _show(self, message):
+        self.gui.status_message = message

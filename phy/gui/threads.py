@@ -4,15 +4,51 @@
   report the result (or the error) back to the GUI thread.
 * :class:`Debouncer` executes bursts of function calls (for example one per row selected in a
   table) at most once per delay, keeping only the last call of each kind.
+* :func:`call_reporting_errors` calls a function from Qt (a slot, a timer, an event filter):
+  an exception is logged and shown, never propagated into Qt.
 """
 
 import logging
 import time
 import traceback
 
-from .qt import QObject, QRunnable, QThreadPool, QTimer, pyqtSignal
+from .qt import QObject, QRunnable, Qt, QThreadPool, QTimer, pyqtSignal
 
 logger = logging.getLogger(__name__)
+
+
+def call_reporting_errors(f, *args, what=None, log=None, show=None, **kwargs):
+    """Call ``f(*args, **kwargs)``; an exception is logged and shown instead of raised.
+
+    Used wherever Qt calls Python code (slots, timers, event filters): an exception escaping
+    there would abort the process or be lost.
+
+    Parameters
+    ----------
+    f : function
+    *args, **kwargs : arguments of the call
+    what : str
+        What is called, for the message (``'the action Clustering.merge'``); the function's
+        name by default.
+    log : logging.Logger
+        The logger receiving the error, with the traceback (this module's by default).
+    show : function
+        Called with the one-line error message (for example to show it in a status bar).
+
+    Returns
+    -------
+    result : object
+        What `f` returned, or None if it raised.
+
+    """
+    try:
+        return f(*args, **kwargs)
+    except Exception as e:
+        message = f"Error in {what or getattr(f, '__name__', repr(f))}: {e}"
+        (log or logger).error(message, exc_info=True)
+        if show is not None:
+            show(message)
+        return None
 
 
 class WorkerSignals(QObject):
@@ -92,6 +128,13 @@ class Debouncer:
     submitted job replaces the pending job with the same key, so only the last jobs are taken
     into account.
 
+    A pending job runs only once strictly more than ``delay`` milliseconds have passed since
+    the last submission: Qt timers may fire a little early, so the elapsed time is checked
+    again when the timer fires. The first submission after a quiet period (no submission and
+    no execution for more than ``delay``) runs at once, so two executions are always more than
+    ``delay`` apart, and a burst of submissions (a key held down) runs its first job at once
+    and its last job once, after the burst.
+
     This is used when multiple row selections are done in a table, and each row selection
     takes a perceptible time to finish.
 
@@ -113,16 +156,24 @@ class Debouncer:
 
     def __init__(self, delay=None):
         self.delay = int(delay if delay is not None else 200)
-        self._last_submission = None
+        self._last_activity = None
         self._pending = {}
+        self._forced = False
         self._timer = QTimer()
         self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self.trigger)
+        self._timer.setTimerType(Qt.PreciseTimer)
+        self._timer.timeout.connect(self._on_timeout)
 
     @property
     def is_waiting(self):
         """Whether jobs are pending."""
         return bool(self._pending)
+
+    def _elapsed_ms(self):
+        """Milliseconds since the last submission or execution (infinite before any)."""
+        if self._last_activity is None:
+            return float("inf")
+        return (time.monotonic_ns() - self._last_activity) / 1e6
 
     def submit(self, f, *args, key=None, **kwargs):
         """Submit a function call.
@@ -139,35 +190,50 @@ class Debouncer:
         **kwargs : keyword arguments of the call
 
         """
-        now = time.monotonic()
-        elapsed_ms = (
-            float("inf") if self._last_submission is None
-            else 1000 * (now - self._last_submission))
-        self._last_submission = now
+        quiet = self._elapsed_ms() > self.delay
+        self._last_activity = time.monotonic_ns()
         key = f if key is None else key
         self._pending.pop(key, None)
         self._pending[key] = (f, args, kwargs)
-        if elapsed_ms > self.delay and not self._timer.isActive():
+        if quiet:
             self.trigger()
-        else:
-            self._timer.start(self.delay)
+        elif not self._forced:
+            self._timer.start(self.delay + 1)
 
-    def trigger(self):
-        """Execute the pending actions, in the order of their last submission.
+    def _on_timeout(self):
+        """Run the pending jobs if the delay has really passed, else wait for the rest."""
+        elapsed = self._elapsed_ms()
+        if not self._forced and elapsed <= self.delay:
+            self._timer.start(int(self.delay - elapsed) + 1)
+            return
+        for e in self._run_pending():
+            logger.error("Error in a debounced call: %s", e, exc_info=e)
 
-        If an action raises, the other pending actions still run; the first exception is
-        raised afterwards.
-        """
+    def _run_pending(self):
+        """Run the pending jobs in the order of their last submission; return the errors."""
         self._timer.stop()
+        self._forced = False
         pending, self._pending = list(self._pending.values()), {}
+        if pending:
+            self._last_activity = time.monotonic_ns()
         errors = []
         for f, args, kwargs in pending:
             try:
                 f(*args, **kwargs)
             except Exception as e:
                 errors.append(e)
+        return errors
+
+    def trigger(self):
+        """Execute the pending actions, in the order of their last submission.
+
+        If an action raises, the other pending actions still run; the first exception is
+        raised afterwards (and the others are logged). When the timer runs them, every
+        exception is logged instead.
+        """
+        errors = self._run_pending()
         for e in errors[1:]:
-            logger.error("Error in a debounced call: %r", e, exc_info=e)
+            logger.error("Error in a debounced call: %s", e, exc_info=e)
         if errors:
             raise errors[0]
 
@@ -181,9 +247,11 @@ class Debouncer:
 
         """
         if self._pending:
+            self._forced = True
             self._timer.start(int(1000 * delay))
 
     def stop(self):
         """Stop the timer and drop the pending actions (for example when a view closes)."""
         self._timer.stop()
+        self._forced = False
         self._pending = {}

@@ -30,10 +30,11 @@ CLOSE = "close"
 SHOW = "show"
 #: ``add_view(gui, view)``: a view was added to the window.
 ADD_VIEW = "add_view"
-#: ``close_view(view, gui)``: a view was closed (sender: the view), also for every view when
-#: the window closes.
+#: ``close_view(view, gui)``: a view was closed (sender: the view, payload: the GUI, as in
+#: phy 2), also for every view when the window closes.
 CLOSE_VIEW = "close_view"
-#: ``close_dock_widget(dock)``: a dock widget was closed, after ``close_view``.
+#: ``close_dock_widget(dock)``: a dock widget was closed (sender: the ``DockWidget``, no
+#: payload), after the ``close_view`` of its view.
 CLOSE_DOCK_WIDGET = "close_dock_widget"
 #: ``request_save(gui)``: the user asked to save (File > Save).
 REQUEST_SAVE = "request_save"

@@ -78,10 +78,79 @@ def test_add_and_run(gui, actions):
     assert qaction.statusTip() == "Merge the clusters."
     assert actions.action_for_alias("mg") == "merge"
     assert actions.get("nothing") is None
-    with pytest.raises(ValueError, match="already exists"):
-        actions.add(merge)
-    with pytest.raises(KeyError, match="No action"):
+    actions.run("mg", 8)  # by snippet
+    assert calls[-1] == (8,)
+    with pytest.raises(ValueError, match="No action 'nothing'"):
         actions.run("nothing")
+
+
+def test_adding_an_existing_name_is_a_no_op(gui, actions):
+    calls = []
+    actions.add(lambda: calls.append("first"), name="merge")
+    qaction = actions.get("merge")
+    actions.add(lambda: calls.append("second"), name="merge", shortcut="x")
+    actions.run("merge")
+    assert calls == ["first"]
+    assert actions.get("merge") is qaction and actions.names == ["merge"]
+    assert [a.text() for a in gui.get_menu("Clustering").actions()] == ["Merge"]
+
+
+def test_actions_are_attributes(gui, actions):
+    """phy 2 scripts call ``actions.split(...)``; the attribute goes with ``remove()``."""
+    calls = []
+
+    @actions.add
+    def split(spike_ids):
+        """Split."""
+        calls.append(spike_ids)
+
+    actions.add(lambda *ids: calls.append(ids), name="Select Clusters")
+    actions.add(calls.append, name="toggle", checkable=True)
+    actions.add(lambda: calls.append("run?"), name="run")  # a member name stays the member
+    assert actions.split([1, 2]) is None and calls == [[1, 2]]
+    assert actions.split.__doc__ == "Split."
+    actions.select_clusters(3, 4)
+    assert calls[-1] == (3, 4)
+    actions.toggle(True)
+    assert calls[-1] is True and actions.get("toggle").isChecked()
+    actions.run("run")
+    assert calls[-1] == "run?"
+    actions.remove("split")
+    assert not hasattr(actions, "split")
+    actions.remove_all()
+    assert not hasattr(actions, "select_clusters") and not hasattr(actions, "toggle")
+    assert callable(actions.run)
+
+
+def test_ampersand_marks_the_alias(gui, actions):
+    calls = []
+    actions.add(lambda: calls.append("test"), name="tes&t")
+    assert actions.names == ["test"]
+    assert actions.action_for_alias("t") == "test"
+    assert actions.get("test").text() == "Tes&t"  # the menu mnemonic
+    actions.run("t")
+    actions.test()
+    assert calls == ["test", "test"]
+    actions.add(lambda: None, name="ali&as", alias="explicit")
+    assert actions.action_for_alias("explicit") == "alias"
+
+
+def test_error_in_triggered_action_is_logged_and_shown(qtbot, gui, actions, activate, caplog):
+    def merge():
+        raise RuntimeError("cannot merge")
+
+    actions.add(merge)
+    actions.add(lambda: None, name="split")
+    activate(gui)
+    with caplog.at_level(logging.ERROR, logger="phy.gui.actions"):
+        qtbot.keyClick(gui, Qt.Key_G)  # would abort the process if it escaped into Qt
+        actions.get("merge").trigger()  # the menu entry
+    messages = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert messages == ["Error in the action Clustering.merge: cannot merge"] * 2
+    assert all(r.exc_info for r in caplog.records)  # with the traceback
+    assert gui.status_message == "Error in the action Clustering.merge: cannot merge"
+    with pytest.raises(RuntimeError, match="cannot merge"):
+        actions.run("merge")  # called from Python: the caller gets the exception
 
 
 def test_menus(gui, actions):
@@ -125,8 +194,10 @@ def test_default_gui_shortcuts(qtbot, gui, activate, dialogs, capsys):
     assert dialogs.calls[-1].kind == "message_box" and "phy" in dialogs.calls[-1].message
     qtbot.keyClick(gui, Qt.Key_H)
     out = capsys.readouterr().out
-    assert "Keyboard shortcuts and snippets for File" in out
-    assert "ctrl+s" in out and "show_all_shortcuts" in out
+    assert "Keyboard shortcuts for File" in out and "Snippets for File" in out
+    lines = out.splitlines()
+    assert any(line.startswith("- save ") and line.endswith(": ctrl+s") for line in lines)
+    assert ["-", "enable_snippet_mode", ":", ":"] in [line.split() for line in lines]
     qtbot.keyClick(gui, Qt.Key_Q, Qt.ControlModifier)
     assert not gui.isVisible()
 
@@ -200,8 +271,8 @@ def test_prompt_invalid_arguments(gui, actions, dialogs, caplog):
         for _ in range(3):
             actions.get("label").trigger()
     assert calls == [("group", "good")]
-    assert "Wrong number of arguments for label" in caplog.text
-    assert "Invalid arguments for label" in caplog.text
+    assert "Invalid arguments for label: 1 given, expected label(a, b)" in caplog.text
+    assert "Invalid arguments for label: Unterminated" in caplog.text
 
 
 def test_set_busy(gui, actions):
@@ -237,12 +308,19 @@ def test_show_shortcuts(gui, actions, capsys):
     actions.add(lambda: None, name="merge")
     actions.add(lambda: None, name="redo")
     actions.add(lambda: None, name="hidden", shortcut="x", show_shortcut=False)
+    actions.add(lambda: None, name="no_key")
     actions.show_shortcuts()
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == "Keyboard shortcuts and snippets for Clustering"
-    assert out[1].split() == ["-", "merge", "g", ":mg"]
-    assert out[2].split() == ["-", "redo", "ctrl+shift+z,", "ctrl+y", ":redo"]
-    assert len(out) == 3
+    assert out == [
+        "Keyboard shortcuts for Clustering",
+        "- merge" + " " * 35 + ": g",
+        "- redo" + " " * 36 + ": ctrl+shift+z, ctrl+y",
+        "",
+        "Snippets for Clustering",
+        "- merge" + " " * 36 + ":mg",
+        "- no_key" + " " * 35 + ":no_key",
+        "- redo" + " " * 37 + ":redo",
+    ]
 
 
 def test_shortcut_conflict_warning(gui, actions, caplog):
@@ -294,3 +372,31 @@ def test_shortcut_from_floating_dock(qtbot, gui, actions, activate):
     activate(dock)
     qtbot.keyClick(view, Qt.Key_G)
     assert calls == ["merge"]
+
+
+def test_phy2_style_script(gui, capsys):
+    """Actions used the way phy 2 scripts and plugins use them."""
+    actions = Actions(gui, name="MyActions")
+    res = []
+
+    def _action(*args):
+        res.append(args)
+
+    actions.add(_action, "tes&t")
+    actions.add(_action, "test")  # adding an action twice has no effect
+
+    @actions.add(shortcut="alt+h")
+    def show_my_shortcuts():
+        actions.show_shortcuts()
+
+    actions.show_my_shortcuts()
+    out = capsys.readouterr().out
+    assert "show_my_shortcuts" in out and ": alt+h" in out
+    actions.run("t", 1)
+    actions.test(2)
+    assert res == [(1,), (2,)]
+    assert "test" in actions and "unknown" not in actions
+    with pytest.raises(ValueError):
+        actions.run("unknown")
+    actions.remove_all()
+    assert actions.names == [] and not hasattr(actions, "test")

@@ -1,8 +1,11 @@
+import logging
+
 import pytest
 
 from phy.gui.dock import DockWidget, icon_font_family
 from phy.gui.qt import QImage, QLabel, Qt, QWidget
-from phy.utils.event import emit
+from phy.utils.bus_events import CLOSE_DOCK_WIDGET
+from phy.utils.event import connect, emit
 
 
 @pytest.fixture
@@ -103,11 +106,35 @@ def test_screenshot_button(qtbot, dock, config_dir):
     assert image.pixelColor(image.width() // 2, 5).getRgb()[:3] == (0, 0, 128)
 
 
-def test_close_button(qtbot, dock):
+def test_close_button_emits_close_dock_widget(qtbot, dock):
     closed = []
-    dock.closed.connect(closed.append)
+    connect(lambda sender: closed.append(sender), event=CLOSE_DOCK_WIDGET)
     qtbot.mouseClick(dock.get_widget("close"), Qt.LeftButton)
     assert closed == [dock] and not dock.isVisible()
+
+
+def test_on_close_runs_before_the_bus_event(qtbot):
+    order = []
+    dock = DockWidget("Mine", widget=QWidget(), on_close=lambda d: order.append(("on_close", d)))
+    qtbot.addWidget(dock)
+    connect(lambda sender: order.append(("event", sender)), event=CLOSE_DOCK_WIDGET)
+    dock.show()
+    dock.close()
+    assert order == [("on_close", dock), ("event", dock)]
+
+
+def test_button_callback_error_is_logged_and_shown(qtbot, dock, caplog):
+    def refresh():
+        raise RuntimeError("cannot refresh")
+
+    button = dock.add_button(refresh, name="refresh", text="R")
+    checkbox = dock.add_checkbox(lambda checked: 1 / 0, text="box")
+    with caplog.at_level(logging.ERROR, logger="phy.gui.dock"):
+        qtbot.mouseClick(button, Qt.LeftButton)  # would abort the process if it escaped
+        assert "cannot refresh" in caplog.text
+        assert dock.status == "Error in the button refresh of MyView: cannot refresh"
+        checkbox.setChecked(True)
+    assert "division by zero" in caplog.text
 
 
 def test_not_closable(qtbot):

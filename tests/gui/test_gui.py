@@ -1,10 +1,22 @@
+import logging
+
 import numpy as np
 import pytest
 
 from phy.gui.dock import DockWidget
-from phy.gui.qt import QApplication, QEvent, QImage, QLabel, Qt, QWidget, screenshot
+from phy.gui.qt import (
+    QApplication,
+    QEvent,
+    QImage,
+    QLabel,
+    QMessageBox,
+    Qt,
+    QTimer,
+    QWidget,
+    screenshot,
+)
 from phy.utils import load_json
-from phy.utils.bus_events import ADD_VIEW, CLOSE, CLOSE_VIEW, SHOW
+from phy.utils.bus_events import ADD_VIEW, CLOSE, CLOSE_DOCK_WIDGET, CLOSE_VIEW, SHOW
 from phy.utils.event import connect
 
 
@@ -107,14 +119,17 @@ def test_add_views(gui):
 
 def test_views_added_and_closed_at_run_time(qtbot, gui, activate):
     closed = []
-    connect(lambda view, gui_: closed.append((view, gui_)), event=CLOSE_VIEW)
+    # Connected before the docks exist: still called after close_view.
+    connect(lambda dock: closed.append(("close_dock_widget", dock)), event=CLOSE_DOCK_WIDGET)
+    connect(lambda view, gui_: closed.append(("close_view", view, gui_)), event=CLOSE_VIEW)
     activate(gui)
     gui.view_actions.get("add_RedView").trigger()
     gui.view_actions.run("add_RedView")
     first, second = gui.views
     assert [v.name for v in gui.views] == ["RedView", "RedView (1)"]
-    qtbot.mouseClick(first.dock.get_widget("close"), Qt.LeftButton)
-    assert closed == [(first, gui)]
+    dock = first.dock
+    qtbot.mouseClick(dock.get_widget("close"), Qt.LeftButton)
+    assert closed == [("close_view", first, gui), ("close_dock_widget", dock)]
     assert gui.views == [second]
     QApplication.sendPostedEvents(None, QEvent.DeferredDelete)
     assert gui.findChild(DockWidget, "RedView") is None  # the dock was deleted
@@ -155,10 +170,27 @@ def test_status_bar(gui):
     assert gui.status_message == "3"
 
 
-def test_dialog(gui, dialogs):
-    gui.dialog("Something happened.")
-    assert dialogs.calls[0].message == "Something happened."
-    assert dialogs.calls[0].title == "TestGUI"
+def test_dialog_returns_an_unshown_message_box(qtbot, gui, dialogs):
+    """phy 2's GUI.dialog: a QMessageBox parented to the GUI, not shown, never blocking."""
+    shown = []
+
+    def close_shown_boxes():
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QMessageBox) and widget.isVisible():
+                shown.append(widget)
+                widget.done(0)
+
+    # If dialog() ran a modal loop, this timer would end it (and the test would fail).
+    QTimer.singleShot(200, close_shown_boxes)
+    box = gui.dialog("Something happened.")
+    assert isinstance(box, QMessageBox)
+    assert box.parent() is gui
+    assert box.text() == "Something happened."
+    assert box.windowTitle() == "TestGUI"
+    assert not box.isVisible()
+    assert dialogs.calls == []
+    qtbot.wait(300)
+    assert shown == []
 
 
 def test_show_and_close_events(qtbot, gui, activate, config_dir):
@@ -187,15 +219,50 @@ def test_show_and_close_events(qtbot, gui, activate, config_dir):
     assert set(state["geometry_state"]) == {"geometry", "state"}
 
 
-def test_views_save_their_state_on_close(gui, activate):
-    view = gui.create_and_add_view("BlueView")
+def test_errors_while_closing_never_escape_into_qt(qtbot, gui, activate, caplog, config_dir):
+    view = gui.create_and_add_view("RedView")
+
+    @connect(event=CLOSE)
+    def on_close(sender):
+        raise RuntimeError("plugin bug")
 
     @connect(sender=view)
     def on_close_view(view_, gui_):
+        raise ValueError("view bug")
+
+    activate(gui)
+    with caplog.at_level(logging.ERROR, logger="phy.gui.gui"):
+        gui.close()  # the first failure cancels (unsaved work may be at stake)
+        assert gui.isVisible()
+        assert gui.status_message == (
+            "Error while closing TestGUI: plugin bug. Close again to close anyway.")
+        gui.close()
+    assert not gui.isVisible()
+    assert "Closing anyway" in caplog.text and "view bug" in caplog.text
+    assert (config_dir / "TestGUI" / "state.json").exists()  # the state is still saved
+
+
+def test_closing_a_view_whose_handler_raises_removes_it(qtbot, gui, activate, caplog):
+    view = gui.create_and_add_view("RedView")
+    connect(lambda view_, gui_: 1 / 0, event=CLOSE_VIEW)
+    activate(gui)
+    with caplog.at_level(logging.ERROR, logger="phy.gui.dock"):
+        qtbot.mouseClick(view.dock.get_widget("close"), Qt.LeftButton)
+    assert gui.views == [] and "division by zero" in caplog.text
+
+
+def test_views_save_their_state_on_close(gui, activate):
+    view = gui.create_and_add_view("BlueView")
+    senders = []
+
+    @connect(sender=view)  # phy 2's way: the sender is the view, then the GUI follows
+    def on_close_view(view_, gui_):
+        senders.append((view_, gui_))
         gui_.state.update_view_state(view_, {"zoom": 2.0})
 
     activate(gui)
     gui.close()
+    assert senders == [(view, gui)]
     assert load_json(gui.state.path)["BlueView"] == {"zoom": 2.0}
 
 

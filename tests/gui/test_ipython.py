@@ -1,5 +1,6 @@
 """Tests of the IPython console view."""
 
+import logging
 import re
 
 from phy.gui.ipython import IPythonView
@@ -39,3 +40,20 @@ def test_ipython_attach(qtbot, make_gui):
     run(qtbot, view, "answer + 1", "42")
     gui.close()
     assert view.kernel is None  # closing the GUI stopped the kernel
+
+
+def test_error_stopping_the_kernel_is_logged(qtbot, caplog, monkeypatch):
+    view = IPythonView()
+    qtbot.addWidget(view)
+    view.show()
+
+    def stuck():
+        raise RuntimeError("kernel stuck")
+
+    monkeypatch.setattr(view, "stop", stuck)
+    with caplog.at_level(logging.ERROR, logger="phy.gui.ipython"):
+        view.close()  # would abort the process if the exception escaped closeEvent
+    assert "kernel stuck" in caplog.text
+    assert not view.isVisible()
+    monkeypatch.undo()
+    caplog.clear()  # the logged traceback holds the view (and its completion popup) alive
