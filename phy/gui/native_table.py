@@ -209,9 +209,8 @@ class _FilterBox(QLineEdit):
             super().keyPressEvent(e)
 
     def show_state(self, text, message):
-        """Show the store's filter text and whether the last expression was invalid."""
-        self._timer.stop()
-        if not self.hasFocus() and self.text().strip() != text:
+        """Show the store's filter text (unless the last expression, kept, was invalid)."""
+        if not message and self.text().strip() != text:
             self.setText(text)
         self.setProperty("invalid", "true" if message else "false")
         self.setToolTip(message or "")

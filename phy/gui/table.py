@@ -323,9 +323,9 @@ class Table(HTMLWidget):
     def _on_js_event(self, name, data):
         if name == ev.READY:
             self._ready_timer.stop()
-            # Queued (the page is not marked ready yet): runs before the pending calls.
-            super().eval_js(update_expression(
-                self.store, Change(reset=True, order=True, selection=True)))
+            # The whole state first, before the calls queued while the page loaded.
+            self._pending.insert(0, (update_expression(
+                self.store, Change(reset=True, order=True, selection=True)), None, None))
         super()._on_js_event(name, data)
 
     def _relay_event(self, name, data):

@@ -221,8 +221,8 @@ class PhyTable {
       this.positions = new Map(patch.ids.map((id, i) => [id, i]));
     }
     if (patch.sort !== undefined) this.sort = patch.sort;
-    if (patch.filter !== undefined && this.input.value.trim() !== patch.filter &&
-        document.activeElement !== this.input) {
+    if (patch.filter !== undefined && !patch.filterError &&
+        this.input.value.trim() !== patch.filter && document.activeElement !== this.input) {
       this.input.value = patch.filter;
     }
     if (patch.filterError !== undefined) {
