@@ -238,7 +238,7 @@ def test_supervisor_without_gui(make_supervisor, selections):
 def test_supervisor_with_html_tables(qtbot, make_supervisor, events):
     s = make_supervisor()
     if s.cluster_view.implementation != "html":
-        pytest.skip("Qt WebEngine is not available.")
+        pytest.skip("The page's JavaScript only exists in the HTML table.")
     qtbot.waitUntil(s.cluster_view.is_ready)
     press(qtbot, s, Qt.Key_Down)
     press(qtbot, s, Qt.Key_Space)
