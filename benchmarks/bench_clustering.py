@@ -20,7 +20,7 @@ import tracemalloc
 import numpy as np
 
 from phy.cluster import Clustering, correlograms
-from phy.cluster.wizard import Wizard
+from phy.cluster.curation import Curation
 
 N_CLUSTERS = 700
 BIG = 100_000  # spikes of the two clusters that are merged
@@ -120,18 +120,18 @@ def history_memory(clustering, rng, reps):
 def bench_wizard(n_spikes, reps):
     """Supervisor actions without Qt: the clustering, the table rows and the selection."""
     sc = make_spike_clusters(n_spikes)
-    w = Wizard(sc, cluster_metrics={"depth": lambda c: float(c % 384)},
-               similarity=lambda c: [(d, 1. / (1 + abs(d - c))) for d in range(c - 50, c + 50)])
-    w.select(0)
+    w = Curation(sc, cluster_metrics={"depth": lambda c: float(c % 384)},
+                 similarity=lambda c: [(d, 1. / (1 + abs(d - c))) for d in range(c - 50, c + 50)])
+    w.wizard.select(0)
     times = {"merge": [], "undo": [], "redo": [], "move": [], "next_best": []}
     for _ in range(reps):
         for name, f in (("merge", lambda: w.merge([0, 1])), ("undo", w.undo),
                         ("redo", w.redo), ("move", lambda: w.move("noise", "best")),
-                        ("next_best", w.next_best)):
+                        ("next_best", w.wizard.next_best)):
             times[name].append(_timed(f)[0])
         w.undo()
         w.undo()
-        w.select(0)
+        w.wizard.select(0)
     return times
 
 

@@ -11,7 +11,7 @@ import functools
 from phy.gui.actions import Actions
 from phy.utils import colormaps
 
-from .wizard import GROUPS
+from .curation import GROUPS
 
 #: Default keyboard shortcuts of the clustering actions.
 DEFAULT_SHORTCUTS = {

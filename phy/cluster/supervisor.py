@@ -1,31 +1,29 @@
-"""The supervisor: the clustering model, the cluster tables and the clustering actions in a GUI.
+"""The supervisor: the clustering actions and the cluster tables in a GUI.
 
-:class:`Supervisor` is the Qt side of :class:`phy.cluster.wizard.Wizard`: the wizard holds the
-state and decides; the supervisor shows it in a :class:`ClusterView` and a
-:class:`SimilarityView`, turns the user's clicks in the tables into selections, adds the
-actions, shortcuts and snippets to the GUI, asks for values in dialogs, and coalesces the
-``select`` events so that rapid key presses only process the latest selection.
+:class:`Supervisor` holds a :class:`~phy.cluster.curation.Curation` (the headless action core:
+clustering, metadata, undo, the cluster rows) and its :class:`~phy.cluster.wizard.Wizard`
+(the cluster selection and the navigation). It shows the wizard's two row stores in a
+:class:`ClusterView` and a :class:`SimilarityView` (the very rows the wizard walks), turns the
+user's selections in the tables into the cluster selection, adds the actions, shortcuts and
+snippets to the GUI, asks for values in dialogs, and coalesces the ``select`` events so that
+rapid key presses only process the latest selection.
 """
 
 import logging
 
-from phy.gui.dialogs import input_dialog, prompt
+from phy.gui.dialogs import input_dialog, message_box, prompt
 from phy.gui.qt import QTimer
+from phy.utils import Bunch, connect, emit, unconnect
 from phy.utils import bus_events as ev
-from phy.utils import connect, emit, unconnect
 
 from .actions import ClusteringActions
+from .curation import Curation
 from .tables import ClusterView, SimilarityView
-from .wizard import Wizard
 
 logger = logging.getLogger(__name__)
 
 
-# Keyword argument marking the table selections made by the supervisor itself.
-_FROM_SUPERVISOR = "from_supervisor"
-
-
-class Supervisor(Wizard):
+class Supervisor:
     """Component that brings manual clustering facilities to a GUI.
 
     * :class:`Clustering` instance: merge, split, undo, redo;
@@ -57,6 +55,13 @@ class Supervisor(Wizard):
         Minimal delay between two ``select`` events, in milliseconds: the selections requested
         meanwhile are coalesced and only the latest one is emitted.
 
+    Attributes
+    ----------
+    curation : Curation
+        The action core.
+    wizard : Wizard
+        The cluster selection and the navigation.
+
     Events
     ------
     select(cluster_ids)
@@ -75,102 +80,251 @@ class Supervisor(Wizard):
 
     """
 
-    def __init__(self, *args, select_delay=200, **kwargs):
+    def __init__(self, spike_clusters=None, cluster_groups=None, cluster_metrics=None,
+                 cluster_labels=None, similarity=None, new_cluster_id=None, sort=None,
+                 context=None, select_delay=200):
         self._select_delay = select_delay
-        self._timer = None
-        self.cluster_view = self.similarity_view = None
-        self.gui = None
-        self.actions = None
-        super().__init__(*args, **kwargs)
-        self.cluster_view = ClusterView(
-            data=self.cluster_model.rows, columns=self.columns, sort=self.cluster_model.sort)
-        self.similarity_view = SimilarityView(
-            columns=self.similarity_columns, sort=self.similarity_model.sort)
-        self.cluster_model.listeners.append(self._on_cluster_rows)
-        self.similarity_model.listeners.append(self._on_similarity_rows)
-        self._connect()
-
-    # Hooks of the wizard
-    # -------------------------------------------------------------------------------------------
-
-    def _make_schedule(self):
-        """Emit at once when idle; otherwise wait for `select_delay` ms without requests."""
         self._timer = QTimer()
         self._timer.setSingleShot(True)
-        self._timer.timeout.connect(lambda: self._select_scheduler.flush())
+        self._timer.timeout.connect(lambda: self.wizard.flush())
+        self.gui = None
+        self.actions = None
+        self.curation = Curation(
+            spike_clusters=spike_clusters, cluster_groups=cluster_groups,
+            cluster_metrics=cluster_metrics, cluster_labels=cluster_labels,
+            similarity=similarity, new_cluster_id=new_cluster_id, sort=sort, context=context,
+            sender=self, schedule=self._schedule, prompt_value=self._prompt_value)
+        self.wizard = self.curation.wizard
+        # The supervisor coalesces the select events itself: the tables emit them at once.
+        self.cluster_view = ClusterView(store=self.wizard.cluster_rows, debounce_events=())
+        self.similarity_view = SimilarityView(
+            store=self.wizard.similarity_rows, debounce_events=(),
+            similar_rows=self.curation.similar_rows)
+        connect(self._on_table_select, event=ev.SELECT, sender=self.cluster_view)
+        connect(self._on_table_select, event=ev.SELECT, sender=self.similarity_view)
+        connect(self._on_cluster, event=ev.CLUSTER, sender=self)
 
-        def schedule(flush):
-            if self._timer.isActive() or self._select_delay <= 0:
-                self._timer.start(max(0, self._select_delay))
-            else:
-                flush()
-                self._timer.start(self._select_delay)  # the quiet period after an emission
-        return schedule
-
-    def _selection_changed(self):
-        """Select the rows of the new selection in the two tables."""
-        self.cluster_view.select(self.best, **{_FROM_SUPERVISOR: True})
-        self.similarity_view.select(self.similar, **{_FROM_SUPERVISOR: True})
-
-    def _columns_changed(self):
-        self.cluster_view.set_columns(self.columns)
-        self.similarity_view.set_columns(self.similarity_columns)
-        if self.actions is not None:
-            for field in self.fields:
-                self.actions.add_sort_action(field)
-                self.actions.add_color_field_action(field)
+    def _schedule(self, flush):
+        """Emit at once when idle; otherwise wait for `select_delay` ms without requests."""
+        if self._timer.isActive() or self._select_delay <= 0:
+            self._timer.start(max(0, self._select_delay))
+        else:
+            flush()
+            self._timer.start(self._select_delay)  # the quiet period after an emission
 
     def _prompt_value(self, title, message):
         text, ok = input_dialog(title, message)
         return text if ok and text != "" else None
 
-    # Tables
+    def _on_table_select(self, sender, cluster_ids, **kwargs):
+        """The user selected rows in a table (the table's store has the new selection)."""
+        self.wizard.sync()
+
+    def _on_cluster(self, sender, up):
+        """A label field created by the user gets its sort and color actions."""
+        if self.actions is not None:
+            for field in self.fields:
+                self.actions.add_sort_action(field)
+                self.actions.add_color_field_action(field)
+
+    # Clustering and metadata (the action core)
     # -------------------------------------------------------------------------------------------
 
-    @staticmethod
-    def _sync_order(model, table):
-        """Take the order of the table (it may have a filter typed in its box)."""
-        table.get_ids(callback=lambda ids, v=model.version: model.set_order(ids, version=v))
+    @property
+    def clustering(self):
+        """The :class:`Clustering`."""
+        return self.curation.clustering
 
-    def _on_cluster_rows(self, method, *args):
-        getattr(self.cluster_view, method)(*args)
-        self._sync_order(self.cluster_model, self.cluster_view)
+    @property
+    def cluster_meta(self):
+        """The :class:`ClusterMeta`."""
+        return self.curation.cluster_meta
 
-    def _on_similarity_rows(self, method, *args):
-        if method == "remove_all_and_add":
-            self.similarity_view.reset(self.best)
-        else:
-            getattr(self.similarity_view, method)(*args)
-        self._sync_order(self.similarity_model, self.similarity_view)
+    @property
+    def history(self):
+        """The undo :class:`History` shared by the clustering and the metadata."""
+        return self.curation.history
 
-    def _connect(self):
-        connect(self._on_table_select, event=ev.SELECT, sender=self.cluster_view)
-        connect(self._on_table_select, event=ev.SELECT, sender=self.similarity_view)
-        connect(self._on_request_similar_clusters, event=ev.REQUEST_SIMILAR_CLUSTERS,
-                sender=self.similarity_view)
-        for table in (self.cluster_view, self.similarity_view):
-            connect(self._on_table_order, event="table_sort", sender=table)
-            connect(self._on_table_order, event="table_filter", sender=table)
+    @property
+    def context(self):
+        """The cache of the dataset."""
+        return self.curation.context
 
-    def _on_request_similar_clusters(self, sender, cluster_id):
-        return self.similarity_model.rows
+    @property
+    def color_selector(self):
+        """The :class:`ClusterColorSelector` of the cluster colors."""
+        return self.curation.color_selector
 
-    def _on_table_select(self, sender, cluster_ids, **kwargs):
-        """The user selected rows in a table."""
-        if kwargs.get(_FROM_SUPERVISOR):
-            return
-        if sender is self.cluster_view:
-            self._set_selection(cluster_ids)
-        else:
-            self._set_selection(self.best, cluster_ids)
+    @property
+    def cluster_ids(self):
+        """The ids of all clusters."""
+        return self.curation.cluster_ids
 
-    def _on_table_order(self, sender, ids):
-        """The user sorted or filtered a table: its order is the one the wizard walks."""
-        model = self.cluster_model if sender is self.cluster_view else self.similarity_model
-        model.set_order(ids)
-        if sender is self.cluster_view:
-            sender.get_current_sort(
-                callback=lambda sort: setattr(model, "sort", sort if sort[0] else None))
+    @property
+    def fields(self):
+        """List of all cluster label names."""
+        return self.curation.fields
+
+    @property
+    def columns(self):
+        """The columns of the cluster view."""
+        return self.curation.columns
+
+    @property
+    def cluster_info(self):
+        """The cluster view table as a list of per-cluster dictionaries."""
+        return self.curation.cluster_info
+
+    @property
+    def all_cluster_ids(self):
+        """The sorted list of cluster ids as they are currently shown in the cluster view."""
+        return list(self.wizard.cluster_rows.ids)
+
+    @property
+    def state(self):
+        """GUI state, with the cluster view and similarity view states."""
+        return Bunch(cluster_view=self.cluster_view.state,
+                     similarity_view=self.similarity_view.state)
+
+    def n_spikes(self, cluster_id):
+        """Number of spikes in a given cluster."""
+        return self.curation.n_spikes(cluster_id)
+
+    def get_labels(self, field):
+        """Return the labels of all clusters, for a given label name."""
+        return self.curation.get_labels(field)
+
+    def is_dirty(self):
+        """Return whether there are any pending changes."""
+        return self.curation.is_dirty()
+
+    def merge(self, cluster_ids=None, to=None):
+        """Merge the selected clusters."""
+        return self.curation.merge(cluster_ids, to=to)
+
+    def split(self, spike_ids=None, spike_clusters_rel=0):
+        """Make a new cluster out of the specified spikes."""
+        return self.curation.split(spike_ids, spike_clusters_rel=spike_clusters_rel)
+
+    def label(self, name, value=None, cluster_ids=None):
+        """Assign a label to some clusters."""
+        return self.curation.label(name, value, cluster_ids=cluster_ids)
+
+    def move(self, group, which):
+        """Assign a cluster group to some clusters."""
+        return self.curation.move(group, which)
+
+    def undo(self):
+        """Undo the last action."""
+        return self.curation.undo()
+
+    def redo(self):
+        """Undo the last undone action."""
+        return self.curation.redo()
+
+    def change_color_field(self, color_field):
+        """Change the color field (the name of the cluster view column used for the colors)."""
+        self.curation.change_color_field(color_field)
+
+    def change_colormap(self, colormap):
+        """Change the colormap."""
+        self.curation.change_colormap(colormap)
+
+    def toggle_categorical_colormap(self, checked):
+        """Use a categorical or continuous colormap."""
+        self.curation.toggle_categorical_colormap(checked)
+
+    def toggle_logarithmic_colormap(self, checked):
+        """Use a logarithmic transform or not for the colormap."""
+        self.curation.toggle_logarithmic_colormap(checked)
+
+    def toggle_spike_reorder(self, checked):
+        """Toggle spike time reordering."""
+        self.curation.toggle_spike_reorder(checked)
+
+    def save(self):
+        """Save the manual clustering back to disk.
+
+        This method emits the ``save_clustering(spike_clusters, groups, *labels)`` event; the
+        handlers save the data to disk. The session is marked saved only if a handler is
+        connected and none raised; otherwise the user is told that nothing was saved.
+
+        Returns
+        -------
+        saved : bool
+
+        """
+        saved = self.curation.save()
+        if not saved:
+            message_box("The changes could not be saved: see the log for the reason.",
+                        title="Not saved", level="critical")
+        return saved
+
+    # Selection (the wizard)
+    # -------------------------------------------------------------------------------------------
+
+    @property
+    def selected(self):
+        """Selected clusters in the cluster and similarity views."""
+        return self.wizard.selected
+
+    @property
+    def selected_clusters(self):
+        """Selected clusters in the cluster view only."""
+        return self.wizard.best
+
+    @property
+    def selected_similar(self):
+        """Selected clusters in the similarity view only."""
+        return self.wizard.similar
+
+    def select(self, *cluster_ids, callback=None):
+        """Select a list of clusters."""
+        return self.wizard.select(*cluster_ids, callback=callback)
+
+    def next_best(self, callback=None):
+        """Select the next best cluster in the cluster view."""
+        return self.wizard.next_best(callback=callback)
+
+    def previous_best(self, callback=None):
+        """Select the previous best cluster in the cluster view."""
+        return self.wizard.previous_best(callback=callback)
+
+    def next(self, callback=None):
+        """Select the next cluster in the similarity view."""
+        return self.wizard.next(callback=callback)
+
+    def previous(self, callback=None):
+        """Select the previous cluster in the similarity view."""
+        return self.wizard.previous(callback=callback)
+
+    def first(self, callback=None):
+        """Select the first cluster of the cluster view."""
+        return self.wizard.first(callback=callback)
+
+    def last(self, callback=None):
+        """Select the last cluster of the cluster view."""
+        return self.wizard.last(callback=callback)
+
+    def reset_wizard(self, callback=None):
+        """Reset the wizard."""
+        return self.wizard.reset_wizard(callback=callback)
+
+    def select_first_similar(self, callback=None):
+        """Select the first cluster of the similarity view."""
+        return self.wizard.select_first_similar(callback=callback)
+
+    def unselect_similar(self, callback=None):
+        """Select only the clusters in the cluster view."""
+        return self.wizard.unselect_similar(callback=callback)
+
+    def sort(self, column, sort_dir="desc"):
+        """Sort the cluster view by a given column, in a given order (asc or desc)."""
+        self.cluster_view.sort_by(column, sort_dir)
+
+    def filter(self, text=""):
+        """Filter the clusters using a Javascript expression on the column names."""
+        self.cluster_view.filter(text)
 
     # GUI
     # -------------------------------------------------------------------------------------------
@@ -202,10 +356,8 @@ class Supervisor(Wizard):
         answer = prompt("Do you want to save your changes before closing?",
                         buttons=("save", "discard", "cancel"), title="Unsaved changes")
         if answer == "save":
-            self.save()
-        elif answer != "discard":
-            return False
-        return None
+            return None if self.save() else False
+        return None if answer == "discard" else False
 
     def block(self):
         """Block until there are no pending actions (used in the automated testing suite).
@@ -213,7 +365,7 @@ class Supervisor(Wizard):
         The pending ``select`` event is emitted, and the tables' pending events too.
         """
         self._timer.stop()
-        self._select_scheduler.flush()
+        self.wizard.flush()
         for table in (self.cluster_view, self.similarity_view):
             if table.debouncer.is_waiting:
                 table.debouncer.trigger()
@@ -221,11 +373,10 @@ class Supervisor(Wizard):
     def close(self):
         """Stop the pending events, disconnect from the event bus, close unattached tables."""
         self._timer.stop()
-        self._select_scheduler.cancel()
+        self.wizard.cancel()
         if self.gui is None:
             for table in (self.cluster_view, self.similarity_view):
                 table.close()
                 table.deleteLater()
-        unconnect(self._on_table_select, self._on_table_order,
-                  self._on_request_similar_clusters, self._on_request_save,
+        unconnect(self._on_table_select, self._on_cluster, self._on_request_save,
                   self._on_gui_close, self._on_close_view)

@@ -9,7 +9,6 @@ from phy.utils import bus_events as ev
 logger = logging.getLogger(__name__)
 
 
-
 class ClusterView(Table):
     """Display a table of all clusters with metrics and labels as columns. Derive from Table.
 
@@ -23,6 +22,9 @@ class ClusterView(Table):
     sort : 2-tuple
         Initial sort of the table as a pair ``(column_name, order)``, where order is either
         ``asc`` or ``desc``.
+
+    Other keyword arguments go to :class:`phy.gui.Table` (``store=`` to show the rows of a
+    :class:`phy.cluster.wizard.Wizard`, say).
 
     """
 
@@ -39,7 +41,7 @@ class ClusterView(Table):
         return Bunch(current_sort=(name, sort_dir) if name else None)
 
     def set_state(self, state):
-        """Set the view state (the sort in ``state.current_sort``)."""
+        """Set the cluster view state, with a specified sort (``state.current_sort``)."""
         sort = (state or {}).get("current_sort")
         if sort and sort[0] in self.columns:
             self.sort_by(*sort)
@@ -50,20 +52,32 @@ class SimilarityView(ClusterView):
 
     This view displays clusters similar to the clusters currently selected in the cluster view.
 
+    Parameters
+    ----------
+    similar_rows : function
+        ``similar_rows(cluster_id)``: the rows of the clusters similar to a cluster (with a
+        ``similarity`` field), called by :meth:`reset`.
+
     Events
     ------
     request_similar_clusters(cluster_id)
-        Emitted by :meth:`reset`; a callback returns the rows of the clusters similar to
-        `cluster_id` (dictionaries with a ``similarity`` field).
+        Emitted by :meth:`reset` for phy 2 plugins. Only a view made without `similar_rows`
+        takes its rows from the callbacks' answer.
 
     """
 
     _view_name = "SimilarityView"
 
+    def __init__(self, *args, similar_rows=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._similar_rows = similar_rows
+
     def reset(self, cluster_ids):
         """Recreate the similarity view, given the selected clusters in the cluster view."""
         rows = []
         if cluster_ids:
-            rows = emit(ev.REQUEST_SIMILAR_CLUSTERS, self, cluster_ids[0], single=True) or []
-        self.remove_all_and_add(rows)
+            answer = emit(ev.REQUEST_SIMILAR_CLUSTERS, self, cluster_ids[0], single=True)
+            rows = (self._similar_rows(cluster_ids[0]) if self._similar_rows is not None
+                    else answer) or []
+        self.remove_all_and_add([r for r in rows if r["id"] not in cluster_ids])
         self.set_selected_index_offset(len(cluster_ids))

@@ -5,27 +5,39 @@ user sorts by clicking on a header, filters with a JavaScript expression on the 
 (``n_spikes > 100 && group != 'noise'``) typed in the box above the table, and selects rows
 with the mouse (click, ctrl+click, shift+click) and the keyboard (arrows, Page Up/Down, Home,
 End). Rows whose ``is_masked`` field is true or whose ``group`` is ignored (``noise``, ``mua``
-by default) are greyed out and skipped by :meth:`Table.next` and :meth:`Table.previous`. The
-rules are documented in :mod:`phy.gui.table_rows`.
+by default) are greyed out and skipped by :meth:`Table.next` and :meth:`Table.previous`.
 
-Two implementations have the same behaviour:
+One truth, two renderers
+------------------------
+The rows, the columns, the sort, the filter and the selection live in one Qt-free
+:class:`phy.utils.row_store.RowStore` (``table.store``), with the rules of
+:mod:`phy.utils.table_rows`. The table only renders the store, in one of two ways:
 
-* ``'html'``: our JavaScript table in a Qt WebEngine page (:mod:`phy.gui.html_table`);
-* ``'native'``: a ``QTableView`` (:mod:`phy.gui.native_table`).
+* ``'html'``: a web page (``static/table.js``) in the table itself, an :class:`HTMLWidget`;
+* ``'native'``: a ``QTableView`` (:mod:`phy.gui.native_table`) shown in the same widget.
 
-Which one a table uses is, in order of precedence: the ``implementation=`` argument, the class
-attribute ``Table.implementation`` (or that of a subclass), the user configuration key
+Both report the user's clicks, keys, header clicks and filter text to the table's ``user_*``
+methods, which update the store; the store's changes come back to the renderer. Every query
+(``get_ids``, ``get_selected``, ...) is answered by the store at once, with either renderer;
+methods taking a ``callback`` call it with the result at once and also return it.
+
+Which renderer a table uses is, in order of precedence: the ``implementation=`` argument, the
+class attribute ``Table.implementation`` (or that of a subclass), the user configuration key
 ``c.Table.implementation = 'native'`` (or ``c.<SubclassName>.implementation``) in
 ``~/.phy/phy_config.py``, else ``'html'`` when Qt WebEngine can be imported, ``'native'``
-otherwise. If the web engine fails (its render process crashes or cannot start), the table
-switches to the native implementation with its rows, sort and filter, and so do the tables
-created afterwards.
+otherwise. If the web engine fails (its render process dies, or the page is not ready after
+``Table.ready_timeout`` seconds), the table switches to the native renderer, keeping its rows,
+sort, filter and selection, and so do the tables created afterwards. The members that only make
+sense with a page (``eval_js``, ``set_html``, ``view_source``) raise a RuntimeError on a native
+table.
+
+An exception raised while handling the user's input (in a ``select`` callback, say) is logged
+and shown above the rows; it never propagates into Qt.
 
 Subclassing
 -----------
-Pass the columns, rows and initial sort to ``Table.__init__``; use the methods (not
-``eval_js``, which only exists with the HTML implementation) so that both implementations
-work::
+Pass the columns, rows and initial sort to ``Table.__init__``, and use the methods (not
+``eval_js``) so that both renderers work::
 
     class ClusterView(Table):
         def __init__(self, *args, data=None, columns=(), sort=None):
@@ -37,28 +49,26 @@ Events (on phy's event bus, with the table as sender)
 ``ids`` are the shown ids in the new order.
 """
 
+import functools
 import logging
 
 from phy.utils import bus_events as ev
 from phy.utils import emit, load_config, phy_config_dir
 from phy.utils.config import MASTER_CONFIG_NAME
+from phy.utils.row_store import Change, RowStore
+from phy.utils.table_rows import DEFAULT_SKIP_GROUPS, sanitize_value
 
-from .html import wait_for
-from .qt import HAS_WEBENGINE, QVBoxLayout, QWidget
-from .table_rows import DEFAULT_SKIP_GROUPS, sanitize_objects, sanitize_value
+from .html import HTMLWidget, to_js
+from .html_table import page_body, update_expression
+from .qt import HAS_WEBENGINE, QTimer
 from .threads import Debouncer
 
 logger = logging.getLogger(__name__)
 
-#: Emitted after sorting: ``table_sort(table, ids)`` with the shown ids in the new order.
-TABLE_SORT = "table_sort"
-#: Emitted after filtering: ``table_filter(table, ids)`` with the shown ids.
-TABLE_FILTER = "table_filter"
-
-#: The implementations of the table.
+#: The implementations (renderers) of the table.
 IMPLEMENTATIONS = ("html", "native")
 
-_webengine_failure = None  # why the web engine failed to start in this process, if it did
+_webengine_failure = None  # why the web engine failed in this process, if it did
 
 
 def webengine_available():
@@ -103,15 +113,27 @@ def resolve_implementation(requested=None, cls=None):
     return "html"
 
 
-def _default_columns(objects):
-    """The columns shown when none are given: the fields of the first row, ``id`` first."""
-    if not objects:
-        return ["id"]
-    return ["id"] + [k for k in objects[0] if k != "id"]
+def _guarded(method):
+    """Log and show an exception raised by a handler of the user's input; never raise it."""
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except Exception as e:  # noqa: BLE001 (nothing may propagate into Qt)
+            logger.exception("Error in %s.%s", type(self).__name__, method.__name__)
+            self.show_error(f"{type(e).__name__}: {e}")
+    return wrapper
 
 
-class Table(QWidget):
-    """A sortable table with support for selection.
+def _reply(value, callback):
+    """Call the callback with the value (if there is one) and return the value."""
+    if callback is not None:
+        callback(value)
+    return value
+
+
+class Table(HTMLWidget):
+    """A sortable table with support for selection. Derives from HTMLWidget.
 
     Parameters
     ----------
@@ -131,139 +153,127 @@ class Table(QWidget):
         Groups whose rows are skipped by next/previous (besides rows with ``is_masked``).
     implementation : str
         ``'html'``, ``'native'`` or ``'auto'`` (see the module docstring).
+    store : RowStore
+        The row store to render (by default a new one, with `columns`, `sort` and
+        `skip_groups`): a headless component may hold it and walk the very rows on screen.
 
     Attributes
     ----------
     implementation : str
         The class attribute is the default requested implementation (None: configuration or
         automatic); an instance's is the one it uses, ``'html'`` or ``'native'``.
-
-    Notes
-    -----
-    Methods taking a ``callback`` are asynchronous with the HTML implementation: the callback
-    receives the result once the page answers. Without a callback, the query methods
-    (``get_*``) wait for the answer and return it. The native implementation calls the
-    callbacks at once and also returns the results.
+    store : RowStore
+        The rows, sort, filter and selection.
+    ready_timeout : float
+        Seconds the page has to become ready before the table falls back to the native one.
 
     """
 
     implementation = None
+    ready_timeout = 30.0
 
     def __init__(self, parent=None, columns=None, data=None, sort=None, title="",
                  debounce_events=(ev.SELECT,), skip_groups=DEFAULT_SKIP_GROUPS,
-                 implementation=None):
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        data = sanitize_objects(data or [])
-        self._title = title
-        self._columns = list(columns) if columns else _default_columns(data)
-        self._skip_groups = tuple(skip_groups)
-        self._rows = {}  # a copy of the rows, to rebuild the table
-        self._sort = tuple(sort) if sort else None
-        self._filter_text = ""
-        self._ready = False
+                 implementation=None, store=None):
+        implementation = resolve_implementation(implementation, type(self))
+        if implementation == "html":
+            super().__init__(parent, title=title)
+        else:  # a widget without a page
+            super(HTMLWidget, self).__init__(parent)
+            self.setWindowTitle(title)
+        self.store = store if store is not None else RowStore(
+            columns=columns, sort=sort, skip_groups=skip_groups)
+        if store is not None and columns:
+            store.set_columns(columns)
+        self.store.on_change = self._on_store_change
         self._debounce_events = set(debounce_events)
         self._debouncer = Debouncer()
         alive = self._alive = {"alive": True}  # no debounced event from a deleted table
         self.destroyed.connect(lambda *_: alive.update(alive=False))
-        self._impl = None
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self._create_impl(resolve_implementation(implementation, type(self)))
+        self._native = None
+        self._ready_timer = None
+        if implementation == "html":
+            self.implementation = "html"
+            self._start_html()
+        else:
+            self._start_native()
         if data:
             self.add(data)
 
-    # Implementation
+    # Renderers
     # ---------------------------------------------------------------------------------------------
 
-    def _create_impl(self, implementation):
-        kwargs = dict(columns=self._columns, sort=self._sort, skip_groups=self._skip_groups,
-                      relay=self._on_impl_event, title=self._title)
-        if implementation == "html":
-            from .html_table import HTMLTable
+    def _start_html(self):
+        self.builder.add_style_src("table.css")
+        self.builder.add_script_src("table.js")
+        self.builder.set_body(page_body())
+        self._ready_timer = QTimer(self)
+        self._ready_timer.setSingleShot(True)
+        self._ready_timer.timeout.connect(self._on_ready_timeout)
+        self.build()
 
-            self._impl = HTMLTable(self, on_failure=self._fall_back, **kwargs)
-        else:
-            from .native_table import NativeTable
+    def _start_native(self):
+        from .native_table import NativeTable
 
-            self._impl = NativeTable(self, **kwargs)
-        self.implementation = implementation
-        self.layout().addWidget(self._impl)
+        self._ready = False
+        self.implementation = "native"
+        if self.focusProxy() is not None:  # the web page's widget, after a fallback
+            self.focusProxy().hide()
+        # A child covering the whole widget (a web view lays out its children itself).
+        self._native = NativeTable(self.store, self, self)
+        self._native.setGeometry(self.rect())
+        self._native.show()
+        self._native.raise_()
+        self.setFocusProxy(self._native.view)
+        alive = self._alive
+        QTimer.singleShot(0, lambda: alive["alive"] and self._on_native_ready())
+
+    def _on_native_ready(self):
+        self._ready = True
+        emit(ev.READY, self)
+
+    def _on_ready_timeout(self):
+        if not self._ready and self.implementation == "html":
+            self._fall_back(f"the page was not ready after {self.ready_timeout:g} seconds")
+
+    def _fail(self, reason):
+        super()._fail(reason)
+        self._fall_back(reason)
 
     def _fall_back(self, reason):
-        """Switch to the native implementation after the web engine failed."""
+        """Switch to the native renderer after the web engine failed."""
         global _webengine_failure
         _webengine_failure = reason
         if self.implementation == "native":
             return
         logger.warning("%s: switching to the native table (%s).", type(self).__name__, reason)
-        old = self._impl
-        self.layout().removeWidget(old)
-        old.close()
-        old.deleteLater()
-        self._ready = False
-        self._create_impl("native")
-        self._restore()
+        self._ready_timer.stop()
+        self._start_native()
 
-    def _restore(self):
-        """Put the rows, the sort and the filter back into the implementation."""
-        if self._rows:
-            self._impl.add(list(self._rows.values()))
-        if self._sort:
-            self._impl.sort_by(*self._sort)
-        if self._filter_text:
-            self._impl.filter(self._filter_text)
-
-    def _on_impl_event(self, name, data):
-        """Emit the implementation's events on the event bus, with the table as sender."""
-        if name == ev.READY:
-            self._ready = True
-            emit(ev.READY, self)
-        elif name == ev.SELECT:
-            self._emit(ev.SELECT, list(data["selected"]), **(data.get("kwargs") or {}))
-        elif name in (TABLE_SORT, TABLE_FILTER):
-            if name == TABLE_SORT:
-                self._sort = tuple(data["sort"])
-            else:
-                self._filter_text = data["filter"]
-            self._emit(name, data["ids"])
-        else:
-            self._emit(name, data)
-
-    def _emit(self, name, *args, **kwargs):
-        if name in self._debounce_events:
-            self._debouncer.submit(self._emit_if_alive, name, *args, key=name, **kwargs)
-        else:
-            emit(name, self, *args, **kwargs)
-
-    def _emit_if_alive(self, name, *args, **kwargs):
-        if self._alive["alive"]:
-            emit(name, self, *args, **kwargs)
-
-    def _query(self, method, *args, callback=None):
-        """Call a query method of the implementation, waiting for its result without callback."""
-        f = getattr(self._impl, method)
-        if callback is not None:
-            return f(*args, callback=callback)
-        return wait_for(lambda done: f(*args, callback=done, errback=done))
+    def _on_store_change(self, change):
+        """Render a change of the store."""
+        if self._native is not None:
+            self._native.render(change)
+        elif self._ready:
+            self.eval_js(update_expression(self.store, change))
 
     @property
     def impl(self):
-        """The widget implementing the table: an ``HTMLTable`` or a ``NativeTable``."""
-        return self._impl
+        """The native renderer (a ``NativeTable``), or the table itself when it is HTML."""
+        return self._native if self._native is not None else self
 
-    def _html_impl(self, method):
+    def _html_only(self, method):
         if self.implementation != "html":
             raise RuntimeError(
-                f"{type(self).__name__}.{method}() needs the HTML table; this one is native.")
-        return self._impl
+                f"{type(self).__name__}.{method}() needs the HTML table; this one is native "
+                f"({_webengine_failure or 'as requested'}).")
 
     # HTMLWidget interface
     # ---------------------------------------------------------------------------------------------
 
     @property
     def debouncer(self):
-        """The table's :class:`Debouncer` of the debounced events."""
+        """Widget debouncer: the table's :class:`Debouncer` of the debounced events."""
         return self._debouncer
 
     def is_ready(self):
@@ -271,16 +281,22 @@ class Table(QWidget):
         return self._ready
 
     def build(self, callback=None):
-        """Rebuild the table (with its rows, sort and filter); the callback has no argument."""
-        self._impl.build()
-        self._restore()
-        if callback is not None:
-            self._impl.get_ids(callback=lambda _: callback())
+        """Rebuild the table (with its rows, sort, filter and selection).
 
-    def eval_js(self, expr, callback=None):
-        """Evaluate a JavaScript expression (HTML implementation only).
+        The callback, if any, is called with no argument once the table is ready.
+        """
+        if self._native is not None:
+            self._native.render(Change(reset=True, order=True, selection=True))
+            if callback is not None:
+                callback()
+            return
+        self._ready_timer.start(int(1000 * self.ready_timeout))
+        super().build(callback=callback)
 
-        The ``table`` JavaScript variable is the underlying table (``static/table.js``).
+    def eval_js(self, expr, callback=None, errback=None):
+        """Evaluate a Javascript expression (HTML table only).
+
+        The ``table`` JavaScript variable is the page's renderer (``static/table.js``).
         Objects are serialized to JSON in the page and deserialized in Python.
 
         Parameters
@@ -291,15 +307,98 @@ class Table(QWidget):
             Called with the value of the expression.
 
         """
-        self._html_impl("eval_js").eval_js(expr, callback=callback)
+        self._html_only("eval_js")
+        super().eval_js(expr, callback=callback, errback=errback)
 
     def set_html(self, html, callback=None):
-        """Set the HTML code of the page (HTML implementation only)."""
-        self._html_impl("set_html").set_html(html, callback=callback)
+        """Set the HTML code (HTML table only)."""
+        self._html_only("set_html")
+        super().set_html(html, callback=callback)
 
     def view_source(self, callback=None):
-        """View the HTML source of the page (HTML implementation only)."""
-        self._html_impl("view_source").view_source(callback=callback)
+        """View the HTML source of the widget (HTML table only)."""
+        self._html_only("view_source")
+        super().view_source(callback=callback)
+
+    def _on_js_event(self, name, data):
+        if name == ev.READY:
+            self._ready_timer.stop()
+            # The whole state first, before the calls queued while the page loaded.
+            self._pending.insert(0, (update_expression(
+                self.store, Change(reset=True, order=True, selection=True)), None, None))
+        super()._on_js_event(name, data)
+
+    def _relay_event(self, name, data):
+        """The page's events: ready, and the user's input."""
+        if name == ev.READY:
+            emit(ev.READY, self)
+            return
+        handlers = {
+            "row_click": lambda d: self.user_click(d["id"], ctrl=d["ctrl"], shift=d["shift"]),
+            "key": lambda d: self.user_key(d["key"], shift=d["shift"], page=d["page"]),
+            "header_click": lambda d: self.user_sort(d["name"]),
+            "filter": lambda d: self.user_filter(d["text"]),
+            "sort_by": lambda d: self.user_sort(d["name"], d["dir"]),
+            "select": lambda d: self.user_select(d["ids"], d["kwargs"]),
+        }
+        handler = handlers.get(name)
+        if handler is None:
+            logger.warning("Unknown event %r from the table's page.", name)
+        else:
+            handler(data)
+
+    # The user's input (from either renderer)
+    # ---------------------------------------------------------------------------------------------
+
+    @_guarded
+    def user_click(self, id, ctrl=False, shift=False):
+        """The user clicked on a row (with modifiers): select, emit ``select``."""
+        self._emit(ev.SELECT, self.store.click(id, ctrl=ctrl, shift=shift))
+
+    @_guarded
+    def user_key(self, key, shift=False, page=10):
+        """The user pressed a navigation key in the table."""
+        selection = self.store.key(key, shift=shift, page=page)
+        if selection is not None:
+            self.scroll_to(self.store.cursor)
+            self._emit(ev.SELECT, selection)
+
+    @_guarded
+    def user_sort(self, name, sort_dir=None):
+        """The user clicked on a header (no direction: toggle) or asked for a sort."""
+        if sort_dir is None:
+            self.store.toggle_sort(name)
+            self._emit(ev.TABLE_SORT, list(self.store.ids))
+        else:
+            self.sort_by(name, sort_dir)
+
+    @_guarded
+    def user_filter(self, text):
+        """The user typed a filter expression."""
+        self.filter(text)
+
+    @_guarded
+    def user_select(self, ids, kwargs):
+        """The page asked for a selection."""
+        self.select(ids, **kwargs)
+
+    def show_error(self, message):
+        """Show an error above the rows (an empty message hides it)."""
+        if self._native is not None:
+            self._native.show_error(message)
+        elif self._ready:
+            super().eval_js(f"table.showError({to_js(message)})")
+
+    def _emit(self, name, *args, **kwargs):
+        if name in self._debounce_events:
+            self._debouncer.submit(self._emit_if_alive, name, *args, key=name, **kwargs)
+        else:
+            emit(name, self, *args, **kwargs)
+
+    @_guarded
+    def _emit_if_alive(self, name, *args, **kwargs):
+        if self._alive["alive"]:
+            emit(name, self, *args, **kwargs)
 
     # Data
     # ---------------------------------------------------------------------------------------------
@@ -307,79 +406,57 @@ class Table(QWidget):
     @property
     def columns(self):
         """The columns shown."""
-        return list(self._columns)
+        return self.store.columns
 
     def set_columns(self, columns):
         """Change the columns shown."""
-        self._columns = list(columns)
-        self._impl.set_columns(self._columns)
+        self.store.set_columns(columns)
 
     def add(self, objects):
-        """Add rows (dictionaries with an ``id``) to the table; an existing id is replaced."""
-        objects = sanitize_objects(objects)
-        self._rows.update((o["id"], o) for o in objects)
-        self._impl.add(objects)
+        """Add objects object to the table (rows with an ``id``; an existing id is replaced)."""
+        self.store.add(objects)
 
     def change(self, objects):
-        """Change some fields of existing rows (dictionaries with an ``id``)."""
-        objects = [o for o in sanitize_objects(objects) if o["id"] in self._rows]
-        for o in objects:
-            self._rows[o["id"]].update(o)
-        self._impl.change(objects)
+        """Change some objects (fields of existing rows, from their ``id``)."""
+        self.store.change(objects)
 
     def remove(self, ids):
-        """Remove rows from their ids."""
-        ids = [sanitize_value(i) for i in ids]
-        for i in ids:
-            self._rows.pop(i, None)
-        self._impl.remove(ids)
+        """Remove some objects from their ids."""
+        self.store.remove(ids)
 
     def remove_all(self):
         """Remove all rows in the table."""
-        self._rows.clear()
-        self._impl.remove_all()
+        self.store.set_rows([])
 
     def remove_all_and_add(self, objects):
-        """Remove all rows in the table and add new ones."""
-        objects = sanitize_objects(objects)
-        self._rows = {o["id"]: o for o in objects}
-        self._impl.remove_all_and_add(objects)
+        """Remove all rows in the table and add new objects."""
+        self.store.set_rows(objects)
 
     def get(self, id, callback=None):
-        """Get a row (a copy of its dictionary) from its id, or None."""
-        row = self._rows.get(sanitize_value(id))
-        row = dict(row) if row is not None else None
-        if callback is not None:
-            callback(row)
-        return row
+        """Get the object given its id (a copy of its dictionary), or None."""
+        return _reply(self.store.get(id), callback)
 
     # Sort and filter
     # ---------------------------------------------------------------------------------------------
 
     def sort_by(self, name, sort_dir="asc"):
-        """Sort by a column, in ``'asc'`` or ``'desc'`` order. Emits ``table_sort``."""
-        if sort_dir not in ("asc", "desc"):
-            raise ValueError(f"The sort direction must be 'asc' or 'desc', not {sort_dir!r}.")
-        self._sort = (name, sort_dir)
-        self._impl.sort_by(name, sort_dir)
+        """Sort by a given variable, ``'asc'`` or ``'desc'``. Emits ``table_sort``."""
+        self.store.sort_by(name, sort_dir)
+        self._emit(ev.TABLE_SORT, list(self.store.ids))
 
     def get_current_sort(self, callback=None):
         """Get the current sort as a tuple ``(name, dir)``, ``(None, None)`` if unsorted."""
-        def convert(sort):
-            return tuple(sort) if sort else (None, None)
-        if callback is not None:
-            return self._query("get_current_sort", callback=lambda s: callback(convert(s)))
-        return convert(self._query("get_current_sort"))
+        return _reply(self.store.sort or (None, None), callback)
 
     def filter(self, text=""):
-        """Filter the rows with a JavaScript expression on the field names.
+        """Filter the view with a Javascript expression on the field names.
 
         For example ``n_spikes > 100 && group != 'noise'``; an empty text shows all rows. An
         invalid expression is logged as a warning, shown in the filter box, and ignored.
-        Emits ``table_filter``.
+        Emits ``table_filter`` (after a valid expression).
         """
-        self._filter_text = text or ""
-        self._impl.filter(self._filter_text)
+        if self.store.filter(text):
+            self._emit(ev.TABLE_FILTER, list(self.store.ids))
 
     # Selection
     # ---------------------------------------------------------------------------------------------
@@ -398,53 +475,75 @@ class Table(QWidget):
             Called with the new selection.
 
         """
-        ids = [sanitize_value(i) for i in ids]
-        return self._impl.select(ids, kwargs, callback=callback)
+        selection = self.store.select(ids)
+        if selection:
+            self.scroll_to(selection[0])
+        self._emit(ev.SELECT, list(selection), **kwargs)
+        return _reply(selection, callback)
+
+    def _select_one(self, id, callback):
+        selection = list(self.store.selected) if id is None else self.select([id])
+        return _reply(selection, callback)
 
     def first(self, callback=None):
         """Select the first non-skipped row; the callback receives the new selection."""
-        return self._impl.first(callback=callback)
+        return self._select_one(self.store.first_id(), callback)
 
     def next(self, callback=None):
         """Select the next non-skipped row; the callback receives the new selection."""
-        return self._impl.next(callback=callback)
+        return self._select_one(self.store.next_id(+1), callback)
 
     def previous(self, callback=None):
         """Select the previous non-skipped row; the callback receives the new selection."""
-        return self._impl.previous(callback=callback)
+        return self._select_one(self.store.next_id(-1), callback)
 
     def get_selected(self, callback=None):
-        """Get the selected ids, in selection order."""
-        return self._query("get_selected", callback=callback)
+        """Get the currently selected rows (ids, in selection order)."""
+        return _reply(list(self.store.selected), callback)
 
     def get_ids(self, callback=None):
-        """Get the shown ids, in the order shown."""
-        return self._query("get_ids", callback=callback)
+        """Get the list of ids shown, in the order shown."""
+        return _reply(list(self.store.ids), callback)
 
     def get_next_id(self, callback=None):
-        """Get the id that :meth:`next` would select (None if there is none)."""
-        return self._query("get_next_id", callback=callback)
+        """Get the next non-skipped row id (the one :meth:`next` selects), or None."""
+        return _reply(self.store.next_id(+1), callback)
 
     def get_previous_id(self, callback=None):
-        """Get the id that :meth:`previous` would select (None if there is none)."""
-        return self._query("get_previous_id", callback=callback)
+        """Get the previous non-skipped row id (the one :meth:`previous` selects), or None."""
+        return _reply(self.store.next_id(-1), callback)
 
     def set_selected_index_offset(self, n):
         """Offset of the selection index used to color the selected rows (SimilarityView)."""
-        self._impl.set_selected_index_offset(n)
+        self.store.set_color_offset(n)
 
     # Misc
     # ---------------------------------------------------------------------------------------------
 
     def scroll_to(self, id):
         """Scroll until a given row is visible."""
-        self._impl.scroll_to(sanitize_value(id))
+        id = sanitize_value(id)
+        if self._native is not None:
+            self._native.scroll_to(id)
+        elif self._ready:
+            super().eval_js(f"table.scrollTo({to_js(id)})")
 
     def set_busy(self, busy):
         """Set the busy state of the table (busy cursor, dimmed rows)."""
-        self._impl.set_busy(busy)
+        if self._native is not None:
+            self._native.set_busy(busy)
+        else:
+            self.eval_js(f"table.setBusy({to_js(bool(busy))})")
+
+    def resizeEvent(self, e):  # noqa: N802
+        """The native renderer covers the whole widget."""
+        super().resizeEvent(e)
+        if self._native is not None:
+            self._native.setGeometry(self.rect())
 
     def closeEvent(self, e):  # noqa: N802
         """Drop the pending debounced events when the table closes."""
         self._debouncer.stop()
+        if self._ready_timer is not None:
+            self._ready_timer.stop()
         super().closeEvent(e)

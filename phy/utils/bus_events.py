@@ -48,6 +48,10 @@ IS_BUSY = "is_busy"
 
 #: ``ready(widget)``: the page of an ``HTMLWidget`` (or ``Table``) is loaded and its bridge runs.
 READY = "ready"
+#: ``table_sort(table, ids)``: a table was sorted; ``ids`` are the shown ids in the new order.
+TABLE_SORT = "table_sort"
+#: ``table_filter(table, ids)``: a table was filtered; ``ids`` are the shown ids.
+TABLE_FILTER = "table_filter"
 
 # --- Canvases and plot interactions (sender: the canvas) --------------------------------------
 

@@ -8,9 +8,9 @@ from .cluster_testdata import build
 
 @pytest.fixture
 def make_wizard():
-    from phy.cluster.wizard import Wizard
+    from phy.cluster.curation import Curation
 
-    return lambda **kwargs: build(Wizard, **kwargs)
+    return lambda **kwargs: build(Curation, **kwargs)
 
 
 @pytest.fixture
@@ -33,25 +33,21 @@ def events():
     return recorded
 
 
-@pytest.fixture
-def native_tables(monkeypatch):
-    """The tables use the native Qt implementation (synchronous, deterministic)."""
+@pytest.fixture(params=["html", "native"])
+def table_implementation(request, monkeypatch):
+    """The supervisor tests run on the production default (HTML) and on the native table."""
     from phy.cluster.tables import ClusterView
 
-    monkeypatch.setattr(ClusterView, "implementation", "native")
+    if request.param == "native":
+        monkeypatch.setattr(ClusterView, "implementation", "native")
+    return request.param
 
 
 @pytest.fixture
-def make_supervisor(native_tables, make_html_supervisor):
-    """Factory of supervisors with native tables, attached to a shown, active GUI."""
-    return make_html_supervisor
-
-
-@pytest.fixture
-def make_html_supervisor(qtbot, qapp, dialogs, tmp_path):
+def make_supervisor(qtbot, qapp, dialogs, tmp_path, table_implementation):
     """Factory of supervisors attached to a shown, active GUI; all closed after the test.
 
-    The tables use the default implementation (HTML) unless ``native_tables`` is requested.
+    The tables use the default implementation (HTML), or the native one (parametrized).
     """
     from phy.cluster import Supervisor
     from phy.gui import GUI

@@ -235,10 +235,10 @@ def test_supervisor_without_gui(make_supervisor, selections):
     assert selections == [[3]] and s.cluster_view.get_selected() == [3]
 
 
-def test_supervisor_with_html_tables(qtbot, make_html_supervisor, events):
-    s = make_html_supervisor()
+def test_supervisor_with_html_tables(qtbot, make_supervisor, events):
+    s = make_supervisor()
     if s.cluster_view.implementation != "html":
-        pytest.skip("Qt WebEngine is not available.")
+        pytest.skip("The page's JavaScript only exists in the HTML table.")
     qtbot.waitUntil(s.cluster_view.is_ready)
     press(qtbot, s, Qt.Key_Down)
     press(qtbot, s, Qt.Key_Space)
@@ -251,3 +251,19 @@ def test_supervisor_with_html_tables(qtbot, make_html_supervisor, events):
     # A click in the page selects a row as the user would.
     s.cluster_view.eval_js("table.select([4])")
     qtbot.waitUntil(lambda: s.selected == [4])
+
+
+def test_save_without_handler_tells_the_user(make_supervisor, dialogs):
+    s = make_supervisor()
+    s.merge([0, 1])
+    assert not s.save()
+    assert s.is_dirty() and dialogs.calls[-1].kind == "message_box"
+
+
+def test_state_cluster_ids_and_info(make_supervisor):
+    s = make_supervisor()
+    s.filter("depth < 30")
+    assert s.all_cluster_ids == [0, 1, 2]
+    assert s.state.cluster_view.current_sort == ("n_spikes", "desc")
+    assert [r["id"] for r in s.cluster_info] == list(range(10))
+    assert s.cluster_info[3]["group"] == "noise"

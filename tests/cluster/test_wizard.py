@@ -4,7 +4,8 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from phy.cluster.wizard import LatestOnly, Wizard
+from phy.cluster.curation import Curation
+from phy.cluster.wizard import LatestOnly
 from phy.utils import connect
 
 from .cluster_testdata import build
@@ -43,61 +44,61 @@ def test_wizard_rows(make_wizard):
     w = make_wizard()
     assert w.columns == ["id", "depth", "n_spikes", "group", "quality"]
     assert w.similarity_columns[:2] == ["id", "similarity"]
-    assert w.cluster_info(0) == {
+    assert w.cluster_row(0) == {
         "id": 0, "depth": 0., "n_spikes": 30, "group": None, "quality": 1.5}
-    assert w.cluster_model.ids == list(range(10))
-    assert w.cluster_model.skipped == {3, 7}
+    assert w.wizard.cluster_rows.ids == list(range(10))
+    assert w.wizard.cluster_rows.skipped == {3, 7}
     assert w.n_spikes(9) == 3
     assert w.get_labels("group")[3] == "noise"
 
 
 def test_wizard_next_best_skips_ignored_groups(make_wizard, events):
     w = make_wizard()
-    visited = [w.next_best()[0] for _ in range(9)]
+    visited = [w.wizard.next_best()[0] for _ in range(9)]
     assert visited == [0, 1, 2, 4, 5, 6, 8, 9, 9]
-    assert [w.previous_best()[0] for _ in range(3)] == [8, 6, 5]
+    assert [w.wizard.previous_best()[0] for _ in range(3)] == [8, 6, 5]
     assert events["select"][:3] == [[0], [1], [2]]
-    assert w.first() == [0] and w.last() == [9]
-    assert w.reset_wizard() == [0]
+    assert w.wizard.first() == [0] and w.wizard.last() == [9]
+    assert w.wizard.reset_wizard() == [0]
 
 
 def test_wizard_similarity_view(make_wizard):
     w = make_wizard()
-    w.select(5)
+    w.wizard.select(5)
     # Similar to 5, without 5: 4 and 6 first; 3 and 7 are skipped by next/previous.
-    assert w.similarity_model.ids[:4] == [4, 6, 3, 7]
-    assert w.next() == [5, 4]
-    assert w.next() == [5, 6]
-    assert w.next() == [5, 2]
-    assert w.previous() == [5, 6]
-    assert w.selected_clusters == [5] and w.selected_similar == [6]
-    assert w.unselect_similar() == [5]
-    assert w.select_first_similar() == [5, 4]
+    assert w.wizard.similarity_rows.ids[:4] == [4, 6, 3, 7]
+    assert w.wizard.next() == [5, 4]
+    assert w.wizard.next() == [5, 6]
+    assert w.wizard.next() == [5, 2]
+    assert w.wizard.previous() == [5, 6]
+    assert w.wizard.best == [5] and w.wizard.similar == [6]
+    assert w.wizard.unselect_similar() == [5]
+    assert w.wizard.select_first_similar() == [5, 4]
     # Selecting several clusters: similar to the first, without the selected ones.
-    w.select([5, 4])
-    assert 4 not in w.similarity_model.ids and w.similar == []
+    w.wizard.select([5, 4])
+    assert 4 not in w.wizard.similarity_rows.ids and w.wizard.similar == []
     # next() without best selection selects the next best.
-    w.select()
-    assert w.next() == [0]
+    w.wizard.select()
+    assert w.wizard.next() == [0]
 
 
 def test_wizard_select_callback_and_unknown(make_wizard):
     w = make_wizard()
     got = []
-    w.select(2, 99, callback=got.append)
+    w.wizard.select(2, 99, callback=got.append)
     assert got == [[2]]
-    w.next_best(callback=got.append)
+    w.wizard.next_best(callback=got.append)
     assert got[-1] == [4]
 
 
 def test_wizard_navigation_follows_sort_and_filter(make_wizard):
     w = make_wizard()
-    w.sort("depth", "desc")
-    assert w.next_best() == [9]
-    w.filter("depth < 55")
-    assert w.cluster_model.ids == [5, 4, 3, 2, 1, 0]
-    assert w.next_best() == [5]
-    assert w.next_best() == [4]
+    w.wizard.sort("depth", "desc")
+    assert w.wizard.next_best() == [9]
+    w.wizard.filter("depth < 55")
+    assert w.wizard.cluster_rows.ids == [5, 4, 3, 2, 1, 0]
+    assert w.wizard.next_best() == [5]
+    assert w.wizard.next_best() == [4]
 
 
 # Actions and the selection after them
@@ -105,28 +106,28 @@ def test_wizard_navigation_follows_sort_and_filter(make_wizard):
 
 def test_wizard_merge(make_wizard, events):
     w = make_wizard()
-    w.select(1)
-    w.next()  # [1, 0]
+    w.wizard.select(1)
+    w.wizard.next()  # [1, 0]
     up = w.merge()
     assert up.description == "merge" and up.deleted == [0, 1] and up.added == [10]
     assert events["cluster"] == [up]
     # The merged cluster and its most similar cluster.
-    assert w.selected == [10, 9]
+    assert w.wizard.selected == [10, 9]
     assert events["select"][-1] == [10, 9]
     # Rows updated; the group of 1 (good) is inherited, not 0's empty one.
-    assert 0 not in w.cluster_model and w.cluster_model.get(10)["n_spikes"] == 57
-    assert w.cluster_model.get(10)["group"] == "good"
-    assert w.cluster_model.get(10)["quality"] == 1.5
+    assert 0 not in w.wizard.cluster_rows and w.wizard.cluster_rows.get(10)["n_spikes"] == 57
+    assert w.wizard.cluster_rows.get(10)["group"] == "good"
+    assert w.wizard.cluster_rows.get(10)["quality"] == 1.5
     assert w.merge([4]) is None  # a single cluster
 
 
 def test_wizard_split(make_wizard):
     w = make_wizard()
-    w.select(2)
+    w.wizard.select(2)
     spikes = w.clustering.spikes_per_cluster[2][:5]
     up = w.split(spikes)
     assert up.added == [10, 11] and up.deleted == [2]
-    assert w.selected == [10, 11]
+    assert w.wizard.selected == [10, 11]
     assert w.split([]) is None
 
 
@@ -140,37 +141,37 @@ def test_wizard_split_requests_the_lasso(make_wizard):
 
 def test_wizard_move(make_wizard, events):
     w = make_wizard()
-    w.select(2)
-    w.next()  # [2, 1]
+    w.wizard.select(2)
+    w.wizard.next()  # [2, 1]
     up = w.move("noise", "similar")
     assert up.metadata_changed == [1] and up.metadata_value == "noise"
     assert events["cluster"][-1] is up
-    assert w.cluster_model.get(1)["group"] == "noise" and 1 in w.cluster_model.skipped
+    assert w.wizard.cluster_rows.get(1)["group"] == "noise" and 1 in w.wizard.cluster_rows.skipped
     # Similar to 2: 1 and 3 (0.5), then 0 and 4 (0.33); 3 (noise) is skipped.
-    assert w.selected == [2, 0]
+    assert w.wizard.selected == [2, 0]
     w.move("good", "best")
-    assert w.cluster_model.get(2)["group"] == "good" and w.selected == [4]
-    assert w.next() == [4, 5]
+    assert w.wizard.cluster_rows.get(2)["group"] == "good" and w.wizard.selected == [4]
+    assert w.wizard.next() == [4, 5]
     w.move("mua", "all")
     assert w.get_labels("group")[4] == w.get_labels("group")[5] == "mua"
-    assert w.selected == [6]  # 5 is now mua
+    assert w.wizard.selected == [6]  # 5 is now mua
     w.move("unsorted", [0, 9])
-    assert w.get_labels("group")[9] == "unsorted" and w.selected == [6]
+    assert w.get_labels("group")[9] == "unsorted" and w.wizard.selected == [6]
     with pytest.raises(ValueError, match="Cannot move 'other'"):
         w.move("good", "other")
-    w.select()
+    w.wizard.select()
     assert w.move("good", "best") is None
 
 
 def test_wizard_label(make_wizard):
     w = make_wizard()
-    w.select(4, 5)
+    w.wizard.select(4, 5)
     up = w.label("quality", 3)
-    assert up.metadata_changed == [4, 5] and w.cluster_model.get(5)["quality"] == 3
-    assert w.selected == [4, 5]
+    assert up.metadata_changed == [4, 5] and w.wizard.cluster_rows.get(5)["quality"] == 3
+    assert w.wizard.selected == [4, 5]
     up = w.label("neurontype", "interneuron", cluster_ids=[6])
     assert "neurontype" in w.fields and "neurontype" in w.columns
-    assert w.cluster_model.get(6)["neurontype"] == "interneuron"
+    assert w.wizard.cluster_rows.get(6)["neurontype"] == "interneuron"
     assert "neurontype" in w.color_selector.fields
     # No value and no user to ask: cancelled.
     assert w.label("quality") is None
@@ -180,26 +181,26 @@ def test_wizard_undo_redo_restore_selection(make_wizard, events):
     w = make_wizard()
     sc0 = w.clustering.spike_clusters.copy()
     assert w.undo() is None and w.redo() is None
-    w.select(1)
-    w.next()
+    w.wizard.select(1)
+    w.wizard.next()
     w.merge()
     sc1 = w.clustering.spike_clusters.copy()
-    assert w.selected == [10, 9]
+    assert w.wizard.selected == [10, 9]
     w.move("noise", "best")
-    assert w.selected != [10, 9]
+    assert w.wizard.selected != [10, 9]
     up = w.undo()
     assert up.history == "undo" and up.metadata_changed == [10]
-    assert w.cluster_model.get(10)["group"] == "good" and w.selected == [10, 9]
+    assert w.wizard.cluster_rows.get(10)["group"] == "good" and w.wizard.selected == [10, 9]
     up = w.undo()
     assert up.history == "undo" and up.added == [0, 1]
     np.testing.assert_array_equal(w.clustering.spike_clusters, sc0)
-    assert w.selected == [1, 0] and 10 not in w.cluster_model
+    assert w.wizard.selected == [1, 0] and 10 not in w.wizard.cluster_rows
     assert events["cluster"][-1] is up
     up = w.redo()
     np.testing.assert_array_equal(w.clustering.spike_clusters, sc1)
-    assert w.selected == [10, 9]
+    assert w.wizard.selected == [10, 9]
     w.redo()
-    assert w.cluster_model.get(10)["group"] == "noise"
+    assert w.wizard.cluster_rows.get(10)["group"] == "noise"
 
 
 def test_wizard_save_and_dirty(make_wizard, events):
@@ -217,6 +218,44 @@ def test_wizard_save_and_dirty(make_wizard, events):
     assert labels[0][1][10] == 2
     w.undo()
     assert w.is_dirty()
+
+
+def test_save_without_handler_or_failing_stays_dirty(make_wizard):
+    w = make_wizard()
+    w.merge([0, 1])
+    assert not w.save() and w.is_dirty()  # nobody writes the files
+
+    def fail(sender, *args):
+        raise OSError("disk full")
+
+    connect(fail, event="save_clustering")
+    assert not w.save() and w.is_dirty()
+
+
+def test_save_gets_a_copy(make_wizard):
+    w = make_wizard()
+    got = []
+    connect(lambda sender, sc, *args: got.append(sc), event="save_clustering")
+    assert w.save() and not w.is_dirty()
+    assert not np.shares_memory(got[0], w.clustering.spike_clusters)
+    got[0][:] = 99  # the handler cannot change the live clustering
+    assert 99 not in w.clustering.spike_clusters
+
+
+def test_cluster_info(make_wizard):
+    w = make_wizard()
+    w.wizard.sort("depth", "desc")
+    w.wizard.filter("depth < 20")  # hidden rows are still in the cluster table
+    info = w.cluster_info
+    assert [r["id"] for r in info] == list(range(9, -1, -1))
+    assert info[-1] == {"id": 0, "depth": 0., "n_spikes": 30, "group": None, "quality": 1.5}
+
+
+def test_similarity_rows_for_the_asked_cluster(make_wizard):
+    w = make_wizard()
+    w.wizard.select(2)
+    assert [r["id"] for r in w.similar_rows(7)][:2] == [6, 8]  # the id asked, not the selection
+    assert all(r["similarity"] for r in w.similar_rows(7))
 
 
 def test_wizard_colors(make_wizard, events):
@@ -246,12 +285,12 @@ class WizardMachine(RuleBasedStateMachine):
 
     def __init__(self):
         super().__init__()
-        self.w = build(Wizard)
+        self.w = build(Curation)
         self.snapshots = []  # (spike_clusters, groups, selected) before each applied action
 
     def _snapshot(self):
         return (self.w.clustering.spike_clusters.copy(), self.w.get_labels("group"),
-                self.w.selected)
+                self.w.wizard.selected)
 
     def _did(self, up, before):
         if up is not None:
@@ -261,12 +300,12 @@ class WizardMachine(RuleBasedStateMachine):
     @rule(method=st.sampled_from(["next_best", "previous_best", "next", "previous", "first",
                                   "last", "select_first_similar", "unselect_similar"]))
     def navigate(self, method):
-        getattr(self.w, method)()
+        getattr(self.w.wizard, method)()
 
     @rule(data=st.data())
     def select(self, data):
         ids = self.w.cluster_ids.tolist()
-        self.w.select(data.draw(st.lists(st.sampled_from(ids), max_size=3, unique=True)))
+        self.w.wizard.select(data.draw(st.lists(st.sampled_from(ids), max_size=3, unique=True)))
 
     @rule()
     def merge(self):
@@ -304,15 +343,15 @@ class WizardMachine(RuleBasedStateMachine):
         sc, groups, selected = snapshot
         np.testing.assert_array_equal(self.w.clustering.spike_clusters, sc)
         assert self.w.get_labels("group") == groups
-        assert self.w.selected == selected
+        assert self.w.wizard.selected == selected
 
     @invariant()
     def selection_is_valid(self):
         ids = set(self.w.cluster_ids.tolist())
-        assert set(self.w.selected) <= ids
-        assert not set(self.w.best) & set(self.w.similar)
-        assert set(self.w.cluster_model.ids) == ids
-        assert set(self.w.similarity_model.ids) <= ids - set(self.w.best)
+        assert set(self.w.wizard.selected) <= ids
+        assert not set(self.w.wizard.best) & set(self.w.wizard.similar)
+        assert set(self.w.wizard.cluster_rows.ids) == ids
+        assert set(self.w.wizard.similarity_rows.ids) <= ids - set(self.w.wizard.best)
 
 
 WizardMachine.TestCase.settings = settings(
@@ -327,8 +366,10 @@ def test_import_phy_cluster_is_headless():
 
     code = (
         "import sys, phy.cluster\n"
+        "from phy.cluster.curation import Curation\n"
         "from phy.cluster.wizard import Wizard\n"
-        "assert phy.cluster.correlograms and Wizard\n"
+        "from phy.utils.row_store import RowStore\n"
+        "assert phy.cluster.correlograms and Wizard and Curation and RowStore\n"
         "assert not [m for m in sys.modules if m.startswith('PyQt5')], 'Qt imported'\n"
         "assert phy.cluster.Supervisor.__name__ == 'Supervisor'\n"
         "assert 'PyQt5' in sys.modules\n")

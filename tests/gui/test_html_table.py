@@ -1,20 +1,24 @@
-"""Tests of what is specific to the HTML table: its colors, and the page state after Python calls.
+"""Tests of what is specific to the HTML renderer: the page draws the store, reports input.
 
-The behaviour shared with the native table (sort order, filtering, navigation, events through
-:class:`phy.gui.Table`) is tested on both implementations in ``test_table.py``. Here the state of
-the JavaScript table is read back with ``eval_js``. One ``HTMLTable`` is shared by the module
-(Qt WebEngine starts slowly); the ``table`` fixture puts it back in a known state.
+The behaviour shared with the native table (sort order, filtering, navigation, events) is tested
+on both renderers in ``test_table.py``. Here the page is read back with ``eval_js``: it must
+show the store's rows, in the store's order, with the store's selection. One HTML table is
+shared by the module (Qt WebEngine starts slowly); the ``table`` fixture resets it.
 """
 
 import re
 
 import pytest
 
-from phy.gui.html import wait_for
-from phy.gui.html_table import HTMLTable, selection_colors
-from phy.gui.qt import QApplication, QEvent, QUrl
-from phy.utils import selected_cluster_color
+from phy.gui import table as table_module
+from phy.gui.html import HTMLWidget, wait_for
+from phy.gui.html_table import patch, selection_colors
+from phy.gui.qt import QApplication, QEvent
+from phy.gui.table import Table
+from phy.utils import connect, selected_cluster_color
+from phy.utils.bus_events import SELECT
 from phy.utils.color import colormaps
+from phy.utils.row_store import Change, RowStore
 
 COLUMNS = ["id", "n_spikes", "quality", "group"]
 
@@ -37,18 +41,9 @@ def close_widget(widget):
 
 
 def js(table, expr):
-    """Value of a JavaScript expression in the table's page."""
+    """Value of a JavaScript expression in the table's page (after the pending updates)."""
     return wait_for(lambda done: table.eval_js(expr, callback=done))
 
-
-def call(start):
-    """Run a method taking a callback and return the value it receives."""
-    return wait_for(lambda done: start(callback=done))
-
-
-# -------------------------------------------------------------------------------------------------
-# Colors
-# -------------------------------------------------------------------------------------------------
 
 def test_selection_colors():
     colors = selection_colors()
@@ -59,26 +54,32 @@ def test_selection_colors():
     assert len(set(colors)) > 1
 
 
-# -------------------------------------------------------------------------------------------------
-# Fixtures
-# -------------------------------------------------------------------------------------------------
+def test_patch_sends_what_changed():
+    store = RowStore(columns=["id", "q"], sort=("q", "desc"))
+    store.set_rows([dict(id=1, q=0.5, group="noise"), dict(id=2, q=2.0)])
+    full = patch(store, Change(reset=True, order=True, selection=True))
+    assert full["columns"] == ["id", "q"]
+    assert full["ids"] == [2, 1] and full["sort"] == ["q", "desc"]
+    assert full["rows"][1] == {"id": 1, "cells": ["1", "0.500"], "num": [True, True],
+                               "cls": "group-noise skip"}
+    assert patch(store, Change(selection=True)) == {"selected": [], "offset": 0}
+    assert patch(store, Change(rows=[2], order=True))["changed"][0]["cells"] == ["2", "2"]
+
 
 @pytest.fixture(scope="module")
 def shared(qapp):
-    """``(table, relayed)``: a shared HTML table and the ``(name, data)`` events it relayed."""
-    relayed = []
-    table = HTMLTable(columns=COLUMNS, sort=("n_spikes", "desc"), skip_groups=("noise",),
-                      relay=lambda name, data: relayed.append((name, data)), title="Clusters")
+    table = Table(columns=COLUMNS, sort=("n_spikes", "desc"), title="Clusters",
+                  skip_groups=("noise",), implementation="html")
     table.resize(500, 300)
     table.show()
-    yield table, relayed
+    yield table
     close_widget(table)
 
 
 @pytest.fixture
 def table(shared, qtbot):
     """The shared table with the test data, sorted by id, unfiltered, nothing selected."""
-    table, relayed = shared
+    table = shared
     qtbot.waitUntil(table.is_ready, timeout=30000)
     table.set_columns(COLUMNS)
     table.remove_all_and_add(make_data())
@@ -86,63 +87,51 @@ def table(shared, qtbot):
     table.sort_by("id", "asc")
     table.set_busy(False)
     table.set_selected_index_offset(0)
-    call(lambda callback: table.select([], callback=callback))
-    relayed.clear()
+    table.show_error("")
+    table.debouncer.stop()
     return table
 
 
-@pytest.fixture
-def relayed(shared, table):
-    return shared[1]
+def page_ids(table):
+    return js(table, "table.getIds()")
 
 
-def sorted_header(table):
-    """``[(name, text)]`` of the header cells marked as sorted."""
-    return js(table, "Array.from(table.thead.querySelectorAll('th.sorted'))"
-                     ".map(th => [th.dataset.name, th.textContent])")
-
-
-def row_classes(table):
-    return js(table, "Object.fromEntries(Array.from(table.tbody.querySelectorAll('tr.row'))"
-                     ".map(tr => [tr.phyRow.id, tr.className]))")
-
-
-# -------------------------------------------------------------------------------------------------
-# Tests
-# -------------------------------------------------------------------------------------------------
-
-def test_page_options(table):
+def test_is_an_html_widget(table):
+    assert isinstance(table, HTMLWidget)
     assert table.windowTitle() == "Clusters"
     assert js(table, "table.colors") == selection_colors()
-    assert js(table, "Array.from(table.skipGroups)") == ["noise"]
     assert js(table, "table.columns") == COLUMNS
     assert js(table, "document.querySelectorAll('#phy-table.phy-table input.filter').length") == 1
 
 
-def test_build_restores_options(qtbot, table):
-    table.set_columns(["id", "group"])
-    table.sort_by("id", "desc")
-    table.filter("id > 1")
-    built = []
-    table.build(callback=lambda: built.append(True))
-    qtbot.waitUntil(lambda: built == [True])
-    # A new page: the constructor's sort, the last columns, no rows.
-    assert call(table.get_current_sort) == ["n_spikes", "desc"]
-    assert js(table, "table.columns") == ["id", "group"]
-    assert call(table.get_ids) == []
-    assert js(table, "table.input.value") == ""
-
-
-def test_sort_marker(table, relayed):
-    assert sorted_header(table) == [["id", "id ▲"]]
+def test_page_follows_the_store(table):
     table.sort_by("n_spikes", "desc")
-    assert sorted_header(table) == [["n_spikes", "n_spikes ▼"]]
+    table.filter("n_spikes > 5")
+    table.select([3, 0])
+    assert page_ids(table) == table.store.ids == [2, 3, 0, 4]
+    assert js(table, "table.selected") == [3, 0]
+    table.change([{"id": 4, "n_spikes": 1000}])
+    assert page_ids(table) == [4, 2, 3, 0]
+    table.remove([2])
+    assert page_ids(table) == [4, 3, 0]
+    built = []
+    table.build(callback=lambda: built.append(True))  # a new page gets the whole state
+    assert wait_for(lambda done: table.eval_js("table.getIds()", callback=done)) == [4, 3, 0]
+    assert built == [True]
+    assert js(table, "[table.selected, table.input.value]") == [[3, 0], "n_spikes > 5"]
+
+
+def test_sort_marker(table):
+    def sorted_header():
+        return js(table, "Array.from(table.thead.querySelectorAll('th.sorted'))"
+                         ".map(th => [th.dataset.name, th.textContent])")
+
+    assert sorted_header() == [["id", "id ▲"]]
+    table.sort_by("n_spikes", "desc")
+    assert sorted_header() == [["n_spikes", "n_spikes ▼"]]
     table.sort_by("quality")
-    assert sorted_header(table) == [["quality", "quality ▲"]]
-    assert call(table.get_current_sort) == ["quality", "asc"]
-    assert call(table.get_ids) == [3, 0, 4, 1, 2]  # missing values last
-    assert ("table_sort", {"ids": [2, 3, 0, 4, 1], "sort": ["n_spikes", "desc"]}) in relayed
-    assert relayed[-1] == ("table_sort", {"ids": [3, 0, 4, 1, 2], "sort": ["quality", "asc"]})
+    assert sorted_header() == [["quality", "quality ▲"]]
+    assert page_ids(table) == [3, 0, 4, 1, 2]  # missing values last
 
 
 def test_cells(table):
@@ -157,20 +146,23 @@ def test_cells(table):
 
 
 def test_row_classes(table):
-    classes = row_classes(table)
+    def row_classes():
+        return js(table, "Object.fromEntries(Array.from(table.tbody.querySelectorAll('tr.row'))"
+                         ".map(tr => [tr.phyRow.id, tr.className]))")
+
+    classes = row_classes()
     assert set(classes["0"].split()) == {"row", "group-good"}
     assert set(classes["1"].split()) == {"row", "group-noise", "skip"}  # a skipped group
     assert set(classes["3"].split()) == {"row", "group-mua", "skip"}  # masked
     assert set(classes["4"].split()) == {"row"}
     table.change([{"id": 4, "group": "noise"}, {"id": 3, "is_masked": False}])
-    classes = row_classes(table)
+    classes = row_classes()
     assert set(classes["4"].split()) == {"row", "group-noise", "skip"}
     assert "skip" not in classes["3"].split()
 
 
-def test_selected_rows(table, relayed):
-    assert call(lambda callback: table.select([3, 1], {"x": 1}, callback=callback)) == [3, 1]
-    assert relayed == [("select", {"selected": [3, 1], "kwargs": {"x": 1}})]
+def test_selected_rows(table):
+    assert table.select([3, 1], x=1) == [3, 1]
     colors = selection_colors()
 
     def marked():
@@ -180,38 +172,53 @@ def test_selected_rows(table, relayed):
     assert sorted(marked()) == [[1, colors[1]], [3, colors[0]]]  # by selection index
     table.set_selected_index_offset(2)
     assert sorted(marked()) == [[1, colors[3]], [3, colors[2]]]
-    assert call(table.get_selected) == [3, 1]
     table.remove([3])
     assert marked() == [[1, colors[2]]]
-    assert call(table.first) == [0]  # the first row not skipped
-    assert call(table.next) == [2]  # 1 (noise) is skipped
-    assert call(table.previous) == [0]
-    assert relayed[-1] == ("select", {"selected": [0], "kwargs": {}})
 
 
-def test_filter_box(table, relayed):
+def test_filter_box(table):
     table.filter("  n_spikes > 5  ")
     assert js(table, "[table.input.value, table.input.className]") == ["n_spikes > 5", "filter"]
-    assert call(table.get_ids) == [0, 2, 3, 4]
-    assert relayed[-1] == ("table_filter", {"ids": [0, 2, 3, 4], "filter": "n_spikes > 5"})
-    n_events = len(relayed)
-
+    assert page_ids(table) == [0, 2, 3, 4]
     table.filter("n_spikes >")  # invalid: shown in red, the previous filter stays
-    value, classes, title = js(table, "[table.input.value, table.input.className, "
-                                      "table.input.title]")
-    assert value == "n_spikes >"
+    classes, title = js(table, "[table.input.className, table.input.title]")
     assert "invalid" in classes.split()
-    assert "SyntaxError" in title
-    assert call(table.get_ids) == [0, 2, 3, 4]
-    assert len(relayed) == n_events  # no table_filter event
-
-    table.filter("nope > 1")  # an unknown name
-    assert "invalid" in js(table, "table.input.className").split()
-
+    assert "n_spikes >" in title
+    assert page_ids(table) == [0, 2, 3, 4]
     table.filter("")
     assert js(table, "[table.input.value, table.input.className, table.input.title]") == [
         "", "filter", ""]
-    assert call(table.get_ids) == [0, 1, 2, 3, 4]
+    assert page_ids(table) == [0, 1, 2, 3, 4]
+
+
+def test_the_page_reports_input(qtbot, table):
+    """Clicks, keys, header clicks and JavaScript requests go to Python, which decides."""
+    got = []
+    connect(lambda sender, ids, **kwargs: got.append(ids), event=SELECT, sender=table)
+    table.eval_js("phy.emit('row_click', {id: 2, ctrl: false, shift: false})")
+    qtbot.waitUntil(lambda: table.get_selected() == [2])
+    table.eval_js("phy.emit('key', {key: 'ArrowDown', shift: true, page: 5})")
+    qtbot.waitUntil(lambda: table.get_selected() == [2, 3])
+    table.eval_js("phy.emit('header_click', {name: 'n_spikes'})")
+    qtbot.waitUntil(lambda: table.get_current_sort() == ("n_spikes", "asc"))
+    table.eval_js("table.filter('n_spikes > 9')")
+    qtbot.waitUntil(lambda: table.get_ids() == [0, 3, 2])
+    table.eval_js("table.select([0], {from_js: true})")
+    qtbot.waitUntil(lambda: table.get_selected() == [0])
+    assert page_ids(table) == [0, 3, 2]
+    assert js(table, "table.selected") == [0]
+    assert got[0] == [2]
+
+
+def test_error_in_callback_is_shown(qtbot, table, caplog):
+    def fail(sender, ids, **kwargs):
+        raise ValueError("boom")
+
+    connect(fail, event=SELECT, sender=table)
+    table.eval_js("phy.emit('row_click', {id: 1, ctrl: false, shift: false})")
+    qtbot.waitUntil(lambda: "boom" in caplog.text)
+    assert js(table, "table.error.textContent") == "ValueError: boom"
+    assert table.get_selected() == [1]
 
 
 def test_busy(table):
@@ -221,38 +228,21 @@ def test_busy(table):
     assert not js(table, "table.root.classList.contains('busy')")
 
 
-def test_queries(table):
-    table.sort_by("n_spikes", "asc")  # 1, 4, 0, 3, 2
-    assert call(table.get_next_id) == 4  # 1 is skipped (noise)
-    assert call(table.get_previous_id) == 2
-    table.select([0])
-    assert call(table.get_next_id) == 2  # 3 is skipped (masked)
-    assert call(table.get_previous_id) == 4
-    table.select([2])
-    assert call(table.get_next_id) is None
-
-
-def test_errback(qtbot, table):
-    errors, results = [], []
-    table.eval_js("table.select = undefined")
-    table.select([1], callback=results.append, errback=errors.append)
-    qtbot.waitUntil(lambda: len(errors) == 1)
-    assert results == []
-    assert "table.select" in str(errors[0])
-    table.build()
-    qtbot.waitUntil(table.is_ready)
-
-
-# Kills a render process: keep it last (the shared table's page may share that process).
-def test_render_process_crash(qtbot):
-    failures = []
-    table = HTMLTable(columns=COLUMNS, on_failure=failures.append)
+def test_ready_timeout_falls_back(qtbot, monkeypatch):
+    """A page that is not ready in time: the table goes on natively, with its selection."""
+    monkeypatch.setattr(table_module, "_webengine_failure", None)
+    monkeypatch.setattr(Table, "ready_timeout", 0.001)
+    table = Table(columns=COLUMNS, data=make_data(), sort=("n_spikes", "asc"),
+                  implementation="html")
     try:
-        qtbot.waitUntil(table.is_ready, timeout=30000)
-        assert table.failed is None
-        table.page().load(QUrl("chrome://crash"))
-        qtbot.waitUntil(lambda: len(failures) == 1, timeout=10000)
-        assert "render process terminated" in failures[0]
-        assert table.failed == failures[0]
+        table.select([3, 0])
+        table.filter("n_spikes > 5")
+        qtbot.waitUntil(lambda: table.implementation == "native", timeout=10000)
+        qtbot.waitUntil(table.is_ready)
+        assert isinstance(table, HTMLWidget)
+        assert table.get_ids() == [4, 0, 3, 2]
+        assert table.get_selected() == [3, 0]
+        with pytest.raises(RuntimeError, match="not ready"):
+            table.eval_js("1")
     finally:
         close_widget(table)

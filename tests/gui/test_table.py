@@ -9,9 +9,9 @@ import pytest
 from phy.gui import table as table_module
 from phy.gui.html import wait_for
 from phy.gui.qt import QApplication, QEvent, QPoint, Qt, QUrl
-from phy.gui.table import TABLE_FILTER, TABLE_SORT, Table, resolve_implementation
+from phy.gui.table import Table, resolve_implementation
 from phy.utils import connect, selected_cluster_color
-from phy.utils.bus_events import SELECT
+from phy.utils.bus_events import SELECT, TABLE_FILTER, TABLE_SORT
 
 IMPLEMENTATIONS = ("html", "native")
 COLUMNS = ["id", "n_spikes", "quality", "group", "name"]
@@ -108,7 +108,7 @@ def click_row(qtbot, table, id, modifier=Qt.NoModifier):
     else:
         view = table.impl.view
         table.impl.scroll_to(id)
-        widget, pos = view.viewport(), view.visualRect(table.impl._view_index(id)).center()
+        widget, pos = view.viewport(), view.visualRect(table.impl.view_index(id)).center()
     qtbot.mouseClick(widget, Qt.LeftButton, modifier, pos)
 
 
@@ -142,7 +142,7 @@ def header_texts(table):
     if table.implementation == "html":
         return _js(table, "Array.from(table.thead.querySelectorAll('th'))"
                           ".map(th => th.textContent)")
-    model = table.impl.table_model
+    model = table.impl.model
     return [model.headerData(i, Qt.Horizontal) for i in range(model.columnCount())]
 
 
@@ -391,7 +391,7 @@ def test_selection_colors(qtbot, table, events):
             point = QPoint(int(rect["x"] + 2), int(rect["y"] + rect["height"] / 2))
         else:
             view = table.impl.view
-            rect = view.visualRect(table.impl._view_index(id))
+            rect = view.visualRect(table.impl.view_index(id))
             widget = view.viewport()
             point = QPoint(rect.x() + 2, rect.center().y())
         color = widget.grab().toImage().pixelColor(point)

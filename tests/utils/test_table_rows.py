@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from phy.gui.table_rows import (
+from phy.utils.table_rows import (
     FilterError,
     compile_filter,
     first_id,

@@ -1,8 +1,8 @@
-"""Pure-Python rules of the cluster tables: cell formatting, sorting, filtering, navigation.
+"""Pure-Python rules of the tables: cell formatting, sorting, filtering, navigation.
 
-The HTML table (``static/table.js``) and the native Qt table (:mod:`phy.gui.native_table`)
-follow the same rules; this module is the Python side of them, with no Qt, so that the rules
-are unit-tested headless. The JavaScript mirrors each function here (same names in camelCase).
+The row store (:class:`phy.utils.row_store.RowStore`) applies these rules; the HTML and the
+native tables of :mod:`phy.gui` only render what the store gives (the cell texts formatted
+here, the rows in the store's order). No Qt: the rules are unit-tested headless.
 
 * **Rows** are dictionaries with an ``id`` key (an int) and any other fields.
 * **Formatting**: integers as they are, floats with two decimals (three significant digits
