@@ -74,7 +74,7 @@ from .gloo.gl import (
     glEnable,
     glViewport,
 )
-from .inserter import GLSLInserter
+from .inserter import GLSLInserter, transform_hooks
 from .transform import TransformChain
 
 logger = logging.getLogger(__name__)
@@ -342,8 +342,10 @@ class BaseCanvas(QOpenGLWindow):
             self.build_program(entry.visual)
 
     def _excluded(self, entry):
-        """The interacts excluded by a visual entry."""
-        return tuple(self.interacts) if entry.exclude_origins == "all" else entry.exclude_origins
+        """The interacts excluded by a visual entry (all of them without a transform hook)."""
+        if entry.exclude_origins == "all" or not entry.has_transform_hook:
+            return tuple(self.interacts)
+        return entry.exclude_origins
 
     def _interacts_of(self, visual):
         excluded = self._excluded(self._entry(visual))
@@ -390,21 +392,29 @@ class BaseCanvas(QOpenGLWindow):
         key : str
             An optional key to identify the visual (see :meth:`get_visual`).
 
+        Notes
+        -----
+        Adding a visual already in the canvas does nothing. A visual whose vertex shader has no
+        transform hook (``gl_Position = transform(...);``) is drawn as it is, in window NDC: no
+        interact applies to it.
+
         """
         if self.has_visual(visual):
-            raise ValueError(f"{visual} is already in the canvas.")
+            return
         if key is not None and self.get_visual(key) is not None:
             raise ValueError(f"There is already a visual with the key {key!r} in the canvas.")
         if exclude_origins != "all":
             exclude_origins = tuple(exclude_origins)
         visual.canvas = self
         self.visuals.append(Bunch(
-            visual=visual, clearable=clearable, exclude_origins=exclude_origins, key=key))
+            visual=visual, clearable=clearable, exclude_origins=exclude_origins, key=key,
+            has_transform_hook=True))
         self.build_program(visual)
 
     def build_program(self, visual):
         """(Re)build the program of a visual of the canvas with the current interacts."""
         entry = self._entry(visual)
+        entry.has_transform_hook = bool(transform_hooks(visual.vertex_shader))
         vertex, fragment = (visual.inserter + self.inserter).insert_into_shaders(
             visual.vertex_shader, visual.fragment_shader, exclude_origins=self._excluded(entry))
         if visual.program is None:

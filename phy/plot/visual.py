@@ -26,10 +26,11 @@ its program with the canvas' GPU transforms.
 
 import logging
 import re
-from abc import ABC, abstractmethod
 from pathlib import Path
 
 import numpy as np
+
+from phy.utils import Bunch
 
 from .batch import BatchAccumulator
 from .gloo import PRIMITIVES
@@ -73,7 +74,7 @@ def get_data_bounds(pos):
     return (low[0], low[1], high[0], high[1])
 
 
-class BaseVisual(ABC):
+class BaseVisual:
     """A Visual represents one object (or homogeneous set of objects).
 
     It is rendered with a single pass of a single program with a single type of GL primitive.
@@ -173,21 +174,33 @@ class BaseVisual(ABC):
                 pos = t.apply(pos)
         return pos.astype(np.float32)
 
-    @abstractmethod
     def validate(self, **kwargs):
-        """Make consistent the input data for the visual; return a Bunch."""
+        """Make consistent the input data for the visual; return a Bunch.
 
-    @abstractmethod
+        The default returns the data unchanged.
+        """
+        return Bunch(kwargs)
+
     def vertex_count(self, **kwargs):
-        """Return the number of vertices as a function of the input data."""
+        """Return the number of vertices as a function of the input data.
+
+        The default is the number of rows of ``pos``, else of the first array-like value
+        (0 without any).
+        """
+        values = [kwargs["pos"]] if kwargs.get("pos") is not None else kwargs.values()
+        for value in values:
+            if not isinstance(value, str) and np.ndim(value) >= 1:
+                return len(value)
+        return 0
 
     def vertex_counts(self, data):
         """Number of vertices of each item of validated data (one item by default)."""
         return np.array([self.vertex_count(**data)], dtype=np.int64)
 
-    @abstractmethod
     def _program_data(self, data):
         """Return the program's ``{name: value}`` for validated data."""
+        raise NotImplementedError(
+            f"{type(self).__name__} must override set_data() or _program_data().")
 
     def set_data(self, *args, **kwargs):
         """Set data to the program (after the visual was added to a canvas).
@@ -335,6 +348,10 @@ class BaseVisual(ABC):
         self.visible = False
         if self.canvas is not None:
             self.canvas.update()
+
+    def toggle(self):
+        """Toggle the visual visibility."""
+        self.hide() if self.visible else self.show()
 
     def close(self):
         """Close the visual: remove it from its canvas and free its OpenGL objects."""

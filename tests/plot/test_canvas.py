@@ -107,8 +107,8 @@ def test_visuals_management(canvas, snapshot):
     fixed = _red_disc(canvas, size=4, clearable=False)
     assert canvas.has_visual(disc) and canvas.get_visual("disc") is disc
     assert canvas.get_visual("nothing") is None
-    with pytest.raises(ValueError, match="already in the canvas"):
-        canvas.add_visual(disc)
+    canvas.add_visual(disc, key="other")  # Already there: nothing happens.
+    assert [e.visual for e in canvas.visuals].count(disc) == 1 and not canvas.get_visual("other")
     with pytest.raises(ValueError, match="key 'disc'"):
         canvas.add_visual(ScatterVisual(), key="disc")
     canvas.clear()

@@ -57,7 +57,7 @@ from .gl import (
     glUseProgram,
     glVertexAttribPointer,
 )
-from .shader import link_program, parse_declarations
+from .shader import link_program, parse_declarations, translate_shader
 from .texture import Texture1D, Texture2D
 
 logger = logging.getLogger(__name__)
@@ -107,7 +107,7 @@ class Program:
     Parameters
     ----------
     vertex : str
-        GLSL source of the vertex shader (``#version 330 core``).
+        GLSL source of the vertex shader (``#version 330 core``, or phy 2's GLSL 1.20 dialect).
     fragment : str
         GLSL source of the fragment shader.
 
@@ -143,9 +143,12 @@ class Program:
     # ---------------------------------------------------------------------------------------------
 
     def set_shaders(self, vertex, fragment):
-        """Replace the shaders; the program is rebuilt at the next draw, keeping its data."""
-        self.vertex_shader = vertex
-        self.fragment_shader = fragment
+        """Replace the shaders; the program is rebuilt at the next draw, keeping its data.
+
+        Shaders in phy 2's dialect are translated to GLSL 3.30 (:func:`translate_shader`).
+        """
+        vertex = self.vertex_shader = translate_shader(vertex, "vertex")
+        fragment = self.fragment_shader = translate_shader(fragment, "fragment")
         vertex_decl = parse_declarations(vertex)
         fragment_decl = parse_declarations(fragment)
         self.attributes = {
