@@ -49,6 +49,15 @@ def as_colors(visual, color, n, default=DEFAULT_COLOR):
     return np.ascontiguousarray(np.broadcast_to(color, (n, 4)), dtype=np.float32)
 
 
+def to_uint8(values):
+    """Values in [0, 1] (colors, masks) as uint8 0..255, for normalized attributes and textures.
+
+    A normalized uint8 attribute costs a fourth of its float32 version (4 bytes per RGBA color)
+    and reads back as ``value / 255`` in GLSL.
+    """
+    return np.round(np.clip(np.asarray(values, dtype=np.float32), 0, 1) * 255).astype(np.uint8)
+
+
 def as_values(visual, name, value, n, default):
     """Return ``(n,)`` float32 values from a scalar or one value per item."""
     value = np.asarray(default if value is None else value, dtype=np.float32)
