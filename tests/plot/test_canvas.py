@@ -359,3 +359,12 @@ def test_errors_in_qt_overrides_are_logged_not_fatal(tmp_path, app):
     assert "ERROR:phy.plot.canvas:Error in PlotCanvas.mousePressEvent" in out.stderr
     assert "ERROR:phy.plot.canvas:Error while drawing <FailingVisual>" in out.stderr
     assert "ZeroDivisionError: failing draw" in out.stderr and "KeyError" in out.stderr
+
+
+def test_new_canvas_has_a_size(qapp):
+    from phy.plot import BaseCanvas
+
+    canvas = BaseCanvas()
+    assert canvas.get_size() == (800, 600) and canvas.framebuffer_size() == (800, 600)
+    assert canvas.format().majorVersion() == 3 and canvas.format().minorVersion() == 3
+    canvas.deleteLater()

@@ -90,15 +90,18 @@ def as_bounds(visual, data_bounds, n):
 
 
 def item_texture(rows):
-    """Pack per-item ``(n, 4)`` rows into a 2D RGBA float32 texture, row-major.
+    """Pack per-item ``(n, 4)`` rows into a 2D RGBA texture, row-major.
 
-    The GLSL function ``fetch_item(texture, i)`` (``glsl/utils.glsl``) reads row ``i``.
+    The texture is normalized uint8 for uint8 rows, float32 otherwise. The GLSL function
+    ``fetch_item(texture, i)`` (``glsl/utils.glsl``) reads row ``i``.
     """
-    rows = np.asarray(rows, dtype=np.float32).reshape(-1, 4)
+    rows = np.asarray(rows)
+    dtype = np.uint8 if rows.dtype == np.uint8 else np.float32
+    rows = rows.astype(dtype, copy=False).reshape(-1, 4)
     n = max(len(rows), 1)
     width = min(n, ITEM_TEXTURE_WIDTH)
     height = -(-n // width)
-    data = np.zeros((height * width, 4), dtype=np.float32)
+    data = np.zeros((height * width, 4), dtype=dtype)
     data[:len(rows)] = rows
     return data.reshape(height, width, 4)
 
