@@ -184,7 +184,8 @@ class PlotVisual(BaseVisual):
         n_plots = len(self._data.plot_sizes)
         color = np.asarray(color, dtype=np.float32)
         per_vertex = color.ndim == 2 and len(color) == self.n_vertices != n_plots
-        values = self._vertex_colors(as_colors(self, color, self.n_vertices) if per_vertex else None)
+        vertex_colors = as_colors(self, color, self.n_vertices) if per_vertex else None
+        values = self._vertex_colors(vertex_colors)
         if not per_vertex:
             self._data.color = as_colors(self, color, n_plots)
             values["u_plot_data"] = item_texture(self._item_rows(self._data))
