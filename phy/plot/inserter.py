@@ -13,6 +13,10 @@ then the assignment of the result to ``<out>`` (as ``vec4(..., 0.0, 1.0)`` for `
 Snippets may refer to the transformed variable as ``{{ var }}``. Snippets at ``header`` go after
 the ``#version`` line. A vertex shader without a hook is used unchanged.
 
+A Clip transform also cuts each fragment at its rectangle mapped to window coordinates, so that
+markers are clipped to their own box (this needs the uniform ``u_framebuffer_size``, which
+``BaseVisual.on_resize`` sets).
+
 Shaders in phy 2's dialect (GLSL 1.20 style) are first translated to GLSL 3.30 core
 (:func:`phy.plot.gloo.translate_shader`), the dialect of the inserted code.
 
@@ -26,6 +30,7 @@ import re
 from phy.utils import Bunch
 
 from .gloo import translate_shader
+from .transform import Clip
 
 #: Insertion points in the vertex shader.
 LOCATIONS = ("header", "before_transforms", "transforms", "after_transforms")
@@ -37,6 +42,9 @@ _COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
 _IDENTIFIER = re.compile(r"\w+")
 _VERSION = re.compile(r"^\s*#version[^\n]*\n", re.M)
 _MAIN = re.compile(r"void\s+main\s*\(\s*(?:void)?\s*\)\s*\{")
+#: Uniform holding the framebuffer size in pixels, in shaders clipping fragments to boxes.
+FRAMEBUFFER_SIZE_VAR = "u_framebuffer_size"
+
 _VAR = re.compile(r"\{\{\s*var\s*\}\}")
 
 
@@ -92,6 +100,45 @@ def _assignment(out, var):
     """Assign the transformed vec2 `var` to `out` (a vec4 for gl_Position)."""
     is_vec4 = out == "gl_Position" or out.split()[0] == "vec4"
     return f"{out} = {f'vec4({var}, 0.0, 1.0)' if is_vec4 else var};"
+
+
+def _window_clips(transforms):
+    """GLSL cutting every fragment at the rectangles of the Clip transforms, in window NDC.
+
+    A Clip compares the position where it applies to its rectangle, per fragment. A point
+    sprite (a marker) has one position for all its fragments, its center: it would be drawn
+    whole across the edge of its box. So each rectangle is also mapped through the transforms
+    after its Clip to window NDC in the vertex shader, passed flat to the fragment shader, and
+    every fragment (``gl_FragCoord``) outside it is discarded.
+
+    Returns
+    -------
+    code : Bunch
+        Lists of lines ``vertex_header``, ``vertex_main``, ``fragment_header``,
+        ``fragment_main`` (all empty without a Clip).
+
+    """
+    code = Bunch(vertex_header=[], vertex_main=[], fragment_header=[], fragment_main=[])
+    clips = [i for i, t in enumerate(transforms) if isinstance(t, Clip)]
+    for k, i in enumerate(clips):
+        rect = f"v_window_clip_{k}"
+        after = [t for t in transforms[i + 1:] if not isinstance(t, Clip)]
+        x0, y0, x1, y1 = (repr(float(v)) for v in transforms[i].bounds)
+        low, high = f"{rect}_low", f"{rect}_high"
+        code.vertex_main += (
+            [f"vec2 {low} = vec2({x0}, {y0});", f"vec2 {high} = vec2({x1}, {y1});"]
+            + [t.glsl(low) for t in after] + [t.glsl(high) for t in after]
+            + [f"{rect} = vec4(min({low}, {high}), max({low}, {high}));"])
+        code.vertex_header.append(f"flat out vec4 {rect};")
+        code.fragment_header.append(f"flat in vec4 {rect};")
+        code.fragment_main.append(
+            f"if (any(lessThan(window_ndc, {rect}.xy)) || "
+            f"any(greaterThan(window_ndc, {rect}.zw))) discard;")
+    if clips:
+        code.fragment_header.append(f"uniform vec2 {FRAMEBUFFER_SIZE_VAR};")
+        code.fragment_main.insert(
+            0, f"vec2 window_ndc = 2.0 * gl_FragCoord.xy / {FRAMEBUFFER_SIZE_VAR} - 1.0;")
+    return code
 
 
 def _indent(lines):
@@ -190,9 +237,12 @@ class GLSLInserter:
         hooks = transform_hooks(vertex)
         transforms = self._transforms(exclude_origins) if hooks else []
         declarations = [t.glsl_declarations() for t in transforms]
+        clips = _window_clips(transforms)
         fragment_header = self._snippet_code("fragment", ("header",), exclude_origins, "")
         fragment_header += [d["fragment_header"] for d in declarations if d.get("fragment_header")]
+        fragment_header += clips.fragment_header
         fragment_main = [d["fragment_main"] for d in declarations if d.get("fragment_main")]
+        fragment_main += clips.fragment_main
         fragment_main += self._snippet_code("fragment", LOCATIONS[1:], exclude_origins, "")
         fragment = _insert_header(fragment, "\n".join(fragment_header))
         fragment = _insert_main(fragment, _indent(fragment_main), "fragment")
@@ -206,7 +256,8 @@ class GLSLInserter:
             block = (
                 self._snippet_code("vertex", ("before_transforms",), exclude_origins, var)
                 + [t.glsl(var) for t in transforms]
-                + self._snippet_code("vertex", ("transforms",), exclude_origins, var))
+                + self._snippet_code("vertex", ("transforms",), exclude_origins, var)
+                + (clips.vertex_main if hook.out == "gl_Position" else []))
             code = (
                 [f"vec2 {var} = {hook.expr};", "{", _indent(block), "}",
                  _assignment(hook.out, var)]
@@ -215,6 +266,7 @@ class GLSLInserter:
 
         vertex_header = self._snippet_code("vertex", ("header",), exclude_origins, "")
         vertex_header += [d["vertex_header"] for d in declarations if d.get("vertex_header")]
+        vertex_header += clips.vertex_header
         return _insert_header(vertex, "\n".join(vertex_header)), fragment
 
 

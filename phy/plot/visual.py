@@ -34,7 +34,7 @@ from phy.utils import Bunch
 
 from .batch import BatchAccumulator
 from .gloo import PRIMITIVES
-from .inserter import GLSLInserter
+from .inserter import FRAMEBUFFER_SIZE_VAR, GLSLInserter
 from .transform import NDC, Range, TransformChain, _bounds
 
 logger = logging.getLogger(__name__)
@@ -329,13 +329,17 @@ class BaseVisual:
             self.program.draw(self.gl_primitive_type, ranges=self.draw_ranges)
 
     def on_resize(self, width, height):
-        """Update the window size (and device pixel ratio) in the OpenGL program."""
+        """Update the window size, device pixel ratio and framebuffer size in the program."""
         if self.program is None:
             return
         if "u_window_size" in self.program:
             self.program["u_window_size"] = (width, height)
-        if "u_pixel_ratio" in self.program and self.canvas is not None:
+        if self.canvas is None:
+            return
+        if "u_pixel_ratio" in self.program:
             self.program["u_pixel_ratio"] = self.canvas.pixel_ratio
+        if FRAMEBUFFER_SIZE_VAR in self.program:
+            self.program[FRAMEBUFFER_SIZE_VAR] = self.canvas.framebuffer_size()
 
     def show(self):
         """Show the visual."""

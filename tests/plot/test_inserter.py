@@ -122,7 +122,8 @@ def test_phy2_dialect_and_several_hooks():
     inserter.insert_vert("int local = 1;", "before_transforms")
     vertex, fragment = inserter.insert_into_shaders(PHY2_VERTEX, PHY2_FRAGMENT)
     lines = _lines(vertex)
-    assert lines[:2] == ["#version 330 core", "out vec2 v_clip_position;"]
+    assert lines[:3] == [
+        "#version 330 core", "out vec2 v_clip_position;", "flat out vec4 v_window_clip_0;"]
     assert "in vec3 a_position;" in lines and "out vec4 v_color;" in lines
     assert "vec2 position_0_tr = a_position.xy;" in lines
     assert "position_0_tr = position_0_tr * vec2(2.0, 2.0);" in lines
@@ -132,8 +133,8 @@ def test_phy2_dialect_and_several_hooks():
     # Each hook's code is in its own block: the snippets' locals do not collide.
     assert lines.count("int local = 1;") == 2
     flines = _lines(fragment)
-    assert flines[:3] == [
-        "#version 330 core", "in vec2 v_clip_position;", "out vec4 phy_FragColor;"]
+    assert flines[:2] == ["#version 330 core", "in vec2 v_clip_position;"]
+    assert "out vec4 phy_FragColor;" in flines
     assert "phy_FragColor = v_color * texture(u_tex, vec2(0.5));" in flines
     assert "in vec4 v_color;" in flines
 
@@ -147,3 +148,16 @@ def test_shader_without_hook_is_unchanged():
     new_vertex, fragment = inserter.insert_into_shaders(vertex, FRAGMENT)
     assert new_vertex == vertex
     assert "// frag header" in fragment and "v_clip_position" not in fragment
+
+
+def test_clip_in_window_coordinates():
+    inserter = GLSLInserter()
+    inserter.add_gpu_transforms(TransformChain([Clip((-1, -1, 0, 1)), Scale(2), Translate(1)]))
+    vertex, fragment = inserter.insert_into_shaders(VERTEX, FRAGMENT)
+    lines = _lines(vertex)
+    # The rectangle through the transforms after the Clip.
+    assert "vec2 v_window_clip_0_low = vec2(-1.0, -1.0);" in lines
+    assert "v_window_clip_0_high = v_window_clip_0_high * vec2(2.0, 2.0);" in lines
+    assert "v_window_clip_0_high = v_window_clip_0_high + vec2(1.0, 1.0);" in lines
+    assert "flat in vec4 v_window_clip_0;" in fragment
+    assert "uniform vec2 u_framebuffer_size;" in fragment
