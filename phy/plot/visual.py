@@ -20,6 +20,12 @@ Subclass :class:`BaseVisual` and:
   ``self.n_vertices``, the box index if one was given, and emits ``visual_set_data``. A visual
   overriding ``set_data`` must do all of this, and return the validated data.
 
+The phy 2 way works too: override only ``__init__`` (setting ``self.vertex_shader`` and
+``self.fragment_shader``, possibly in phy 2's GLSL 1.20 dialect, translated to 3.30 when built)
+and ``set_data``, which writes ``self.program[name] = value``, sets ``self.n_vertices`` and calls
+``self.emit_visual_set_data()``. ``validate`` (data unchanged) and ``vertex_count`` (rows of
+``pos``, or of the first array) have defaults; nothing is abstract.
+
 A visual draws only once it is added to a canvas (``canvas.add_visual(visual)``), which builds
 its program with the canvas' GPU transforms.
 """
