@@ -116,26 +116,74 @@ GL_VERSION = (3, 3)
 HIGH_DPI_WIDTH = 3000
 
 
-def configure_opengl():
-    """Set the default OpenGL surface format (3.3 core profile) and shared contexts.
-
-    Must be called before the ``QApplication`` is created; :func:`create_app` does it.
-    """
+def surface_format():
+    """Return the OpenGL surface format of phy's canvases: 3.3 core profile, 24-bit depth."""
     fmt = QSurfaceFormat()
     fmt.setVersion(*GL_VERSION)
     fmt.setProfile(QSurfaceFormat.CoreProfile)
     fmt.setDepthBufferSize(24)
     fmt.setSamples(0)
-    QSurfaceFormat.setDefaultFormat(fmt)
+    return fmt
+
+
+def configure_opengl():
+    """Set the default OpenGL surface format (:func:`surface_format`) and shared contexts.
+
+    Must be called before the ``QApplication`` is created; :func:`create_app` does it. Each
+    canvas also requests this format itself, so that it works in an application created
+    elsewhere (pytest-qt, IPython's ``%gui qt``, a plugin).
+    """
+    QSurfaceFormat.setDefaultFormat(surface_format())
     QApplication.setAttribute(Qt.AA_ShareOpenGLContexts, True)
 
 
+def log_exception(exc_type, exc_value, tb):
+    """Application-wide exception hook: log an uncaught exception with its traceback.
+
+    Installed as ``sys.excepthook`` by :func:`create_app`, it keeps an exception raised in a
+    Qt callback from aborting the process (PyQt aborts when the hook is Python's default one).
+    """
+    logger.error(
+        "Uncaught exception: %s", exc_value, exc_info=(exc_type, exc_value, tb))
+
+
+def report_exception(error, message, logger=logger):
+    """Log an exception caught inside a Qt override, and give it to the exception hook.
+
+    The exception is logged at ERROR with its traceback; a hook installed by someone else
+    (pytest-qt, which fails the test; IPython) also receives it. Never raises.
+
+    Parameters
+    ----------
+    error : Exception
+        The exception caught.
+    message : str
+        What was being done, e.g. ``"Error while painting the canvas"``.
+    logger : logging.Logger
+        The logger of the module where the error was caught.
+
+    """
+    logger.error("%s: %s", message, error, exc_info=(type(error), error, error.__traceback__))
+    hook = sys.excepthook
+    if hook is not log_exception and hook is not sys.__excepthook__:
+        try:
+            hook(type(error), error, error.__traceback__)
+        except Exception as e:  # pragma: no cover
+            logger.error("The exception hook failed: %s", e)
+
+
 def create_app():
-    """Create a Qt application (or return the existing one)."""
+    """Create a Qt application (or return the existing one).
+
+    A new application gets the OpenGL settings of :func:`configure_opengl`, and the exception
+    hook :func:`log_exception` when ``sys.excepthook`` is still Python's default one.
+    """
     app = QApplication.instance()
     if app is None:
         configure_opengl()
         app = QApplication(sys.argv[:1])
+    if sys.excepthook is sys.__excepthook__:
+        sys.excepthook = log_exception
     return app
 
 

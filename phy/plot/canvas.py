@@ -22,20 +22,24 @@ Internal events, emitted with :meth:`BaseCanvas.emit` as a Bunch ``e``:
 
 In the phy GUI, a canvas is shown in a dock through ``QWidget.createWindowContainer(canvas)``.
 
-Drawing errors (a shader that does not compile, an OpenGL error) are logged at ERROR with the
-shader sources and their line numbers, shown in the canvas, and re-raised: from ``paintGL()``
-through ``sys.excepthook`` (pytest-qt fails the test), and from :meth:`BaseCanvas.read_pixels`
-to the caller. The failing visual is then skipped until it is rebuilt.
+A canvas requests its own OpenGL 3.3 core-profile format, so it works in any ``QApplication``
+(made by :func:`phy.gui.create_app`, pytest-qt, IPython's ``%gui qt`` or a plugin). No exception
+escapes its Qt overrides (``initializeGL``, ``paintGL``, the event handlers): an error is logged
+at ERROR (drawing errors with the shader sources and their line numbers), given to the
+application's exception hook (:func:`phy.gui.qt.report_exception`; pytest-qt's fails the test)
+and shown over the canvas. :meth:`BaseCanvas.read_pixels` raises drawing errors to its caller.
+A visual that failed to draw is skipped until it is rebuilt.
 """
 
+import functools
 import logging
-import sys
 import threading
 from collections import deque
 
 import numpy as np
 
 from phy.gui.qt import (
+    GL_VERSION,
     QColor,
     QEvent,
     QFont,
@@ -45,6 +49,8 @@ from phy.gui.qt import (
     QPainter,
     QRect,
     Qt,
+    report_exception,
+    surface_format,
 )
 from phy.utils import Bunch
 
@@ -68,7 +74,7 @@ from .gloo.gl import (
     glEnable,
     glViewport,
 )
-from .inserter import GLSLInserter
+from .inserter import GLSLInserter, transform_hooks
 from .transform import TransformChain
 
 logger = logging.getLogger(__name__)
@@ -88,6 +94,28 @@ _KEYS = {
     Qt.Key_End: "End", Qt.Key_PageUp: "PageUp", Qt.Key_PageDown: "PageDown",
     Qt.Key_Shift: "Shift", Qt.Key_Control: "Control", Qt.Key_Alt: "Alt", Qt.Key_Meta: "Meta",
 }
+
+
+#: Size of a new canvas, before it is shown or laid out.
+DEFAULT_SIZE = (800, 600)
+
+
+def _guarded(method):
+    """Decorate a Qt override so that an exception is reported and shown, never raised.
+
+    An exception escaping a Qt virtual method aborts (or hangs) the process with PyQt.
+    """
+
+    @functools.wraps(method)
+    def wrapped(self, *args):
+        try:
+            return method(self, *args)
+        except Exception as e:
+            self.error_message = f"Error in {method.__name__}:\n{e}"
+            report_exception(e, f"Error in {type(self).__name__}.{method.__name__}", logger=logger)
+            self.update()
+
+    return wrapped
 
 
 def _button_name(button):
@@ -137,6 +165,9 @@ class BaseCanvas(QOpenGLWindow):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Each canvas asks for its OpenGL 3.3 core context itself, whoever made the application.
+        self.setFormat(surface_format())
+        self.resize(*DEFAULT_SIZE)
         self.visuals = []
         self.interacts = []
         self.gpu_transforms = TransformChain()
@@ -152,6 +183,7 @@ class BaseCanvas(QOpenGLWindow):
         self._lazy = False
         self._painting = False
         self._fbo = None
+        self._gl_error = None
         self._pixel_ratio = None
         self._press_pos = None
         self._last_pos = None
@@ -212,12 +244,14 @@ class BaseCanvas(QOpenGLWindow):
             pos=pos, button=_button_name(e.button()), buttons=buttons,
             modifiers=_modifiers(e.modifiers()))
 
+    @_guarded
     def mousePressEvent(self, e):
         """Emit an internal mouse_press event."""
         kwargs = self._mouse_kwargs(e)
         self._press_pos = self._last_pos = kwargs["pos"]
         self.emit("mouse_press", **kwargs)
 
+    @_guarded
     def mouseReleaseEvent(self, e):
         """Emit an internal mouse_release event, and mouse_click if the mouse did not move."""
         kwargs = self._mouse_kwargs(e)
@@ -227,6 +261,7 @@ class BaseCanvas(QOpenGLWindow):
                 kwargs["pos"][0] - press_pos[0], kwargs["pos"][1] - press_pos[1]) <= CLICK_DISTANCE:
             self.emit("mouse_click", **kwargs)
 
+    @_guarded
     def mouseMoveEvent(self, e):
         """Emit an internal mouse_move event."""
         kwargs = self._mouse_kwargs(e)
@@ -235,10 +270,12 @@ class BaseCanvas(QOpenGLWindow):
         self._last_pos = kwargs["pos"]
         self.emit("mouse_move", last_pos=last_pos, press_pos=self._press_pos, **kwargs)
 
+    @_guarded
     def mouseDoubleClickEvent(self, e):
         """Emit an internal mouse_double_click event."""
         self.emit("mouse_double_click", **self._mouse_kwargs(e))
 
+    @_guarded
     def wheelEvent(self, e):
         """Emit an internal mouse_wheel event."""
         delta = e.angleDelta()
@@ -249,22 +286,29 @@ class BaseCanvas(QOpenGLWindow):
     def event(self, e):
         """Touch event: emit an internal pinch event for a touchpad zoom gesture."""
         if e.type() == QEvent.NativeGesture and e.gestureType() == Qt.ZoomNativeGesture:
-            self.emit("pinch", pos=(e.localPos().x(), e.localPos().y()), scale=e.value())
+            self._pinch(e)
             return True
         return super().event(e)
 
+    @_guarded
+    def _pinch(self, e):
+        self.emit("pinch", pos=(e.localPos().x(), e.localPos().y()), scale=e.value())
+
+    @_guarded
     def keyPressEvent(self, e):
         """Emit an internal key_press event."""
         self.emit(
             "key_press", key=key_name(e.key(), e.text()), modifiers=_modifiers(e.modifiers()),
             text=e.text())
 
+    @_guarded
     def keyReleaseEvent(self, e):
         """Emit an internal key_release event."""
         self.emit(
             "key_release", key=key_name(e.key(), e.text()), modifiers=_modifiers(e.modifiers()),
             text=e.text())
 
+    @_guarded
     def resizeEvent(self, e):
         """Emit a resize(width, height) event when resizing the window."""
         super().resizeEvent(e)
@@ -298,8 +342,10 @@ class BaseCanvas(QOpenGLWindow):
             self.build_program(entry.visual)
 
     def _excluded(self, entry):
-        """The interacts excluded by a visual entry."""
-        return tuple(self.interacts) if entry.exclude_origins == "all" else entry.exclude_origins
+        """The interacts excluded by a visual entry (all of them without a transform hook)."""
+        if entry.exclude_origins == "all" or not entry.has_transform_hook:
+            return tuple(self.interacts)
+        return entry.exclude_origins
 
     def _interacts_of(self, visual):
         excluded = self._excluded(self._entry(visual))
@@ -346,21 +392,29 @@ class BaseCanvas(QOpenGLWindow):
         key : str
             An optional key to identify the visual (see :meth:`get_visual`).
 
+        Notes
+        -----
+        Adding a visual already in the canvas does nothing. A visual whose vertex shader has no
+        transform hook (``gl_Position = transform(...);``) is drawn as it is, in window NDC: no
+        interact applies to it.
+
         """
         if self.has_visual(visual):
-            raise ValueError(f"{visual} is already in the canvas.")
+            return
         if key is not None and self.get_visual(key) is not None:
             raise ValueError(f"There is already a visual with the key {key!r} in the canvas.")
         if exclude_origins != "all":
             exclude_origins = tuple(exclude_origins)
         visual.canvas = self
         self.visuals.append(Bunch(
-            visual=visual, clearable=clearable, exclude_origins=exclude_origins, key=key))
+            visual=visual, clearable=clearable, exclude_origins=exclude_origins, key=key,
+            has_transform_hook=True))
         self.build_program(visual)
 
     def build_program(self, visual):
         """(Re)build the program of a visual of the canvas with the current interacts."""
         entry = self._entry(visual)
+        entry.has_transform_hook = bool(transform_hooks(visual.vertex_shader))
         vertex, fragment = (visual.inserter + self.inserter).insert_into_shaders(
             visual.vertex_shader, visual.fragment_shader, exclude_origins=self._excluded(entry))
         if visual.program is None:
@@ -440,17 +494,24 @@ class BaseCanvas(QOpenGLWindow):
     # ---------------------------------------------------------------------------------------------
 
     def initializeGL(self):
-        """Create the scene: check the OpenGL version."""
+        """Create the scene: check that the context has OpenGL 3.3 (else show why not)."""
         info = gl_info()
         logger.debug("OpenGL %s on %s.", info["version"], info["renderer"])
         fmt = self.context().format()
-        if (fmt.majorVersion(), fmt.minorVersion()) < (3, 3):
-            raise RuntimeError(
-                f"phy needs OpenGL 3.3 or later, this context has {info['version']} "
-                f"({info['renderer']}).")
+        if (fmt.majorVersion(), fmt.minorVersion()) < GL_VERSION:
+            self._gl_error = RuntimeError(
+                f"phy needs OpenGL {GL_VERSION[0]}.{GL_VERSION[1]} core profile, this context "
+                f"has {info['version']} ({info['renderer']}).")
+            self.error_message = str(self._gl_error)
+            report_exception(self._gl_error, "Cannot draw in this canvas", logger=logger)
 
     def _paint(self):
-        """Draw all visuals into the bound framebuffer; return the first error raised."""
+        """Draw all visuals into the bound framebuffer; return ``(message, error)`` of failures.
+
+        A visual that fails is skipped until it is rebuilt; the error is shown in the canvas.
+        """
+        if self._gl_error is not None:
+            raise self._gl_error
         self._painting = True
         try:
             callbacks, self._next_paint = self._next_paint, []
@@ -471,7 +532,7 @@ class BaseCanvas(QOpenGLWindow):
             glEnable(GL_DEPTH_TEST)
             glDepthFunc(GL_LEQUAL)
             glEnable(GL_PROGRAM_POINT_SIZE)
-            first_error = None
+            errors = []
             for entry in list(self.visuals):
                 visual = entry.visual
                 if visual.program is None or visual.program.error is not None:
@@ -479,29 +540,26 @@ class BaseCanvas(QOpenGLWindow):
                 try:
                     visual.on_draw()
                 except Exception as e:
-                    self._report_error(visual, e)
-                    first_error = first_error or e
-            return first_error
+                    errors.append((self._drawing_error(visual, e), e))
+            return errors
         finally:
             self._painting = False
 
-    def _report_error(self, visual, error):
-        """Log a drawing error with the shader sources; show it in the canvas."""
+    def _drawing_error(self, visual, error):
+        """Mark a visual as failing, show the error; return the message to log (with sources)."""
         program = visual.program
         program.error = error
-        if isinstance(error, ShaderError):
-            details = str(error)
-        else:
-            details = (
-                f"{type(error).__name__}: {error}\n\nvertex shader source:\n"
-                f"{numbered_source(program.vertex_shader)}\n\nfragment shader source:\n"
-                f"{numbered_source(program.fragment_shader)}")
-        logger.error("Error while drawing %s:\n%s", visual, details)
         summary = "\n".join(str(error).splitlines()[:3])
         self.error_message = f"Error while drawing {type(visual).__name__}:\n{summary}"
+        if isinstance(error, ShaderError):
+            return f"Error while drawing {visual}"  # The error message holds the sources.
+        return (
+            f"Error while drawing {visual} (vertex shader source:\n"
+            f"{numbered_source(program.vertex_shader)}\n\nfragment shader source:\n"
+            f"{numbered_source(program.fragment_shader)}\n)")
 
     def _clear_error_if_none_failing(self):
-        if not any(
+        if self._gl_error is None and not any(
                 e.visual.program is not None and e.visual.program.error is not None
                 for e in self.visuals):
             self.error_message = None
@@ -521,22 +579,21 @@ class BaseCanvas(QOpenGLWindow):
             painter.end()
 
     def paintGL(self):
-        """Draw all visuals (and the error message, if any); re-raise a drawing error.
+        """Draw all visuals, and the error message if any; never raises.
 
-        The error goes to ``sys.excepthook`` (pytest-qt's during tests, which fails the test;
-        the application's otherwise) rather than out of ``paintGL``, where PyQt would abort the
-        application when no exception hook is installed.
+        Errors are logged and given to the application's exception hook
+        (:func:`phy.gui.qt.report_exception`: pytest-qt's fails the test), and shown in the
+        canvas. An exception escaping ``paintGL`` would abort or hang the process.
         """
         try:
-            error = self._paint()
+            errors = [] if self._gl_error is not None else self._paint()
         except Exception as e:  # A paint callback or a queued update failed.
-            logger.error("Error while painting the canvas: %s", e)
             self.error_message = f"Error while painting the canvas:\n{e}"
-            error = e
+            errors = [("Error while painting the canvas", e)]
+        for message, error in errors:
+            report_exception(error, message, logger=logger)
         if self.error_message:
             self._paint_error(QPainter(self))
-        if error is not None:
-            sys.excepthook(type(error), error, error.__traceback__)
 
     def _render_offscreen(self):
         if not self.isValid():
@@ -550,15 +607,19 @@ class BaseCanvas(QOpenGLWindow):
             else:
                 self._fbo.resize(*size)
             self._fbo.activate()
-            error = self._paint()
+            errors = self._paint()
             pixels = self._fbo.read()
         finally:
             glBindFramebuffer(GL_FRAMEBUFFER, self.defaultFramebufferObject())
             self.doneCurrent()
-        return pixels, error
+        for message, error in errors:
+            logger.error("%s: %s", message, error)
+        return pixels, (errors[0][1] if errors else None)
 
     def read_pixels(self):
         """Render the canvas offscreen and return its pixels.
+
+        A drawing error is logged (with the shader sources) and raised.
 
         Returns
         -------

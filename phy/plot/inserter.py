@@ -1,14 +1,24 @@
 """Insert GLSL snippets and GPU transforms into the shaders of a visual.
 
-A visual's vertex shader computes its position with the line::
+A visual's vertex shader computes its position with a *transform hook*, a statement
+``<out> = transform(<expr>);`` where ``<expr>`` is a ``vec2``, typically::
 
     gl_Position = transform(a_position);
 
-which :meth:`GLSLInserter.insert_into_shaders` replaces by code declaring the transformed
-variable ``a_position_tr``, the snippets inserted at ``before_transforms``, the GLSL of every GPU
-transform, the snippets at ``transforms`` and ``after_transforms``, and finally
-``gl_Position = vec4(a_position_tr, 0.0, 1.0);``. Snippets may refer to the transformed
-variable as ``{{ var }}``. Snippets at ``header`` go after the ``#version`` line.
+:meth:`GLSLInserter.insert_into_shaders` replaces each hook (there may be several) by code
+declaring the transformed variable (``a_position_tr``, initialised with ``<expr>``), the snippets
+inserted at ``before_transforms``, the GLSL of every GPU transform, the snippets at ``transforms``,
+then the assignment of the result to ``<out>`` (as ``vec4(..., 0.0, 1.0)`` for ``gl_Position`` or a
+``vec4`` declaration, as the ``vec2`` otherwise), then the snippets at ``after_transforms``.
+Snippets may refer to the transformed variable as ``{{ var }}``. Snippets at ``header`` go after
+the ``#version`` line. A vertex shader without a hook is used unchanged.
+
+A Clip transform also cuts each fragment at its rectangle mapped to window coordinates, so that
+markers are clipped to their own box (this needs the uniform ``u_framebuffer_size``, which
+``BaseVisual.on_resize`` sets).
+
+Shaders in phy 2's dialect (GLSL 1.20 style) are first translated to GLSL 3.30 core
+(:func:`phy.plot.gloo.translate_shader`), the dialect of the inserted code.
 
 Each snippet and transform has an origin (the interact that added it): a visual added with
 ``exclude_origins`` does not get them. Inserters add up: ``visual.inserter + canvas.inserter``
@@ -19,12 +29,22 @@ import re
 
 from phy.utils import Bunch
 
+from .gloo import translate_shader
+from .transform import Clip
+
 #: Insertion points in the vertex shader.
 LOCATIONS = ("header", "before_transforms", "transforms", "after_transforms")
 
-_TRANSFORM_CALL = re.compile(r"gl_Position\s*=\s*transform\(\s*(\w+)\s*\)\s*;")
+_HOOK_CALL = re.compile(r"\btransform\s*\(")
+_HOOK_HEAD = re.compile(r"\s*(?P<out>[^;{}=]*[^;{}=!<>\s])\s*=\s*")
+_STATEMENT_END = re.compile(r"\s*;")
+_COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
+_IDENTIFIER = re.compile(r"\w+")
 _VERSION = re.compile(r"^\s*#version[^\n]*\n", re.M)
 _MAIN = re.compile(r"void\s+main\s*\(\s*(?:void)?\s*\)\s*\{")
+#: Uniform holding the framebuffer size in pixels, in shaders clipping fragments to boxes.
+FRAMEBUFFER_SIZE_VAR = "u_framebuffer_size"
+
 _VAR = re.compile(r"\{\{\s*var\s*\}\}")
 
 
@@ -45,6 +65,80 @@ def _insert_main(source, code, name):
     if not match:
         raise ValueError(f"The {name} shader has no `void main() {{`.")
     return source[:match.end()] + "\n" + code + "\n" + source[match.end():]
+
+
+def transform_hooks(vertex):
+    """Find the transform hooks ``<out> = transform(<expr>);`` of a vertex shader.
+
+    Returns
+    -------
+    hooks : list
+        One Bunch per hook, in order: ``start``, ``end`` (character offsets of the statement),
+        ``out`` and ``expr`` (the GLSL code on each side).
+
+    """
+    # Comments blanked out, offsets kept.
+    code = _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), vertex)
+    hooks = []
+    for call in _HOOK_CALL.finditer(code):
+        depth, i = 1, call.end()
+        while i < len(code) and depth:
+            depth += {"(": 1, ")": -1}.get(code[i], 0)
+            i += 1
+        end = _STATEMENT_END.match(code, i)
+        start = max(code.rfind(c, 0, call.start()) for c in ";{}") + 1
+        head = _HOOK_HEAD.fullmatch(code, start, call.start())
+        if depth or not end or not head:
+            continue  # Not a statement `<out> = transform(<expr>);` (e.g. a definition).
+        hooks.append(Bunch(
+            start=head.start("out"), end=end.end(), out=head.group("out"),
+            expr=code[call.end():i - 1].strip()))
+    return hooks
+
+
+def _assignment(out, var):
+    """Assign the transformed vec2 `var` to `out` (a vec4 for gl_Position)."""
+    is_vec4 = out == "gl_Position" or out.split()[0] == "vec4"
+    return f"{out} = {f'vec4({var}, 0.0, 1.0)' if is_vec4 else var};"
+
+
+def _window_clips(transforms):
+    """GLSL cutting every fragment at the rectangles of the Clip transforms, in window NDC.
+
+    A Clip compares the position where it applies to its rectangle, per fragment. A point
+    sprite (a marker) has one position for all its fragments, its center: it would be drawn
+    whole across the edge of its box. So each rectangle is also mapped through the transforms
+    after its Clip to window NDC in the vertex shader, passed flat to the fragment shader, and
+    every fragment (``gl_FragCoord``) outside it is discarded.
+
+    Returns
+    -------
+    code : Bunch
+        Lists of lines ``vertex_header``, ``vertex_main``, ``fragment_header``,
+        ``fragment_main`` (all empty without a Clip).
+
+    """
+    code = Bunch(vertex_header=[], vertex_main=[], fragment_header=[], fragment_main=[])
+    clips = [i for i, t in enumerate(transforms) if isinstance(t, Clip)]
+    for k, i in enumerate(clips):
+        rect = f"v_window_clip_{k}"
+        after = [t for t in transforms[i + 1:] if not isinstance(t, Clip)]
+        x0, y0, x1, y1 = (repr(float(v)) for v in transforms[i].bounds)
+        low, high = f"{rect}_low", f"{rect}_high"
+        code.vertex_main += (
+            [f"vec2 {low} = vec2({x0}, {y0});", f"vec2 {high} = vec2({x1}, {y1});"]
+            + [t.glsl(low) for t in after] + [t.glsl(high) for t in after]
+            + [f"{rect} = vec4(min({low}, {high}), max({low}, {high}));"])
+        code.vertex_header.append(f"flat out vec4 {rect};")
+        code.fragment_header.append(f"flat in vec4 {rect};")
+        code.fragment_main.append(
+            f"if (any(lessThan(window_ndc, {rect}.xy)) || "
+            f"any(greaterThan(window_ndc, {rect}.zw))) discard;")
+    if clips:
+        code.fragment_header.append(f"uniform vec2 {FRAMEBUFFER_SIZE_VAR};")
+        code.fragment_main.insert(
+            0, f"vec2 window_ndc = 2.0 * gl_FragCoord.xy / {FRAMEBUFFER_SIZE_VAR} - 1.0;")
+    return code
 
 
 def _indent(lines):
@@ -125,7 +219,8 @@ class GLSLInserter:
         Parameters
         ----------
         vertex : str
-            GLSL code of the vertex shader, with ``gl_Position = transform(var);``.
+            GLSL code of the vertex shader, with transform hooks ``<out> = transform(<expr>);``
+            (used unchanged without any).
         fragment : str
             GLSL code of the fragment shader.
         exclude_origins : list-like
@@ -134,39 +229,45 @@ class GLSLInserter:
         Returns
         -------
         vertex, fragment : str
-            The shaders with the code inserted.
+            The shaders (in GLSL 3.30 core) with the code inserted.
 
         """
-        match = _TRANSFORM_CALL.search(vertex)
-        transforms = self._transforms(exclude_origins)
-        if not match:
-            raise ValueError(
-                "The vertex shader must compute its position with "
-                "`gl_Position = transform(<vec2 variable>);`.")
-        var = match.group(1)
-        tvar = f"{var}_tr"
-        code = (
-            [f"vec2 {tvar} = {var};"]
-            + self._snippet_code("vertex", ("before_transforms",), exclude_origins, tvar)
-            + [t.glsl(tvar) for t in transforms]
-            + self._snippet_code("vertex", ("transforms",), exclude_origins, tvar)
-            + self._snippet_code("vertex", ("after_transforms",), exclude_origins, tvar)
-            + [f"gl_Position = vec4({tvar}, 0.0, 1.0);"])
-        vertex = vertex[:match.start()] + "\n" + _indent(code) + "\n" + vertex[match.end():]
-
+        vertex = translate_shader(vertex, "vertex")
+        fragment = translate_shader(fragment, "fragment")
+        hooks = transform_hooks(vertex)
+        transforms = self._transforms(exclude_origins) if hooks else []
         declarations = [t.glsl_declarations() for t in transforms]
-        vertex_header = self._snippet_code("vertex", ("header",), exclude_origins, tvar)
-        vertex_header += [d["vertex_header"] for d in declarations if d.get("vertex_header")]
-        fragment_header = self._snippet_code("fragment", ("header",), exclude_origins, tvar)
+        clips = _window_clips(transforms)
+        fragment_header = self._snippet_code("fragment", ("header",), exclude_origins, "")
         fragment_header += [d["fragment_header"] for d in declarations if d.get("fragment_header")]
+        fragment_header += clips.fragment_header
         fragment_main = [d["fragment_main"] for d in declarations if d.get("fragment_main")]
-        fragment_main += self._snippet_code(
-            "fragment", LOCATIONS[1:], exclude_origins, tvar)
-
-        vertex = _insert_header(vertex, "\n".join(vertex_header))
+        fragment_main += clips.fragment_main
+        fragment_main += self._snippet_code("fragment", LOCATIONS[1:], exclude_origins, "")
         fragment = _insert_header(fragment, "\n".join(fragment_header))
         fragment = _insert_main(fragment, _indent(fragment_main), "fragment")
-        return vertex, fragment
+        if not hooks:
+            return vertex, fragment
+
+        names = set(_IDENTIFIER.findall(vertex))
+        for i, hook in reversed(list(enumerate(hooks))):
+            var = f"{hook.expr}_tr" if _IDENTIFIER.fullmatch(hook.expr) else f"position_{i}_tr"
+            var = var if var not in names and i == 0 else f"{var}_{i}"
+            block = (
+                self._snippet_code("vertex", ("before_transforms",), exclude_origins, var)
+                + [t.glsl(var) for t in transforms]
+                + self._snippet_code("vertex", ("transforms",), exclude_origins, var)
+                + (clips.vertex_main if hook.out == "gl_Position" else []))
+            code = (
+                [f"vec2 {var} = {hook.expr};", "{", _indent(block), "}",
+                 _assignment(hook.out, var)]
+                + self._snippet_code("vertex", ("after_transforms",), exclude_origins, var))
+            vertex = vertex[:hook.start] + "\n".join(code) + vertex[hook.end:]
+
+        vertex_header = self._snippet_code("vertex", ("header",), exclude_origins, "")
+        vertex_header += [d["vertex_header"] for d in declarations if d.get("vertex_header")]
+        vertex_header += clips.vertex_header
+        return _insert_header(vertex, "\n".join(vertex_header)), fragment
 
 
 def _excluded(origin, exclude_origins):

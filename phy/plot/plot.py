@@ -103,7 +103,10 @@ class PlotCanvas(BaseCanvas):
         *args, **kwargs
             Data passed to ``visual.set_data()``.
 
+        Adding a visual already in the canvas does nothing.
         """
+        if self.has_visual(visual):
+            return visual
         options = {k: kwargs.pop(k) for k in _ADD_VISUAL_OPTIONS if k in kwargs}
         super().add_visual(visual, **options)
         if args or kwargs or visual.has_batch_data:

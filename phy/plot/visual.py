@@ -20,20 +20,27 @@ Subclass :class:`BaseVisual` and:
   ``self.n_vertices``, the box index if one was given, and emits ``visual_set_data``. A visual
   overriding ``set_data`` must do all of this, and return the validated data.
 
+The phy 2 way works too: override only ``__init__`` (setting ``self.vertex_shader`` and
+``self.fragment_shader``, possibly in phy 2's GLSL 1.20 dialect, translated to 3.30 when built)
+and ``set_data``, which writes ``self.program[name] = value``, sets ``self.n_vertices`` and calls
+``self.emit_visual_set_data()``. ``validate`` (data unchanged) and ``vertex_count`` (rows of
+``pos``, or of the first array) have defaults; nothing is abstract.
+
 A visual draws only once it is added to a canvas (``canvas.add_visual(visual)``), which builds
 its program with the canvas' GPU transforms.
 """
 
 import logging
 import re
-from abc import ABC, abstractmethod
 from pathlib import Path
 
 import numpy as np
 
+from phy.utils import Bunch
+
 from .batch import BatchAccumulator
 from .gloo import PRIMITIVES
-from .inserter import GLSLInserter
+from .inserter import FRAMEBUFFER_SIZE_VAR, GLSLInserter
 from .transform import NDC, Range, TransformChain, _bounds
 
 logger = logging.getLogger(__name__)
@@ -73,7 +80,7 @@ def get_data_bounds(pos):
     return (low[0], low[1], high[0], high[1])
 
 
-class BaseVisual(ABC):
+class BaseVisual:
     """A Visual represents one object (or homogeneous set of objects).
 
     It is rendered with a single pass of a single program with a single type of GL primitive.
@@ -175,21 +182,33 @@ class BaseVisual(ABC):
                 pos = t.apply(pos)
         return pos.astype(dtype)
 
-    @abstractmethod
     def validate(self, **kwargs):
-        """Make consistent the input data for the visual; return a Bunch."""
+        """Make consistent the input data for the visual; return a Bunch.
 
-    @abstractmethod
+        The default returns the data unchanged.
+        """
+        return Bunch(kwargs)
+
     def vertex_count(self, **kwargs):
-        """Return the number of vertices as a function of the input data."""
+        """Return the number of vertices as a function of the input data.
+
+        The default is the number of rows of ``pos``, else of the first array-like value
+        (0 without any).
+        """
+        values = [kwargs["pos"]] if kwargs.get("pos") is not None else kwargs.values()
+        for value in values:
+            if not isinstance(value, str) and np.ndim(value) >= 1:
+                return len(value)
+        return 0
 
     def vertex_counts(self, data):
         """Number of vertices of each item of validated data (one item by default)."""
         return np.array([self.vertex_count(**data)], dtype=np.int64)
 
-    @abstractmethod
     def _program_data(self, data):
         """Return the program's ``{name: value}`` for validated data."""
+        raise NotImplementedError(
+            f"{type(self).__name__} must override set_data() or _program_data().")
 
     def set_data(self, *args, **kwargs):
         """Set data to the program (after the visual was added to a canvas).
@@ -318,13 +337,17 @@ class BaseVisual(ABC):
             self.program.draw(self.gl_primitive_type, ranges=self.draw_ranges)
 
     def on_resize(self, width, height):
-        """Update the window size (and device pixel ratio) in the OpenGL program."""
+        """Update the window size, device pixel ratio and framebuffer size in the program."""
         if self.program is None:
             return
         if "u_window_size" in self.program:
             self.program["u_window_size"] = (width, height)
-        if "u_pixel_ratio" in self.program and self.canvas is not None:
+        if self.canvas is None:
+            return
+        if "u_pixel_ratio" in self.program:
             self.program["u_pixel_ratio"] = self.canvas.pixel_ratio
+        if FRAMEBUFFER_SIZE_VAR in self.program:
+            self.program[FRAMEBUFFER_SIZE_VAR] = self.canvas.framebuffer_size()
 
     def show(self):
         """Show the visual."""
@@ -337,6 +360,10 @@ class BaseVisual(ABC):
         self.visible = False
         if self.canvas is not None:
             self.canvas.update()
+
+    def toggle(self):
+        """Toggle the visual visibility."""
+        self.hide() if self.visible else self.show()
 
     def close(self):
         """Close the visual: remove it from its canvas and free its OpenGL objects."""

@@ -1,3 +1,4 @@
+import os
 import subprocess
 import sys
 
@@ -122,3 +123,38 @@ def test_screenshot_opengl(qtbot, tmp_path):
 def test_screenshot_invalid(qapp):
     with pytest.raises(TypeError, match="not a Qt widget"):
         screenshot(object(), path="x.png")
+
+
+def test_report_exception(monkeypatch, caplog):
+    from phy.gui.qt import log_exception, report_exception
+
+    received = []
+    monkeypatch.setattr(sys, "excepthook", lambda *args: received.append(args))
+    try:
+        raise ValueError("in a Qt override")
+    except ValueError as e:
+        error = e
+    with caplog.at_level("ERROR"):
+        report_exception(error, "Error while doing something")
+    assert "Error while doing something: in a Qt override" in caplog.text
+    assert "Traceback" in caplog.text  # Logged with its traceback.
+    assert received and received[0][1] is error  # A foreign hook (pytest-qt, IPython) gets it.
+
+    # phy's own hook only logs: the error is not logged twice.
+    monkeypatch.setattr(sys, "excepthook", log_exception)
+    caplog.clear()
+    with caplog.at_level("ERROR"):
+        report_exception(error, "Again")
+    assert len(caplog.records) == 1
+
+
+def test_create_app_installs_exception_hook(tmp_path):
+    code = (
+        "import sys\nfrom phy.gui.qt import create_app, log_exception\n"
+        "create_app()\nassert sys.excepthook is log_exception\n"
+        "sys.excepthook(ValueError, ValueError('uncaught'), None)\nprint('alive')\n")
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=tmp_path,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert out.returncode == 0, out.stderr
+    assert "alive" in out.stdout and "Uncaught exception: uncaught" in out.stderr

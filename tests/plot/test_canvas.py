@@ -107,8 +107,8 @@ def test_visuals_management(canvas, snapshot):
     fixed = _red_disc(canvas, size=4, clearable=False)
     assert canvas.has_visual(disc) and canvas.get_visual("disc") is disc
     assert canvas.get_visual("nothing") is None
-    with pytest.raises(ValueError, match="already in the canvas"):
-        canvas.add_visual(disc)
+    canvas.add_visual(disc, key="other")  # Already there: nothing happens.
+    assert [e.visual for e in canvas.visuals].count(disc) == 1 and not canvas.get_visual("other")
     with pytest.raises(ValueError, match="key 'disc'"):
         canvas.add_visual(ScatterVisual(), key="disc")
     canvas.clear()
@@ -250,3 +250,121 @@ def test_hidpi(tmp_path):
     # Logical 100x100 pixels, 200x200 physical pixels; a 20-pixel marker is 40 pixels wide.
     assert float(ratio) == 2 and (int(height), int(width)) == (200, 200)
     assert 39 <= int(disc) <= 41
+
+
+# An application made by pytest-qt (not by create_app, no configure_opengl): the canvases
+# request their own OpenGL 3.3 core format. Run in a subprocess, away from tests/conftest.py.
+UPSTREAM_TESTS = textwrap.dedent("""
+    import numpy as np
+    from phy.gui.qt import QWidget
+    from phy.plot import BaseCanvas, PlotCanvas, ScatterVisual
+
+    def show(qtbot, canvas):
+        container = canvas.container = QWidget.createWindowContainer(canvas)
+        qtbot.addWidget(container)
+        container.resize(100, 100)
+        container.show()
+        qtbot.waitUntil(lambda: canvas.isValid() and canvas.get_size() == (100, 100))
+        return canvas
+
+    def test_plot_canvas(qtbot):
+        canvas = PlotCanvas()
+        assert canvas.get_size() == (800, 600)
+        show(qtbot, canvas)
+        canvas.set_layout("grid", shape=(1, 2))
+        canvas.scatter(pos=[[0, 0]], color=(1, 0, 0, 1), size=20, box_index=(0, 1))
+        px = canvas.read_pixels()
+        assert tuple(px[50, 75]) == (255, 0, 0, 255) and tuple(px[50, 25]) == (0, 0, 0, 255)
+        canvas.close()
+        canvas.container.close()
+
+    def test_base_canvas(qtbot):
+        canvas = show(qtbot, BaseCanvas())
+        visual = ScatterVisual()
+        canvas.add_visual(visual)
+        visual.set_data(pos=[[0, 0]], color=(0, 1, 0, 1), size=20)
+        assert tuple(canvas.read_pixels()[50, 50]) == (0, 255, 0, 255)
+        canvas.close()
+        canvas.container.close()
+""")
+
+
+@pytest.mark.parametrize("platform", ["offscreen", "xcb"])
+def test_canvas_in_foreign_application(tmp_path, platform):
+    if platform == "xcb" and not os.environ.get("DISPLAY"):
+        pytest.skip("No X display.")
+    (tmp_path / "test_upstream.py").write_text(UPSTREAM_TESTS)
+    env = dict(os.environ, QT_QPA_PLATFORM=platform, LIBGL_ALWAYS_SOFTWARE="1")
+    out = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:xvfb", "-q",
+         "--rootdir", str(tmp_path), "test_upstream.py"],
+        env=env, capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "2 passed" in out.stdout
+
+
+# Exceptions inside the Qt overrides, in an application with Python's default exception hook
+# (where PyQt aborts on an exception escaping a virtual method).
+OVERRIDE_ERRORS_SCRIPT = textwrap.dedent('''
+    import logging, sys
+    from phy.gui.qt import QApplication, QMouseEvent, QEvent, QPointF, Qt, QWidget
+    from phy.plot import PlotCanvas, ScatterVisual
+
+    logging.basicConfig(level=logging.ERROR)
+    app = QApplication(sys.argv[:1]) if sys.argv[1] == "qapplication" else None
+    if app is None:
+        from phy.gui import create_app
+        app = create_app()
+
+    class FailingVisual(ScatterVisual):
+        def on_draw(self):
+            raise ZeroDivisionError("failing draw")
+
+    class FailingHandler:
+        def on_mouse_press(self, e):
+            raise KeyError("failing handler")
+
+    canvas = PlotCanvas()
+    container = QWidget.createWindowContainer(canvas)
+    container.resize(100, 100)
+    container.show()
+    while not canvas.isValid():
+        app.processEvents()
+    canvas.attach_events(FailingHandler())
+    QApplication.sendEvent(canvas, QMouseEvent(
+        QEvent.MouseButtonPress, QPointF(5, 5), Qt.LeftButton, Qt.LeftButton, Qt.NoModifier))
+    print("HANDLER:", canvas.error_message.replace(chr(10), " "))
+    visual = FailingVisual()
+    canvas.add_visual(visual)
+    visual.set_data(pos=[[0, 0]])
+    while visual.program.error is None:
+        app.processEvents()
+    print("PAINT:", canvas.error_message.replace(chr(10), " "))
+    container.close()
+    print("DONE")
+''')
+
+
+@pytest.mark.parametrize("app", ["qapplication", "create_app"])
+def test_errors_in_qt_overrides_are_logged_not_fatal(tmp_path, app):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", LIBGL_ALWAYS_SOFTWARE="1")
+    out = subprocess.run(
+        [sys.executable, "-c", OVERRIDE_ERRORS_SCRIPT, app], env=env, capture_output=True,
+        text=True, timeout=60, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert "HANDLER: Error in mousePressEvent: 'failing handler'" in out.stdout
+    assert "PAINT: Error while drawing FailingVisual: failing draw" in out.stdout
+    assert out.stdout.rstrip().endswith("DONE")
+    # Logged at ERROR with the tracebacks.
+    assert "ERROR:phy.plot.canvas:Error in PlotCanvas.mousePressEvent" in out.stderr
+    assert "ERROR:phy.plot.canvas:Error while drawing <FailingVisual>" in out.stderr
+    assert "ZeroDivisionError: failing draw" in out.stderr and "KeyError" in out.stderr
+
+
+def test_new_canvas_has_a_size(qapp):
+    from phy.plot import BaseCanvas
+
+    canvas = BaseCanvas()
+    assert canvas.get_size() == (800, 600) and canvas.framebuffer_size() == (800, 600)
+    assert canvas.format().majorVersion() == 3 and canvas.format().minorVersion() == 3
+    canvas.deleteLater()

@@ -1,6 +1,6 @@
 import pytest
 
-from phy.plot.inserter import GLSLInserter
+from phy.plot.inserter import GLSLInserter, transform_hooks
 from phy.plot.transform import Clip, Scale, TransformChain, Translate
 
 VERTEX = """#version 330 core
@@ -38,12 +38,14 @@ def test_insert_transforms_and_snippets():
     body = lines[lines.index("void main() {") + 1:]
     assert body == [
         "vec2 a_position_tr = a_position;",
+        "{",
         "// before a_position_tr",
         "a_position_tr = a_position_tr + u_pan;",
         "a_position_tr = a_position_tr * vec2(2.0, 2.0);",
         "// transforms",
-        "// after a_position_tr",
+        "}",
         "gl_Position = vec4(a_position_tr, 0.0, 1.0);",
+        "// after a_position_tr",
         "}",
     ]
     flines = _lines(fragment)
@@ -79,5 +81,83 @@ def test_inserter_errors():
     inserter = GLSLInserter()
     with pytest.raises(ValueError, match="Unknown GLSL location"):
         inserter.insert_vert("x", "nowhere")
-    with pytest.raises(ValueError, match="gl_Position = transform"):
-        inserter.insert_into_shaders(VERTEX.replace("transform(a_position)", "vec4(0.0)"), FRAGMENT)
+    with pytest.raises(ValueError, match="no `void main"):
+        inserter.insert_frag("// x")
+        inserter.insert_into_shaders(VERTEX, "out vec4 c;")
+
+
+PHY2_VERTEX = """
+attribute vec3 a_position;
+attribute vec4 a_color;
+varying vec4 v_color;
+vec2 transform(vec2 p);  // A declaration, not a hook.
+void main() {
+    // gl_Position = transform(a_commented);
+    vec2 half_pos = 0.5 * transform(a_position.xy);  // Not a hook: an expression.
+    gl_Position = transform(a_position.xy);
+    vec2 second = transform(vec2(a_position.x, max(a_position.y, 0.0)));
+    v_color = a_color;
+}
+"""
+PHY2_FRAGMENT = """
+varying vec4 v_color;
+uniform sampler2D u_tex;
+void main() {
+    gl_FragColor = v_color * texture2D(u_tex, vec2(0.5));
+}
+"""
+
+
+def test_transform_hooks():
+    hooks = transform_hooks(PHY2_VERTEX)
+    assert [(h.out, h.expr) for h in hooks] == [
+        ("gl_Position", "a_position.xy"),
+        ("vec2 second", "vec2(a_position.x, max(a_position.y, 0.0))")]
+    assert PHY2_VERTEX[hooks[0].start:hooks[0].end] == "gl_Position = transform(a_position.xy);"
+
+
+def test_phy2_dialect_and_several_hooks():
+    inserter = GLSLInserter()
+    inserter.add_gpu_transforms(TransformChain([Scale(2), Clip()]))
+    inserter.insert_vert("int local = 1;", "before_transforms")
+    vertex, fragment = inserter.insert_into_shaders(PHY2_VERTEX, PHY2_FRAGMENT)
+    lines = _lines(vertex)
+    assert lines[:3] == [
+        "#version 330 core", "out vec2 v_clip_position;", "flat out vec4 v_window_clip_0;"]
+    assert "in vec3 a_position;" in lines and "out vec4 v_color;" in lines
+    assert "vec2 position_0_tr = a_position.xy;" in lines
+    assert "position_0_tr = position_0_tr * vec2(2.0, 2.0);" in lines
+    assert "gl_Position = vec4(position_0_tr, 0.0, 1.0);" in lines
+    assert "vec2 position_1_tr_1 = vec2(a_position.x, max(a_position.y, 0.0));" in lines
+    assert "vec2 second = position_1_tr_1;" in lines
+    # Each hook's code is in its own block: the snippets' locals do not collide.
+    assert lines.count("int local = 1;") == 2
+    flines = _lines(fragment)
+    assert flines[:2] == ["#version 330 core", "in vec2 v_clip_position;"]
+    assert "out vec4 phy_FragColor;" in flines
+    assert "phy_FragColor = v_color * texture(u_tex, vec2(0.5));" in flines
+    assert "in vec4 v_color;" in flines
+
+
+def test_shader_without_hook_is_unchanged():
+    inserter = GLSLInserter()
+    inserter.add_gpu_transforms(TransformChain([Scale(2), Clip()]))
+    inserter.insert_vert("uniform vec2 u_x;", "header")
+    inserter.insert_frag("// frag header", "header")
+    vertex = VERTEX.replace("transform(a_position)", "vec4(a_position, 0.0, 1.0)")
+    new_vertex, fragment = inserter.insert_into_shaders(vertex, FRAGMENT)
+    assert new_vertex == vertex
+    assert "// frag header" in fragment and "v_clip_position" not in fragment
+
+
+def test_clip_in_window_coordinates():
+    inserter = GLSLInserter()
+    inserter.add_gpu_transforms(TransformChain([Clip((-1, -1, 0, 1)), Scale(2), Translate(1)]))
+    vertex, fragment = inserter.insert_into_shaders(VERTEX, FRAGMENT)
+    lines = _lines(vertex)
+    # The rectangle through the transforms after the Clip.
+    assert "vec2 v_window_clip_0_low = vec2(-1.0, -1.0);" in lines
+    assert "v_window_clip_0_high = v_window_clip_0_high * vec2(2.0, 2.0);" in lines
+    assert "v_window_clip_0_high = v_window_clip_0_high + vec2(1.0, 1.0);" in lines
+    assert "flat in vec4 v_window_clip_0;" in fragment
+    assert "uniform vec2 u_framebuffer_size;" in fragment

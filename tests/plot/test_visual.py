@@ -129,3 +129,100 @@ def test_batch_data(canvas, snapshot):
     assert not visual.has_batch_data and visual.n_vertices == 12
     px = snapshot(canvas)
     assert px.at(25, 50)[0] == 255 and px.at(75, 50)[0] == 255 and px.at(50, 50)[0] == 0
+
+
+class Phy2Visual(BaseVisual):
+    """A visual written the phy 2 way: only __init__ and set_data, GLSL 1.20-style shaders."""
+
+    def __init__(self):
+        super().__init__()
+        self.vertex_shader = """
+            attribute vec2 a_position;
+            attribute vec4 a_color;
+            varying vec4 v_color;
+            void main() {
+                gl_Position = transform(a_position);
+                v_color = a_color;
+            }
+        """
+        self.fragment_shader = """
+            varying vec4 v_color;
+            uniform sampler2D u_tint;
+            void main() {
+                gl_FragColor = v_color * texture2D(u_tint, vec2(0.5, 0.5));
+            }
+        """
+        self.set_primitive_type("triangles")
+
+    def set_data(self, pos, color):
+        """A filled rectangle (xmin, ymin, xmax, ymax) in NDC."""
+        x0, y0, x1, y1 = pos
+        quad = np.array([[x0, y0], [x1, y0], [x0, y1], [x1, y0], [x1, y1], [x0, y1]])
+        self.program["a_position"] = quad.astype(np.float32)
+        self.program["a_color"] = np.tile(np.asarray(color, dtype=np.float32), (6, 1))
+        self.program["u_tint"] = np.full((1, 1, 4), 255, dtype=np.uint8)
+        self.n_vertices = 6
+        self.emit_visual_set_data()
+        return pos
+
+
+def _green_rect(canvas, pos=(-0.5, -0.5, 0.5, 0.5)):
+    visual = Phy2Visual()
+    canvas.add_visual(visual)
+    visual.set_data(pos, (0, 1, 0, 1))
+    return visual
+
+
+def _green_bbox(px):
+    return px.bbox(px.matching((0, 255, 0), tolerance=10))
+
+
+def test_phy2_visual_defaults():
+    visual = Phy2Visual()
+    assert visual.validate(pos=[[0, 0]], size=3) == {"pos": [[0, 0]], "size": 3}
+    assert visual.vertex_count(pos=np.zeros((5, 2)), size=3) == 5
+    assert visual.vertex_count(y=np.zeros(7)) == 7 and visual.vertex_count() == 0
+    visual.add_batch_data(pos=np.zeros((2, 2)))
+    assert visual.batch_data.pos.shape == (2, 2)
+
+
+def test_phy2_visual_draws(canvas, snapshot):
+    visual = _green_rect(canvas)
+    assert _green_bbox(snapshot(canvas)) == (25, 74, 25, 74)
+    visual.toggle()
+    assert not visual.visible and _green_bbox(snapshot(canvas)) is None
+    visual.toggle()
+    assert _green_bbox(snapshot(canvas)) == (25, 74, 25, 74)
+
+
+def test_phy2_visual_panzoom(canvas, snapshot):
+    canvas.enable_panzoom()
+    _green_rect(canvas, (-0.25, -0.25, 0.25, 0.25))
+    canvas.panzoom.set_pan_zoom(pan=(0.5, 0), zoom=2)
+    # x: (-0.25 + 0.5) * 2 = 0.5 .. 1.5 (cut at the window edge); y: -0.5 .. 0.5.
+    assert _green_bbox(snapshot(canvas)) == (25, 74, 75, 99)
+
+
+@pytest.mark.parametrize("layout, kwargs, rect, box, bbox", [
+    # The rectangle is larger than its box: the grid clips it to the box (right half).
+    ("grid", dict(shape=(1, 2)), (-1.5, -1, 1, 1), (0, 1), (0, 99, 50, 99)),
+    ("boxed", dict(box_bounds=[[-1, -1, 0, 0], [0, 0, 1, 1]]), (-1, -1, 1, 1), 1,
+     (0, 49, 50, 99)),
+    ("stacked", dict(n_plots=2), (-1, -1, 1, 1), 0, (0, 49, 0, 99)),
+])
+def test_phy2_visual_layouts(canvas, snapshot, layout, kwargs, rect, box, bbox):
+    canvas.set_layout(layout, **kwargs)
+    visual = _green_rect(canvas, rect)
+    visual.set_box_index(box)
+    px = snapshot(canvas)
+    # Within one pixel (box edges fall between pixels).
+    assert np.allclose(_green_bbox(px), bbox, atol=1)
+
+
+def test_simple_shader(canvas, snapshot):
+    visual = SquareVisual()
+    visual.set_shader("simple")
+    canvas.enable_panzoom()
+    canvas.add_visual(visual)
+    visual.set_data(pos=[[0, 0]], color=(1, 0, 1, 1))
+    assert snapshot(canvas).at(50, 50) == (255, 0, 255, 255)

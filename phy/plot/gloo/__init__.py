@@ -8,5 +8,10 @@ from .buffer import IndexBuffer, VertexBuffer  # noqa: F401
 from .framebuffer import FrameBuffer  # noqa: F401
 from .gl import GLError, gl_info  # noqa: F401
 from .program import PRIMITIVES, Program  # noqa: F401
-from .shader import ShaderError, numbered_source, parse_declarations  # noqa: F401
+from .shader import (  # noqa: F401
+    ShaderError,
+    numbered_source,
+    parse_declarations,
+    translate_shader,
+)
 from .texture import Texture1D, Texture2D  # noqa: F401

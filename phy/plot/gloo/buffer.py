@@ -101,13 +101,34 @@ class _Buffer:
 
 
 class VertexBuffer(_Buffer):
-    """A buffer of float32 vertex attributes, shape ``(n_vertices, n_components)``."""
+    """A buffer of vertex attributes, shape ``(n_vertices, n_components)``.
+
+    ``uint8`` data is stored as it is and read as *normalized* values (0..255 as 0..1 in GLSL):
+    a fourth of the memory of float32, for colors and masks. Any other data is stored as float32.
+    Setting data of the other kind reallocates the buffer.
+    """
 
     target = GL_ARRAY_BUFFER
     dtype = np.float32
 
+    @property
+    def normalized(self):
+        """Whether the buffer holds normalized uint8 values."""
+        return self.dtype == np.uint8
+
+    def set_data(self, data, offset=0):
+        """Set the data, or the rows starting at `offset` (see :meth:`_Buffer.set_data`)."""
+        dtype = np.uint8 if np.asarray(data).dtype == np.uint8 else np.float32
+        if dtype != self.dtype:
+            if offset:
+                raise ValueError(
+                    f"Cannot update rows of a {np.dtype(self.dtype).name} buffer with "
+                    f"{np.dtype(dtype).name} data.")
+            self.dtype, self.shape = dtype, (0,)
+        super().set_data(data, offset=offset)
+
     def _check(self, data):
-        data = np.asarray(data, dtype=np.float32)
+        data = np.asarray(data, dtype=self.dtype)
         if data.ndim == 1:
             data = data[:, np.newaxis]
         if data.ndim != 2 or not 1 <= data.shape[1] <= 4:

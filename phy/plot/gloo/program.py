@@ -4,6 +4,7 @@ Usage::
 
     program = Program(vertex_source, fragment_source)
     program['a_position'] = positions      # (n, 2) array: a vertex buffer
+    program['a_color'] = colors            # (n, 4) uint8 array: normalized (0..255 as 0..1)
     program['u_color'] = (1, 0, 0, 1)      # a uniform value
     program['u_texture'] = image           # an array, or a Texture2D: a texture
     program.draw('points')                 # in the current OpenGL context
@@ -32,6 +33,8 @@ from .gl import (
     GL_TRIANGLE_FAN,
     GL_TRIANGLE_STRIP,
     GL_TRIANGLES,
+    GL_TRUE,
+    GL_UNSIGNED_BYTE,
     GL_UNSIGNED_INT,
     glBindVertexArray,
     glDeleteProgram,
@@ -57,7 +60,7 @@ from .gl import (
     glUseProgram,
     glVertexAttribPointer,
 )
-from .shader import link_program, parse_declarations
+from .shader import link_program, parse_declarations, translate_shader
 from .texture import Texture1D, Texture2D
 
 logger = logging.getLogger(__name__)
@@ -107,7 +110,7 @@ class Program:
     Parameters
     ----------
     vertex : str
-        GLSL source of the vertex shader (``#version 330 core``).
+        GLSL source of the vertex shader (``#version 330 core``, or phy 2's GLSL 1.20 dialect).
     fragment : str
         GLSL source of the fragment shader.
 
@@ -143,9 +146,12 @@ class Program:
     # ---------------------------------------------------------------------------------------------
 
     def set_shaders(self, vertex, fragment):
-        """Replace the shaders; the program is rebuilt at the next draw, keeping its data."""
-        self.vertex_shader = vertex
-        self.fragment_shader = fragment
+        """Replace the shaders; the program is rebuilt at the next draw, keeping its data.
+
+        Shaders in phy 2's dialect are translated to GLSL 3.30 (:func:`translate_shader`).
+        """
+        vertex = self.vertex_shader = translate_shader(vertex, "vertex")
+        fragment = self.fragment_shader = translate_shader(fragment, "fragment")
         vertex_decl = parse_declarations(vertex)
         fragment_decl = parse_declarations(fragment)
         self.attributes = {
@@ -257,11 +263,15 @@ class Program:
             buffer = self._buffers.get(name)
             if buffer is None:
                 raise ValueError(f"Attribute `{name}` has no data.")
-            if buffer.has_pending_upload or self._pointers.get(name) != buffer.shape[1]:
+            pointer = (buffer.shape[1], buffer.normalized)
+            if buffer.has_pending_upload or self._pointers.get(name) != pointer:
                 buffer.activate()
                 glEnableVertexAttribArray(location)
-                glVertexAttribPointer(location, buffer.n_components, GL_FLOAT, GL_FALSE, 0, None)
-                self._pointers[name] = buffer.shape[1]
+                glVertexAttribPointer(
+                    location, buffer.n_components,
+                    GL_UNSIGNED_BYTE if buffer.normalized else GL_FLOAT,
+                    GL_TRUE if buffer.normalized else GL_FALSE, 0, None)
+                self._pointers[name] = pointer
             sizes[name] = buffer.size
         if len(set(sizes.values())) > 1:
             raise ValueError(f"The attributes have different numbers of vertices: {sizes}.")

@@ -1,5 +1,9 @@
 """Compile and link GLSL shaders; report their errors against the numbered source.
 
+Shaders may be written in the 3.3 core dialect (``#version 330 core``, ``in``/``out``) or in phy
+2's dialect (GLSL 1.20 style: no ``#version``, ``attribute``, ``varying``, ``gl_FragColor``,
+``texture2D``): :func:`translate_shader` turns the latter into the former.
+
 A compile or link error raises :class:`ShaderError`, whose message holds the driver's log and
 the generated source with line numbers, the lines named in the log marked with ``>>``. The
 module also parses the declarations of a shader (attributes and uniforms), which lets a
@@ -48,6 +52,54 @@ _DECLARATION = re.compile(
     r"(\w+)\s+(\w+)\s*(?:\[\s*(\d+)\s*\])?\s*;",
     re.M,
 )
+
+
+#: The ``#version`` line of the shaders phy compiles.
+VERSION_LINE = "#version 330 core"
+#: The output variable replacing ``gl_FragColor`` in translated fragment shaders.
+FRAG_COLOR = "phy_FragColor"
+
+_VERSION = re.compile(r"^[ \t]*#version[ \t]+(\d+)[^\n]*(?:\n|$)", re.M)
+_RENAMES = {
+    "vertex": ((r"\battribute\b", "in"), (r"\bvarying\b", "out")),
+    "fragment": (
+        (r"\bvarying\b", "in"), (r"\bgl_FragColor\b", FRAG_COLOR),
+        (r"\bgl_FragData\s*\[\s*0\s*\]", FRAG_COLOR)),
+}
+_TEXTURE_FUNCTIONS = (
+    (r"\btexture(?:1D|2D|3D|Cube)Lod\s*\(", "textureLod("),
+    (r"\btexture(?:1D|2D|3D|Cube)\s*\(", "texture("))
+
+
+def translate_shader(source, stage):
+    """Translate a shader written in phy 2's dialect (GLSL 1.20 style) to GLSL 3.30 core.
+
+    A shader with a ``#version`` of 150 or more is returned unchanged. Otherwise the
+    ``#version`` line becomes ``#version 330 core``; ``attribute`` becomes ``in``, ``varying``
+    becomes ``out`` (vertex) or ``in`` (fragment); ``gl_FragColor`` and ``gl_FragData[0]`` become
+    an output variable declared after the ``#version`` line; ``texture2D()`` and the other
+    typed texture functions become ``texture()``.
+
+    Parameters
+    ----------
+    source : str
+        GLSL code.
+    stage : str
+        ``'vertex'`` or ``'fragment'``.
+
+    """
+    if stage not in _STAGES:
+        raise ValueError(f"Unknown shader stage {stage!r}: 'vertex' or 'fragment'.")
+    match = _VERSION.search(source)
+    if match and int(match.group(1)) >= 150:
+        return source
+    code = _VERSION.sub("", source, count=1)
+    for pattern, replacement in _RENAMES[stage] + _TEXTURE_FUNCTIONS:
+        code = re.sub(pattern, replacement, code)
+    header = VERSION_LINE + "\n"
+    if stage == "fragment" and re.search(rf"\b{FRAG_COLOR}\b", code):
+        header += f"out vec4 {FRAG_COLOR};\n"
+    return header + code
 
 
 class ShaderError(RuntimeError):

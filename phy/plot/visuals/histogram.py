@@ -5,7 +5,7 @@ import numpy as np
 from phy.utils import Bunch
 
 from ..visual import BaseVisual
-from .utils import as_colors, as_values, check_no_kwargs
+from .utils import as_colors, as_values, check_no_kwargs, to_uint8
 
 # The six corners (x, y) of the two triangles of a bar, in units of the bar's width and height.
 _BAR_CORNERS = np.array([[0, 0], [1, 0], [0, 1], [1, 0], [1, 1], [0, 1]], dtype=np.float64)
@@ -69,5 +69,5 @@ class HistogramVisual(BaseVisual):
         pos = np.stack([2 * x - 1, 2 * y - 1], axis=-1).reshape(-1, 2)
         return {
             "a_position": pos.astype(np.float32),
-            "a_color": np.repeat(data.color, 6 * n_bins, axis=0),
+            "a_color": np.repeat(to_uint8(data.color), 6 * n_bins, axis=0),
         }

@@ -19,7 +19,8 @@ class ImageVisual(BaseVisual):
     ----------
     image : array-like (3D)
         ``(height, width, n_channels)`` with 3 (RGB) or 4 (RGBA) channels, or ``(height,
-        width)`` gray levels; uint8 (0..255) or floats (0..1). The first row is at the top.
+        width)`` gray levels; uint8 (0..255) or floats (0..1). The first row is at the top. An
+        empty image draws nothing.
 
     """
 
@@ -49,10 +50,12 @@ class ImageVisual(BaseVisual):
         return Bunch(image=image)
 
     def vertex_count(self, image=None, **kwargs):
-        """Number of vertices for the requested data (two triangles)."""
-        return 6
+        """Number of vertices for the requested data: two triangles, none for an empty image."""
+        return 6 if image is not None and np.size(image) else 0
 
     def _program_data(self, data):
+        if not data.image.size:
+            return {}  # Nothing to draw.
         return {
             "a_position": _QUAD, "a_tex_coords": _TEX_COORDS,
             "u_image": data.image}

@@ -18,6 +18,7 @@ from .utils import (
     check_no_kwargs,
     get_linear_x,
     item_texture,
+    to_uint8,
 )
 
 
@@ -141,8 +142,10 @@ class PlotVisual(BaseVisual):
             depth=as_values(self, "depth", depth, n, 0.0),
             masks=as_values(self, "masks", masks, n, 1.0), data_bounds=NDC)
 
-    def vertex_count(self, y=None, **kwargs):
-        """Number of vertices for the requested data."""
+    def vertex_count(self, y=None, pos=None, **kwargs):
+        """Number of vertices for the requested data (``y``, or ``pos`` of validated data)."""
+        if pos is not None:
+            return len(pos)
         return int(_as_signals(self, "y", y, kwargs.get("plot_sizes"))[1].sum())
 
     def vertex_counts(self, data):
@@ -162,13 +165,32 @@ class PlotVisual(BaseVisual):
         return {
             "a_position": data.pos,
             "a_plot_index": np.repeat(np.arange(len(sizes), dtype=np.float32), sizes),
-            "u_plot_data": item_texture(self._item_rows(data)),
+            "u_plot_data": item_texture(self._item_rows(data)), **self._vertex_colors(None),
         }
 
+    def _vertex_colors(self, colors):
+        """The program's per-vertex colors (None: the plot colors)."""
+        return {
+            "u_vertex_colors": item_texture(
+                to_uint8(colors if colors is not None else np.zeros((1, 4)))),
+            "u_has_vertex_colors": colors is not None}
+
     def set_color(self, color):
-        """Update the visual's color (one for all plots, or one per plot)."""
-        self._data.color = as_colors(self, color, len(self._data.plot_sizes))
-        self.program["u_plot_data"] = item_texture(self._item_rows(self._data))
+        """Update the visual's color: one for all plots, one per plot, or one per vertex.
+
+        Per-vertex colors (an ``(n_vertices, 4)`` array) cost 4 bytes per vertex on the GPU, and
+        last until the next ``set_data()`` or ``set_color()``.
+        """
+        n_plots = len(self._data.plot_sizes)
+        color = np.asarray(color, dtype=np.float32)
+        per_vertex = color.ndim == 2 and len(color) == self.n_vertices != n_plots
+        vertex_colors = as_colors(self, color, self.n_vertices) if per_vertex else None
+        values = self._vertex_colors(vertex_colors)
+        if not per_vertex:
+            self._data.color = as_colors(self, color, n_plots)
+            values["u_plot_data"] = item_texture(self._item_rows(self._data))
+        for name, value in values.items():
+            self.program[name] = value
         self.canvas.update()
 
 
@@ -213,6 +235,9 @@ class UniformPlotVisual(PlotVisual):
         rows = np.zeros((len(data.plot_sizes), 4), dtype=np.float32)
         rows[:, 0] = data.masks
         return rows
+
+    def _vertex_colors(self, colors):
+        return {}  # One color for all.
 
     def _program_data(self, data):
         return {**super()._program_data(data), "u_color": self.color, "u_depth": self.depth}

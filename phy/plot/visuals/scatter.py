@@ -1,7 +1,8 @@
 """Scatter visuals: one marker per point, drawn as point sprites.
 
 The markers are signed distance functions in GLSL (``glsl/markers/<name>.glsl``), antialiased
-over one pixel. Marker sizes are in logical pixels (scaled by the device pixel ratio).
+over one pixel. Marker sizes are in logical pixels (scaled by the device pixel ratio). Colors and
+masks are normalized uint8 attributes (a color costs 4 bytes per point).
 """
 
 import numpy as np
@@ -10,7 +11,7 @@ from phy.utils import Bunch
 
 from ..transform import NDC
 from ..visual import BaseVisual, load_glsl
-from .utils import as_bounds, as_colors, as_positions, as_values, check_no_kwargs
+from .utils import as_bounds, as_colors, as_positions, as_values, check_no_kwargs, to_uint8
 
 #: The available markers.
 MARKERS = (
@@ -91,12 +92,12 @@ class ScatterVisual(_MarkerVisual):
 
     def _program_data(self, data):
         return {
-            "a_position": data.pos, "a_color": data.color, "a_size": data.size,
+            "a_position": data.pos, "a_color": to_uint8(data.color), "a_size": data.size,
             "a_depth": data.depth}
 
     def set_color(self, color):
         """Change the color of the markers."""
-        self.program["a_color"] = as_colors(self, color, self.n_vertices)
+        self.program["a_color"] = to_uint8(as_colors(self, color, self.n_vertices))
         self.canvas.update()
 
     def set_marker_size(self, marker_size):
@@ -141,5 +142,5 @@ class UniformScatterVisual(_MarkerVisual):
 
     def _program_data(self, data):
         return {
-            "a_position": data.pos, "a_mask": data.masks, "u_color": self.color,
+            "a_position": data.pos, "a_mask": to_uint8(data.masks), "u_color": self.color,
             "u_size": self.marker_size}

@@ -16,7 +16,7 @@ from phy.utils import Bunch
 
 from ..transform import NDC
 from ..visual import BaseVisual
-from .utils import as_bounds, as_colors, as_positions, check_no_kwargs
+from .utils import as_bounds, as_colors, as_positions, check_no_kwargs, to_uint8
 
 #: Characters of the glyph atlas, in order.
 CHARACTERS = "".join(chr(i) for i in (*range(32, 127), *range(160, 256)))
@@ -92,14 +92,17 @@ class TextVisual(BaseVisual):
     Constructor
     -----------
     color : 4-tuple
+        The default color of the strings.
     font_size : float
         The font size, in points (8 by default).
 
     Parameters
     ----------
     pos : array-like (2D)
-        Position of each string (of variable length).
+        Position of each string (of variable length); (0, 0) for all by default.
     text : str or list of strings
+    color : array-like (2D, shape[1] == 4)
+        One color for all strings, or one per string (the constructor's color by default).
     anchor : array-like (2D)
         For each string (or one for all), the anchor of the string with respect to its position,
         in units of half the string size: (0, 0) centers the string on the position, (1, 1)
@@ -117,13 +120,14 @@ class TextVisual(BaseVisual):
         self.set_shader("text")
         self.set_primitive_type("triangles")
 
-    def validate(self, pos=None, text=None, anchor=None, data_bounds=None, **kwargs):
+    def validate(
+            self, pos=None, text=None, anchor=None, color=None, data_bounds=None, **kwargs):
         """Validate the requested data before passing it to set_data()."""
         check_no_kwargs(self, kwargs)
         text = [text] if isinstance(text, str) else list(text or [])
         if not all(isinstance(t, str) for t in text):
             raise ValueError("TextVisual: `text` must be a string or a list of strings.")
-        pos = as_positions(self, pos=pos if pos is not None else np.zeros((0, 2)))
+        pos = as_positions(self, pos=pos if pos is not None else np.zeros((len(text), 2)))
         if len(pos) != len(text):
             raise ValueError(
                 f"TextVisual: {len(text)} strings but {len(pos)} positions.")
@@ -135,7 +139,8 @@ class TextVisual(BaseVisual):
                 f"{anchor.shape}.")
         anchor = np.ascontiguousarray(np.broadcast_to(anchor, (len(text), 2)))
         pos = self.transform_positions(pos, as_bounds(self, data_bounds, len(pos)))
-        return Bunch(pos=pos, text=text, anchor=anchor, data_bounds=NDC)
+        color = as_colors(self, self.color if color is None else color, len(text))
+        return Bunch(pos=pos, text=text, anchor=anchor, color=color, data_bounds=NDC)
 
     def vertex_count(self, **kwargs):
         """Number of vertices for the requested data (six per character)."""
@@ -172,7 +177,8 @@ class TextVisual(BaseVisual):
             "a_position": np.repeat(data.pos[string], 6, axis=0),
             "a_glyph": glyph.astype(np.float32),
             "a_anchor": np.repeat(data.anchor[string], 6, axis=0),
-            "u_color": self.color, **self._atlas_data()}
+            "a_color": np.repeat(to_uint8(data.color)[string], 6, axis=0),
+            **self._atlas_data()}
 
     def on_resize(self, width, height):
         """Update the window size, and the atlas if the device pixel ratio changed."""

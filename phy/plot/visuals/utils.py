@@ -49,6 +49,15 @@ def as_colors(visual, color, n, default=DEFAULT_COLOR):
     return np.ascontiguousarray(np.broadcast_to(color, (n, 4)), dtype=np.float32)
 
 
+def to_uint8(values):
+    """Values in [0, 1] (colors, masks) as uint8 0..255, for normalized attributes and textures.
+
+    A normalized uint8 attribute costs a fourth of its float32 version (4 bytes per RGBA color)
+    and reads back as ``value / 255`` in GLSL.
+    """
+    return np.round(np.clip(np.asarray(values, dtype=np.float32), 0, 1) * 255).astype(np.uint8)
+
+
 def as_values(visual, name, value, n, default):
     """Return ``(n,)`` float32 values from a scalar or one value per item."""
     value = np.asarray(default if value is None else value, dtype=np.float32)
@@ -81,15 +90,18 @@ def as_bounds(visual, data_bounds, n):
 
 
 def item_texture(rows):
-    """Pack per-item ``(n, 4)`` rows into a 2D RGBA float32 texture, row-major.
+    """Pack per-item ``(n, 4)`` rows into a 2D RGBA texture, row-major.
 
-    The GLSL function ``fetch_item(texture, i)`` (``glsl/utils.glsl``) reads row ``i``.
+    The texture is normalized uint8 for uint8 rows, float32 otherwise. The GLSL function
+    ``fetch_item(texture, i)`` (``glsl/utils.glsl``) reads row ``i``.
     """
-    rows = np.asarray(rows, dtype=np.float32).reshape(-1, 4)
+    rows = np.asarray(rows)
+    dtype = np.uint8 if rows.dtype == np.uint8 else np.float32
+    rows = rows.astype(dtype, copy=False).reshape(-1, 4)
     n = max(len(rows), 1)
     width = min(n, ITEM_TEXTURE_WIDTH)
     height = -(-n // width)
-    data = np.zeros((height * width, 4), dtype=np.float32)
+    data = np.zeros((height * width, 4), dtype=dtype)
     data[:len(rows)] = rows
     return data.reshape(height, width, 4)
 

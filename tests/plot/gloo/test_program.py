@@ -106,3 +106,48 @@ def test_program_queue(program):
     assert queued is program
     queued.set_value(name, data)
     assert tuple(program["u_color"]) == (0, 0, 1, 1)
+
+
+def test_normalized_uint8_attribute(gl_draw):
+    vertex = VERTEX.replace("uniform vec4 u_color;", "in vec4 a_color;").replace(
+        "v_color = u_color;", "v_color = a_color;")
+    program = Program(vertex, FRAGMENT)
+    program["a_position"] = [[-0.5, 0.0], [0.5, 0.0]]
+    program["a_size"] = [10.0, 10.0]
+    program["a_color"] = np.array([[255, 0, 0, 255], [0, 128, 255, 255]], dtype=np.uint8)
+    assert program["a_color"].normalized and program["a_color"].row_nbytes == 4
+    px = gl_draw(program, "points")
+    assert px.at(25, 50) == (255, 0, 0, 255) and px.at(75, 50) == (0, 128, 255, 255)
+    # Float data again: a float32 buffer.
+    program["a_color"] = [[0, 1, 0, 1], [0, 1, 0, 1]]
+    assert not program["a_color"].normalized
+    assert gl_draw(program, "points").at(75, 50) == (0, 255, 0, 255)
+    with pytest.raises(ValueError, match="Cannot update rows of a float32 buffer"):
+        program.update_attribute("a_color", np.zeros((1, 4), dtype=np.uint8), offset=1)
+
+
+PHY2_VERTEX = """
+attribute vec2 a_position;
+varying vec2 v_tex;
+void main() {
+    gl_Position = vec4(a_position, 0.0, 1.0);
+    gl_PointSize = 10.0;
+    v_tex = vec2(0.5, 0.5);
+}
+"""
+PHY2_FRAGMENT = """#version 120
+varying vec2 v_tex;
+uniform sampler2D u_image;
+void main() {
+    gl_FragColor = texture2D(u_image, v_tex);
+}
+"""
+
+
+def test_program_phy2_dialect(gl_draw):
+    program = Program(PHY2_VERTEX, PHY2_FRAGMENT)
+    assert program.vertex_shader.split()[:5] == ["#version", "330", "core", "in", "vec2"]
+    assert program.attributes == {"a_position": "vec2"}
+    program["a_position"] = [[0.0, 0.0]]
+    program["u_image"] = np.array([[[0, 0, 255, 255]]], dtype=np.uint8)
+    assert gl_draw(program, "points").at(50, 50) == (0, 0, 255, 255)

@@ -83,3 +83,25 @@ def test_link_error(canvas):
 def test_parse_declarations_several_per_line():
     decl = parse_declarations("uniform vec2 u_a; uniform vec4 u_b;\nvoid f() {}uniform float u_c;")
     assert set(decl) == {"u_a", "u_b", "u_c"}
+
+
+def test_translate_shader():
+    from phy.plot.gloo import translate_shader
+
+    assert translate_shader(VERTEX, "vertex") is VERTEX  # Already 3.30.
+    vertex = translate_shader(
+        "attribute vec2 a_position;\nvarying float v_x;\nvoid main() {}\n", "vertex")
+    assert vertex == "#version 330 core\nin vec2 a_position;\nout float v_x;\nvoid main() {}\n"
+    fragment = translate_shader(
+        "#version 120\nvarying float v_x;\nuniform sampler1D u_t;\n"
+        "void main() { gl_FragColor = texture1D(u_t, v_x) + texture2DLod(u_s, p, 0.0); }",
+        "fragment")
+    assert fragment.splitlines() == [
+        "#version 330 core", "out vec4 phy_FragColor;", "in float v_x;", "uniform sampler1D u_t;",
+        "void main() { phy_FragColor = texture(u_t, v_x) + textureLod(u_s, p, 0.0); }"]
+    # A fragment shader in phy 2's dialect writing gl_FragData[0] (and no varying_x renamed).
+    fragment = translate_shader("float varying_x;\nvoid main() { gl_FragData[0] = vec4(1); }",
+                                "fragment")
+    assert "float varying_x;" in fragment and "phy_FragColor = vec4(1);" in fragment
+    with pytest.raises(ValueError, match="Unknown shader stage"):
+        translate_shader(VERTEX, "geometry")

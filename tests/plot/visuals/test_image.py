@@ -20,3 +20,12 @@ def test_image(canvas, snapshot):
     assert snapshot(canvas).at(50, 50) == (128, 128, 128, 255)
     with pytest.raises(ValueError, match="ImageVisual: `image` must have shape"):
         visual.set_data(image=np.zeros((2, 2, 2)))
+
+
+def test_empty_image(canvas, snapshot):
+    visual = ImageVisual()
+    canvas.add_visual(visual)
+    visual.set_data(image=np.ones((2, 2, 3)))
+    assert snapshot(canvas).at(50, 50) == (255, 255, 255, 255)
+    visual.set_data(image=np.zeros((0, 0, 4)))
+    assert visual.n_vertices == 0 and not snapshot(canvas).drawn().any()

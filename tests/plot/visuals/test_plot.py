@@ -73,3 +73,44 @@ def test_uniform_plot(canvas, snapshot):
 def test_plot_vertex_count(plot):
     assert plot.vertex_count(y=np.zeros((3, 4))) == 12
     assert plot.vertex_count(y=[np.zeros(3), np.zeros(2)]) == 5
+
+
+def test_plot_set_color_per_vertex(canvas, snapshot, plot):
+    # One horizontal plot of 3 vertices: left half red to ..., right half blue.
+    plot.set_data(x=[-1, 0, 1], y=[0, 0, 0], color=(1, 1, 1, 1), data_bounds=(-1, -1, 1, 1))
+    plot.set_color(np.array([[1, 0, 0, 1], [1, 0, 0, 1], [0, 0, 1, 1]]))
+    px = snapshot(canvas)
+    assert px.at(10, 50)[:3] == (255, 0, 0)  # Between the two red vertices.
+    r, _, b, _ = px.at(90, 50)  # Red to blue.
+    assert b > 150 and r < 100
+    # Back to one color per plot.
+    plot.set_color((0, 1, 0, 1))
+    assert snapshot(canvas).at(90, 50)[:3] == (0, 255, 0)
+    with pytest.raises(ValueError, match="color"):
+        plot.set_color(np.ones((2, 4)))
+
+
+def test_vertex_count_of_validated_data(qapp):
+    from phy.plot.visuals import (
+        HistogramVisual,
+        ImageVisual,
+        PlotVisual,
+        ScatterVisual,
+        TextVisual,
+        UniformPlotVisual,
+        UniformScatterVisual,
+    )
+
+    cases = [
+        (ScatterVisual(), dict(pos=np.zeros((5, 2))), 5),
+        (UniformScatterVisual(), dict(x=np.zeros(4), y=np.zeros(4)), 4),
+        (PlotVisual(), dict(y=np.zeros((3, 10))), 30),
+        (UniformPlotVisual(), dict(y=[np.zeros(3), np.zeros(5)]), 8),
+        (HistogramVisual(), dict(hist=np.ones((2, 7))), 84),
+        (ImageVisual(), dict(image=np.zeros((3, 3, 4))), 6),
+        (ImageVisual(), dict(image=np.zeros((0, 0, 4))), 0),
+        (TextVisual(), dict(pos=[[0, 0], [1, 1]], text=["ab", "cde"]), 30),
+    ]
+    for visual, data, n in cases:
+        assert visual.vertex_count(**data) == n
+        assert visual.vertex_count(**visual.validate(**data)) == n, visual

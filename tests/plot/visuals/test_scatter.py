@@ -99,3 +99,24 @@ def test_scatter_validation(canvas):
     with pytest.raises(ValueError, match="`data_bounds`"):
         visual.set_data(pos=np.zeros((3, 2)), data_bounds=(1, 1, 0, 0))
     assert visual.vertex_count(pos=np.zeros((3, 2))) == 3
+
+
+def test_markers_clipped_to_their_box(canvas, snapshot):
+    # Markers centered on the edge between the two boxes of a grid: each is cut at its box.
+    canvas.set_layout("grid", shape=(1, 2))
+    visual = ScatterVisual()
+    canvas.add_visual(visual)
+    visual.set_data(
+        pos=[[1, 0.5], [-1, -0.5]], color=[(1, 0, 0, 1), (0, 1, 0, 1)], size=30,
+        box_index=[(0, 0), (0, 1)])
+    px = snapshot(canvas)
+    red, green = px.matching((255, 0, 0)), px.matching((0, 255, 0))
+    assert px.bbox(red)[2:] == (35, 49)  # Half of the red disc, left of the edge.
+    assert px.bbox(green)[2:] == (50, 64)
+    # Without clipping, the markers are drawn whole.
+    canvas.set_layout("grid", shape=(1, 2), has_clip=False)
+    visual.set_data(
+        pos=[[1, 0.5], [-1, -0.5]], color=[(1, 0, 0, 1), (0, 1, 0, 1)], size=30,
+        box_index=[(0, 0), (0, 1)])
+    px = snapshot(canvas)
+    assert px.bbox(px.matching((255, 0, 0)))[3] >= 60

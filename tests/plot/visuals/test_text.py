@@ -78,3 +78,26 @@ def test_text_validation(text):
         text.set_data(pos=[[0, 0]], text=["a"], anchor=[(0, 0), (1, 1)])
     with pytest.raises(ValueError, match="list of strings"):
         text.set_data(pos=[[0, 0]], text=[1])
+
+
+def test_text_default_pos_and_colors(canvas, snapshot, text):
+    # Without pos, every string is at (0, 0).
+    text.set_data(text=["I"], color=(0, 1, 0, 1))
+    px = snapshot(canvas)
+    col, row = px.centroid(px.matching((0, 255, 0)))
+    assert abs(col - 50) <= 3 and abs(row - 50) <= 6
+    # One color per string.
+    text.set_data(pos=[[0, 0.5], [0, -0.5]], text=["WW", "WW"], color=[(1, 0, 0, 1), (0, 0, 1, 1)])
+    px = snapshot(canvas)
+    assert px.matching((255, 0, 0))[:50].sum() > 10 and not px.matching((255, 0, 0))[50:].any()
+    assert px.matching((0, 0, 255))[50:].sum() > 10 and not px.matching((0, 0, 255))[:50].any()
+    # In batches.
+    text.add_batch_data(text="WW", pos=[[0, 0.5]], color=(0, 1, 0, 1))
+    text.add_batch_data(text=["WW"], pos=[[0, -0.5]])  # The constructor's color (white).
+    canvas.update_visual(text)
+    px = snapshot(canvas)
+    assert px.matching((0, 255, 0))[:50].sum() > 10
+    assert px.matching((255, 255, 255), tolerance=10)[50:].sum() > 10
+    assert text.validate(text=["a", "b"]).pos.tolist() == [[0, 0], [0, 0]]
+    with pytest.raises(ValueError, match="color"):
+        text.validate(text=["a", "b"], color=np.ones((3, 4)))
