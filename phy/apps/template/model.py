@@ -269,17 +269,19 @@ class TemplateModel:
                 params={"n_spikes": self.n_spikes})
         return self._cluster_info
 
-    def _load_vector(self, key, kind, n_spikes=True, check_sorted=False):
-        """Validate a per-spike vector once (cached) and return its memory map (as stored)."""
+    def _load_vector(self, key, kind, n_spikes=True):
+        """Validate a vector once (cached): ``(n_nonfinite, its memory map as stored)``.
+
+        With ``n_spikes=False``, the vector lists spike ids (sorted, each below n_spikes).
+        """
         path = self._path(key)
         if path is None:
             return None
-        n = self.n_spikes if n_spikes else None
+        n, below = (self.n_spikes, None) if n_spikes else (None, self.n_spikes)
         checked = self.cache.get(
             f"derived/{key}", [path],
-            partial(spikes.check_vector, path=path, kind=kind, n_spikes=n,
-                    check_sorted=check_sorted),
-            params={"kind": kind, "check_sorted": check_sorted, "n_spikes": n})
+            partial(spikes.check_vector, path=path, kind=kind, n_spikes=n, spike_ids_below=below),
+            params={"kind": kind, "n_spikes": n, "spike_ids_below": below})
         return checked.n_nonfinite, spikes.open_vector(path)
 
     def _load_amplitudes(self):
@@ -326,11 +328,11 @@ class TemplateModel:
             logger.info("Converting %s to C order in the cache (once).", path.name)
             data = self.cache.get(f"derived/{key}", [path],
                                   partial(loading.compute_c_order, path=path)).data
-        rows = self._load_vector(ids_key, "int", n_spikes=False, check_sorted=True)
+        rows = self._load_vector(ids_key, "int", n_spikes=False)
         rows = rows[1] if rows else None
         return readers.sparse_features(
             data, path, self._path(ind_key), rows, self.n_spikes, self.n_templates, n_columns,
-            self.spike_templates, pcs=key == "pc_features")
+            self.spike_templates, pcs=key == "pc_features", rows_path=self._path(ids_key))
 
     def _compute_duration(self):
         last = float(self.spike_times[-1]) if self.n_spikes else 0.0
@@ -356,7 +358,7 @@ class TemplateModel:
         """Peak (best) channel of every template (FORMATS §4.2), int64."""
         if self._template_info is None:
             return np.zeros(self.n_templates, dtype=np.int64)
-        return np.asarray(self._template_info.peak_channels)
+        return np.asarray(self._template_info.peak_channels, dtype=np.int64)
 
     @property
     def templates_peak_amplitudes(self):
@@ -394,7 +396,7 @@ class TemplateModel:
         best = self._template_info.best_channels[template_id]
         return self._templates.get(
             template_id, channel_ids=channel_ids, amplitude_threshold=amplitude_threshold,
-            unwhiten=unwhiten, best_channels=best[best >= 0])
+            unwhiten=unwhiten, best_channels=best[best >= 0].astype(np.int64))
 
     def get_template_channels(self, template_id):
         """Return the most relevant channels of a template (channel 0 without templates)."""

@@ -210,7 +210,7 @@ def check_clusters(writer, clusters_path, n_spikes, spike_templates=None):
     return {"same_as_templates": bool(same)}
 
 
-def check_vector(writer, path, kind, n_spikes=None, check_sorted=False):
+def check_vector(writer, path, kind, n_spikes=None, spike_ids_below=None):
     """Validate a per-spike vector in one chunked pass (nothing is written).
 
     Parameters
@@ -222,8 +222,8 @@ def check_vector(writer, path, kind, n_spikes=None, check_sorted=False):
         ``float`` (numbers; NaN/Inf counted, read as 0) or ``int`` (integers).
     n_spikes : int or None
         Expected length.
-    check_sorted : bool
-        Require strictly increasing values (spike id arrays).
+    spike_ids_below : int or None
+        The vector lists spike ids: strictly increasing, non-negative, below this number.
 
     Returns
     -------
@@ -245,9 +245,16 @@ def check_vector(writer, path, kind, n_spikes=None, check_sorted=False):
             n_bad += int(chunk.size - np.count_nonzero(np.isfinite(chunk)))
             continue
         chunk = _as_int_chunk(chunk, name)
-        if check_sorted and (np.any(np.diff(chunk) <= 0) or (
-                last is not None and chunk[0] <= last)):
+        if spike_ids_below is None:
+            continue
+        if np.any(np.diff(chunk) <= 0) or (last is not None and chunk[0] <= last):
             raise DataFormatError(f"{name} must be sorted in increasing order.")
+        outside = (chunk < 0) | (chunk >= spike_ids_below)
+        if outside.any():
+            ids = f" (ids 0 to {spike_ids_below - 1})" if spike_ids_below else ""
+            raise DataFormatError(
+                f"{name} refers to spike {int(chunk[np.argmax(outside)])} but the dataset has "
+                f"{spike_ids_below} spikes{ids}.")
         last = chunk[-1]
     if n_bad:
         logger.warning("%d NaN or infinite values in %s are read as 0.", n_bad, name)

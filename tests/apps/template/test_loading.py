@@ -1,5 +1,4 @@
 import numpy as np
-import pytest
 
 from phy.apps.template import loading
 from phy.io import ArrayCache

@@ -148,7 +148,15 @@ def test_check_vector(tmp_path, caplog, small_chunks):
         spikes.check_vector(_Writer(), tmp_path / "b.npy", "float", 4)
     np.save(tmp_path / "ids.npy", np.array([0, 2, 2]))
     with pytest.raises(DataFormatError, match="sorted"):
-        spikes.check_vector(_Writer(), tmp_path / "ids.npy", "int", check_sorted=True)
+        spikes.check_vector(_Writer(), tmp_path / "ids.npy", "int", spike_ids_below=10)
+    np.save(tmp_path / "ids.npy", np.arange(12.0))
+    with pytest.raises(DataFormatError, match="ids.npy refers to spike 10 but the dataset "
+                                              r"has 10 spikes \(ids 0 to 9\)"):
+        spikes.check_vector(_Writer(), tmp_path / "ids.npy", "int", spike_ids_below=10)
+    np.save(tmp_path / "ids.npy", np.array([-1, 2]))
+    with pytest.raises(DataFormatError, match="refers to spike -1"):
+        spikes.check_vector(_Writer(), tmp_path / "ids.npy", "int", spike_ids_below=10)
+    assert spikes.check_vector(_Writer(), tmp_path / "ids.npy", "int") == {"n_nonfinite": 0}
     np.save(tmp_path / "s.npy", np.array(["a"]))
     with pytest.raises(DataFormatError, match="numbers"):
         spikes.check_vector(_Writer(), tmp_path / "s.npy", "float")
