@@ -54,6 +54,23 @@ def _reset_event_bus():
     event.reset()
 
 
+def _snapshot(folder):
+    """``{relative path: (size, mtime_ns)}`` of everything under a folder."""
+    return {str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*"))}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_data_untouched():
+    """Fail the run if a test wrote into the shipped test data (``tests/data``)."""
+    before = _snapshot(PHY_DATA)
+    yield
+    after = _snapshot(PHY_DATA)
+    changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+    if changed:
+        pytest.fail(f"Tests wrote into the test data {PHY_DATA}: {', '.join(changed)}.")
+
+
 @pytest.fixture
 def phy_data():
     """The real example datasets shipped in ``tests/data/phy-data`` (read them, never write).
@@ -73,7 +90,7 @@ def copy_dataset(src, dst, read_only=False):
     src, dst : Path
     read_only : bool
         Remove the write permission bits of the copy and of its files (the cache then stays in
-        memory and saves raise), as on a shared read-only dataset.
+        memory and saves raise), as on a dataset served read-only to its users.
 
     """
     shutil.copytree(src, dst, ignore=shutil.ignore_patterns(".phy"))

@@ -99,7 +99,7 @@ def test_method_cache_leaves_self_out_of_the_key(tmp_path, kind):
     fa, fb = getattr(ctx, kind)(a.double), getattr(ctx, kind)(b.double)
     assert fa(3) == 6 and fb(3) == 6 and fa(np.arange(2)).tolist() == [0, 2]
     assert len(calls) == 2  # 3 and arange(2), computed once for both instances
-    if kind == "cache":  # on disk: shared by the Contexts on the same folder
+    if kind == "cache":  # on disk: reused by another Context on the same folder
         c = _Unpicklable(calls, 3)
         assert Context(tmp_path / ".phy").cache(c.double)(3) == 6 and len(calls) == 2
 
