@@ -10,7 +10,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-APT_PACKAGES := xvfb xauth x11-utils libgl1 libegl1 libgl1-mesa-dri libglx-mesa0 \
+APT_PACKAGES := python3-venv xvfb xauth x11-utils libgl1 libegl1 libgl1-mesa-dri libglx-mesa0 \
 	libxkbcommon-x11-0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 \
 	libxcb-render-util0 libxcb-xinerama0 libxcb-xfixes0 libxcb-shape0 libxcb-cursor0 \
 	libnss3 libasound2 libxcomposite1 libxdamage1 libxrandr2 libxtst6 libxi6 libdbus-1-3 \

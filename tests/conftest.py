@@ -11,6 +11,8 @@
 
 import gc
 import os
+import shutil
+import stat
 import tempfile
 from pathlib import Path
 
@@ -20,7 +22,8 @@ import pytest
 os.environ.setdefault("XDG_RUNTIME_DIR", tempfile.mkdtemp(prefix="phy-xdg-"))
 os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
 
-SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "phy-data"
+#: The real example datasets shipped with the tests (see its README.md); never written into.
+PHY_DATA = Path(__file__).resolve().parent / "data" / "phy-data"
 
 
 def pytest_configure(config):
@@ -51,12 +54,70 @@ def _reset_event_bus():
     event.reset()
 
 
+def _snapshot(folder):
+    """``{relative path: (size, mtime_ns)}`` of everything under a folder."""
+    return {str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*"))}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_data_untouched():
+    """Fail the run if a test wrote into the shipped test data (``tests/data``)."""
+    before = _snapshot(PHY_DATA)
+    yield
+    after = _snapshot(PHY_DATA)
+    changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+    if changed:
+        pytest.fail(f"Tests wrote into the test data {PHY_DATA}: {', '.join(changed)}.")
+
+
 @pytest.fixture
 def phy_data():
-    """The shared real datasets (``../shared/data/phy-data``), or skip when absent."""
-    if not SHARED_DATA.is_dir():
-        pytest.skip(f"Shared test data not found at {SHARED_DATA}.")
-    return SHARED_DATA
+    """The real example datasets shipped in ``tests/data/phy-data`` (read them, never write).
+
+    Code that may write into a dataset (a model creating ``.phy/``, a save) gets a copy made
+    with :func:`copy_dataset`.
+    """
+    assert PHY_DATA.is_dir(), f"The test data folder {PHY_DATA} is missing from the checkout."
+    return PHY_DATA
+
+
+def copy_dataset(src, dst, read_only=False):
+    """Copy a dataset folder (without its ``.phy/`` cache) to `dst`, writable or read-only.
+
+    Parameters
+    ----------
+    src, dst : Path
+    read_only : bool
+        Remove the write permission bits of the copy and of its files (the cache then stays in
+        memory and saves raise), as on a dataset served read-only to its users.
+
+    """
+    shutil.copytree(src, dst, ignore=shutil.ignore_patterns(".phy"))
+    paths = [Path(root) / name for root, dirs, files in os.walk(dst) for name in dirs + files]
+    no_write = ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+    for path in sorted(paths, reverse=True) + [Path(dst)]:  # the folders last
+        mode = path.stat().st_mode
+        os.chmod(path, mode & no_write if read_only else mode | stat.S_IWUSR)
+    return Path(dst)
+
+
+@pytest.fixture
+def dataset_copy(tmp_path):
+    """``dataset_copy(src, name, read_only=False)``: a copy of a dataset folder in `tmp_path`."""
+    copied = []
+
+    def copy(src, name=None, read_only=False):
+        dst = copy_dataset(src, tmp_path / (name or Path(src).name), read_only=read_only)
+        copied.append(dst)
+        return dst
+
+    yield copy
+    for dst in copied:  # let pytest remove read-only copies
+        for root, dirs, _ in os.walk(dst):
+            for name in dirs:
+                os.chmod(Path(root) / name, 0o755)
+        os.chmod(dst, 0o755)
 
 
 def _uses_qt(request):

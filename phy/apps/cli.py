@@ -22,7 +22,7 @@ def add_default_handler(level=logging.INFO, stream=None):
     return handler
 
 
-@click.group()
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(version=__version__, prog_name="phy")
 @click.option("--debug", is_flag=True, help="Show debug messages in the console.")
 @click.pass_context
@@ -32,9 +32,12 @@ def phycli(ctx, debug):
 
 
 @phycli.command("template-describe")
-@click.argument("params_path", type=click.Path(dir_okay=False))
+@click.argument("params_path", type=click.Path())
 def template_describe_command(params_path):
-    """Describe a template dataset (KiloSort, SpyKING CIRCUS, SpikeInterface) from PARAMS_PATH."""
+    """Describe a template dataset (KiloSort, SpyKING CIRCUS, SpikeInterface).
+
+    PARAMS_PATH is the dataset's params.py file or the folder holding it. Nothing is written.
+    """
     from phy.apps.template import template_describe
     from phy.io import DataFormatError
 

@@ -1,4 +1,4 @@
-"""Headless data layer: NumPy files, raw data readers, derived-array cache, synthetic data."""
+"""Headless data layer: NumPy files, raw data, derived-array cache, lazy vectors, synthetic data."""
 
 from .cache import ArrayCache, writable_dir  # noqa: F401
 from .dat import RawDataReader, open_raw_data, read_dat, resolve_dat_paths  # noqa: F401
@@ -12,3 +12,4 @@ from .npy import (  # noqa: F401
     open_npy,
 )
 from .synthetic import make_template_dataset  # noqa: F401
+from .vector import LazyVector  # noqa: F401

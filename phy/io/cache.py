@@ -1,20 +1,23 @@
 """A disk cache for arrays derived from data files, validated against the files they came from.
 
-Derived arrays (normalised copies of sorter files, spikes sorted per template or cluster, best
-channels...) are expensive to compute on large datasets and cheap to memory-map once written.
+Derived arrays (spikes grouped per template or cluster, best channels, validation results...)
+are expensive to compute on large datasets and cheap to memory-map once written.
 :class:`ArrayCache` keeps each *group* of arrays in ``<cache_dir>/<group>/``: one ``.npy`` file
-per array and a ``meta.json`` recording the size and modification time of every source file,
+per array and a ``meta.json`` recording, for every source file, its size, modification and
+status-change times and inode (so a file rewritten with the same size and mtime is detected),
 the parameters of the computation and a format version. A group is reused only if all of them
-still match; otherwise it is recomputed. ``meta.json`` is written last and removed first, so an
-interrupted computation is never mistaken for a valid one.
+still match; otherwise it is recomputed. Arrays are written under temporary names with their
+disk blocks reserved first, renamed when complete, and ``meta.json`` is written last (and removed
+first): an interrupted computation or a full disk never leaves a group that looks valid.
 
-Without a cache directory (read-only dataset, ``PHY_DISABLE_CACHE``), the same computations run
-in memory.
+The cache is never needed: without a cache directory, with ``PHY_DISABLE_CACHE``, with a
+read-only folder or a full disk (a logged warning), the same computations run in memory. A
+cache opened with ``write=False`` reads valid groups and writes nothing.
 
 Usage::
 
     def compute(writer):
-        out = writer.empty("order", (n,), np.int64)   # memory-mapped in the cache
+        out = writer.empty("order", (n,), np.uint32)  # memory-mapped in the cache
         out[:] = ...                                  # fill it (in chunks for big arrays)
         return {"n_groups": 12}                       # small JSON values
 
@@ -22,6 +25,7 @@ Usage::
     arrays.order, arrays.n_groups
 """
 
+import errno
 import logging
 import os
 import shutil
@@ -36,20 +40,46 @@ from phy.utils import Bunch, load_json, save_json
 logger = logging.getLogger(__name__)
 
 #: Bump when the layout of cached groups changes: older groups are then recomputed.
-CACHE_VERSION = 1
+CACHE_VERSION = 2
+
+#: Errors meaning that the disk cannot take the cache (the computation then runs in memory).
+DISK_ERRORS = frozenset(
+    (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EFBIG))
 
 
 def fingerprint(paths):
-    """Return ``[[name, size, mtime_ns], ...]`` for the given files (None values if missing)."""
+    """Identify the state of files: ``[[name, size, mtime_ns, ctime_ns, inode], ...]``.
+
+    The status-change time and the inode change whenever a file is rewritten (in place or
+    replaced), even if its size and modification time are then restored. Missing files give
+    None values.
+    """
     out = []
     for path in paths:
         path = Path(path)
         try:
             st = path.stat()
-            out.append([path.name, int(st.st_size), int(st.st_mtime_ns)])
+            out.append([path.name, int(st.st_size), int(st.st_mtime_ns), int(st.st_ctime_ns),
+                        int(st.st_ino)])
         except FileNotFoundError:
-            out.append([path.name, None, None])
+            out.append([path.name, None, None, None, None])
     return out
+
+
+def _reserve(path):
+    """Allocate the disk blocks of a file now.
+
+    A full disk then raises ENOSPC here, instead of a SIGBUS when the memory map of a sparse
+    file is written.
+    """
+    if not hasattr(os, "posix_fallocate"):  # pragma: no cover
+        return
+    with open(path, "r+b") as f:
+        try:
+            os.posix_fallocate(f.fileno(), 0, os.fstat(f.fileno()).st_size)
+        except OSError as e:
+            if e.errno not in (errno.EOPNOTSUPP, errno.EINVAL):
+                raise
 
 
 def writable_dir(path):
@@ -85,6 +115,7 @@ class _Writer:
             tmp = self.group_dir / f".{name}.{uuid.uuid4().hex[:12]}.tmp"
             self._tmp[name] = tmp
             arr = np.lib.format.open_memmap(tmp, mode="w+", dtype=dtype, shape=tuple(shape))
+            _reserve(tmp)
         self.arrays[name] = arr
         return arr
 
@@ -124,37 +155,40 @@ class ArrayCache:
     Parameters
     ----------
     cache_dir : str or Path or None
-        The folder of the cache (created if needed). None, an unwritable folder or the
-        environment variable ``PHY_DISABLE_CACHE`` make every computation run in memory.
+        The folder of the cache (created when the first group is written). None or the
+        environment variable ``PHY_DISABLE_CACHE`` make every computation run in memory; an
+        unwritable folder too, with a warning.
+    write : bool
+        Whether new groups are written. With False, valid groups already in `cache_dir` are
+        read and nothing is ever created or removed.
 
     """
 
-    def __init__(self, cache_dir=None):
+    def __init__(self, cache_dir=None, write=True):
         self.cache_dir = None
+        self._write = False
         if cache_dir is None or os.environ.get("PHY_DISABLE_CACHE"):
             return
-        cache_dir = Path(cache_dir)
-        if not writable_dir(cache_dir):
-            logger.info("Cache folder %s not writable: derived arrays stay in memory.", cache_dir)
+        self.cache_dir = Path(cache_dir)
+        if not write:
             return
-        try:
-            cache_dir.mkdir(parents=True, exist_ok=True)
-            probe = cache_dir / f".probe.{uuid.uuid4().hex[:8]}.tmp"
-            probe.write_bytes(b"")
-            probe.unlink()
-            gitignore = cache_dir / ".gitignore"
-            if not gitignore.exists():
-                gitignore.write_text("*\n")
-        except OSError as e:
-            logger.info("Cache folder %s not writable (%s): derived arrays stay in memory.",
-                        cache_dir, e)
+        if not writable_dir(self.cache_dir):
+            logger.warning("The cache folder %s is not writable: derived arrays stay in memory.",
+                           self.cache_dir)
             return
-        self.cache_dir = cache_dir
+        self._write = True
 
     @property
     def enabled(self):
-        """Whether arrays are cached on disk."""
-        return self.cache_dir is not None
+        """Whether new groups are written on disk."""
+        return self._write
+
+    def _prepare(self):
+        """Create the cache folder and its ``.gitignore`` (before writing the first group)."""
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        gitignore = self.cache_dir / ".gitignore"
+        if not gitignore.exists():
+            gitignore.write_text("*\n")
 
     def _meta(self, sources, params):
         return {"version": CACHE_VERSION, "sources": fingerprint(sources),
@@ -203,31 +237,44 @@ class ArrayCache:
         if cached is not None:
             return cached
         meta = self._meta(sources, params)
-        if self.cache_dir is not None:
+        if self._write:
             group_dir = self.cache_dir / group
             try:
-                if group_dir.exists():
-                    shutil.rmtree(group_dir)
-                group_dir.mkdir(parents=True)
-                return self._compute(compute, _Writer(group_dir), meta, group_dir)
+                return self._compute_on_disk(compute, meta, group_dir)
             except OSError as e:
-                logger.warning("Could not write the cache %s (%s): computing in memory.",
-                               group_dir, e)
-        return self._compute(compute, _Writer(), meta, None)
+                if e.errno not in DISK_ERRORS:
+                    raise
+                logger.warning("Could not write the cache %s (%s): derived arrays stay in "
+                               "memory.", group_dir, e.strerror or e)
+                self._write = False
+        arrays, values = self._compute(compute, _Writer())
+        return Bunch(arrays, **values)
 
-    def _compute(self, compute, writer, meta, group_dir):
+    def _compute_on_disk(self, compute, meta, group_dir):
+        """Compute a group into its folder; on any failure, the folder is removed."""
+        self._prepare()
+        shutil.rmtree(group_dir, ignore_errors=True)
+        group_dir.mkdir(parents=True)
+        try:
+            arrays, values = self._compute(compute, _Writer(group_dir))
+            meta.update(arrays=sorted(arrays), values=values)
+            save_json(group_dir / "meta.json", meta)
+        except BaseException:
+            shutil.rmtree(group_dir, ignore_errors=True)
+            raise
+        return Bunch(arrays, **values)
+
+    @staticmethod
+    def _compute(compute, writer):
+        """Run a computation: ``(arrays, values)``, temporary files removed on failure."""
         try:
             values = compute(writer) or {}
-            arrays = writer.finish()
+            return writer.finish(), values
         except BaseException:
             writer.discard()
             raise
-        if group_dir is not None:
-            meta.update(arrays=sorted(arrays), values=values)
-            save_json(group_dir / "meta.json", meta)
-        return Bunch(arrays, **values)
 
     def clear(self, group):
         """Invalidate and remove a cached group."""
-        if self.cache_dir is not None and (self.cache_dir / group).exists():
+        if self._write and (self.cache_dir / group).exists():
             shutil.rmtree(self.cache_dir / group)

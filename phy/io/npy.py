@@ -46,8 +46,43 @@ def open_npy(path, mmap=True):
     except FileNotFoundError:
         raise
     except (ValueError, OSError, EOFError) as e:
-        raise DataFormatError(f"Cannot read {path} as a NumPy array: {e}") from e
+        raise DataFormatError(_diagnose(path, e)) from e
     return arr
+
+
+def read_npy_header(path):
+    """Read the header of a ``.npy`` file.
+
+    Returns
+    -------
+    header : tuple
+        ``(shape, fortran_order, dtype, data_offset)``.
+
+    """
+    fmt = np.lib.format
+    with open(path, "rb") as f:
+        version = fmt.read_magic(f)
+        # Format 3.0 only allows UTF-8 in the header dict: the 2.0 reader parses ASCII ones.
+        read = fmt.read_array_header_1_0 if version == (1, 0) else fmt.read_array_header_2_0
+        shape, fortran_order, dtype = read(f)
+        return shape, fortran_order, dtype, f.tell()
+
+
+def _diagnose(path, error):
+    """The message for a ``.npy`` file NumPy cannot load: what is wrong, what was expected."""
+    try:
+        shape, _, dtype, offset = read_npy_header(path)
+    except (ValueError, OSError, EOFError, SyntaxError):
+        return f"Cannot read {path} as a NumPy array: {error}"
+    if dtype.hasobject:
+        return (f"{path} holds Python objects (a pickled {dtype} array): phy never loads pickled "
+                "data. Save it as a numeric array.")
+    expected = int(np.prod(shape)) * dtype.itemsize
+    actual = path.stat().st_size - offset
+    if actual < expected:
+        return (f"{path} is truncated: its header announces an array of shape {shape} ({dtype}, "
+                f"{expected:,} bytes of data) but the file holds {actual:,} bytes.")
+    return f"Cannot read {path} as a NumPy array: {error}"
 
 
 def as_vector(arr, name):

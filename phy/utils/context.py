@@ -5,9 +5,16 @@ of the selection (correlograms, features, waveforms) are cached on disk with
 :meth:`Context.cache`; cheap per-cluster functions are cached in memory with
 :meth:`Context.memcache` and their caches persisted with :meth:`Context.save_memcache`.
 Setting the environment variable ``PHY_DISABLE_CACHE`` to a non-empty value disables caching.
+
+Both accept bound methods: the object (``self``) is not part of the key, so it need not be
+picklable and the results are shared by all the instances, and by all the Contexts on the same
+folder (one cache folder holds the cache of one dataset). The cache is never needed: a folder
+that cannot be written (read-only dataset, full disk) means a warning and a cache in memory.
 """
 
+import errno
 import functools
+import inspect
 import logging
 import os
 from pathlib import Path
@@ -20,6 +27,10 @@ from .io import ensure_dir_exists, load_json, load_pickle, save_json, save_pickl
 logger = logging.getLogger(__name__)
 
 DISABLE_CACHE_ENV = "PHY_DISABLE_CACHE"
+
+#: Errors meaning that the disk cannot take the cache.
+_DISK_ERRORS = frozenset(
+    (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EFBIG))
 
 
 def _hashable(arg):
@@ -38,6 +49,27 @@ def _hashable(arg):
 def _full_name(f):
     """``module.qualname`` of a function or bound method."""
     return f"{f.__module__}.{f.__qualname__}"
+
+
+def _self_name(f):
+    """The name of the ``self`` parameter of a bound method (None for a function)."""
+    if not inspect.ismethod(f):
+        return None
+    return next(iter(inspect.signature(f.__func__).parameters), None)
+
+
+def _memoize(f, cache):
+    """Cache `f` in the dictionary `cache`, keyed by its arguments (not by a bound ``self``)."""
+
+    @functools.wraps(f)
+    def memoized(*args, **kwargs):
+        key = _hashable(args) if not kwargs else (_hashable(args), _hashable(kwargs))
+        if key not in cache:
+            cache[key] = f(*args, **kwargs)
+        return cache[key]
+
+    memoized.clear_cache = cache.clear
+    return memoized
 
 
 class Context:
@@ -60,33 +92,66 @@ class Context:
     """
 
     def __init__(self, cache_dir, verbose=0):
-        self.cache_dir = ensure_dir_exists(cache_dir)
+        self.cache_dir = Path(cache_dir)
         self.verbose = verbose
         self._memcaches = {}
-        gitignore = self.cache_dir / ".gitignore"
-        if not gitignore.exists():
-            write_text(gitignore, "*\n")
+        self._disabled = bool(os.environ.get(DISABLE_CACHE_ENV))
+        self.writable = self._prepare()
         self._memory = None
-        if not os.environ.get(DISABLE_CACHE_ENV):
+        if self.writable and not self._disabled:
             from joblib import Memory
 
             self._memory = Memory(location=str(self.cache_dir / "joblib"), verbose=verbose)
 
+    def _prepare(self):
+        """Create the cache folder and its ``.gitignore``; False (with a warning) if impossible."""
+        try:
+            ensure_dir_exists(self.cache_dir)
+            gitignore = self.cache_dir / ".gitignore"
+            if not gitignore.exists():
+                write_text(gitignore, "*\n")
+        except OSError as e:
+            logger.warning("The cache folder %s cannot be written (%s): the cache stays in "
+                           "memory.", self.cache_dir, e.strerror or e)
+            return False
+        return True
+
     @property
     def disabled(self):
         """Whether caching is disabled by ``PHY_DISABLE_CACHE``."""
-        return self._memory is None
+        return self._disabled
 
     def cache(self, f):
         """Cache a function on disk, using the context's cache directory.
 
-        The arguments must be picklable; for a bound method, the object is not part of the key,
-        so one cache directory must hold the cache of one dataset.
+        The arguments must be picklable. For a bound method, the object is not part of the
+        key: it need not be picklable, and the results are shared by all the instances (and
+        all the Contexts on the same folder). Without a writable folder, the cache is in
+        memory; a disk that fills up turns it to memory too, with a warning.
         """
-        if self._memory is None:
+        if self._disabled:
             return f
-        cached = self._memory.cache(f, ignore=[])
-        return functools.wraps(f)(cached)
+        if self._memory is None:
+            return _memoize(f, self._memcaches.setdefault(_full_name(f), {}))
+        name = _self_name(f)
+        cached = self._memory.cache(f, ignore=[name] if name else [])
+        fallback = _memoize(f, {})
+
+        @functools.wraps(f)
+        def disk_cached(*args, **kwargs):
+            if self._memory is None:
+                return fallback(*args, **kwargs)
+            try:
+                return cached(*args, **kwargs)
+            except OSError as e:
+                if e.errno not in _DISK_ERRORS:
+                    raise
+                logger.warning("Could not write the cache %s (%s): the cache stays in memory.",
+                               self.cache_dir, e.strerror or e)
+                self._memory = None
+                return fallback(*args, **kwargs)
+
+        return disk_cached
 
     def _memcache_path(self, name):
         return self.cache_dir / "memcache" / f"{name}.pkl"
@@ -94,27 +159,24 @@ class Context:
     def memcache(self, f):
         """Cache a function in memory using an internal dictionary.
 
-        Arguments must be hashable; NumPy arrays are keyed by their content.
+        Arguments must be hashable; NumPy arrays are keyed by their content. For a bound
+        method, the object is not part of the key (the cache is shared by the instances).
         """
-        if self._memory is None:
+        if self._disabled:
             return f
-        name = _full_name(f)
-        cache = self._memcaches.setdefault(name, {})
-
-        @functools.wraps(f)
-        def memcached(*args):
-            key = _hashable(args)
-            if key not in cache:
-                cache[key] = f(*args)
-            return cache[key]
-
-        memcached.clear_cache = cache.clear
-        return memcached
+        return _memoize(f, self._memcaches.setdefault(_full_name(f), {}))
 
     def save_memcache(self):
         """Save the memcache to disk using pickle (one file per function)."""
         for name, cache in self._memcaches.items():
-            save_pickle(self._memcache_path(name), cache)
+            self._write(save_pickle, self._memcache_path(name), cache)
+
+    def _write(self, save, path, data):
+        """Save a file with a warning, not an exception, if the disk refuses it."""
+        try:
+            save(path, data)
+        except OSError as e:
+            logger.warning("Could not write %s: %s.", path, e.strerror or e)
 
     def load_memcache(self, name):
         """Load the memcache of a function (by its full name) from disk, if it exists.
@@ -157,12 +219,10 @@ class Context:
 
         """
         directory = self._location_dir(location)
-        if kind == "json":
-            save_json(directory / f"{name}.json", data)
-        elif kind == "pickle":
-            save_pickle(directory / f"{name}.pkl", data)
-        else:
+        if kind not in ("json", "pickle"):
             raise ValueError(f"Kind must be 'json' or 'pickle', not {kind!r}.")
+        save, ext = (save_json, "json") if kind == "json" else (save_pickle, "pkl")
+        self._write(save, directory / f"{name}.{ext}", data)
 
     def load(self, name, location="local"):
         """Load a dictionary saved in the cache directory (``{}`` if there is none).

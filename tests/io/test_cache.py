@@ -1,3 +1,5 @@
+import errno
+import logging
 import os
 
 import numpy as np
@@ -67,7 +69,7 @@ def test_cache_invalidation(tmp_path, source):
 
 def test_cache_missing_source_and_interrupted(tmp_path, source):
     missing = tmp_path / "missing.npy"
-    assert fingerprint([missing]) == [["missing.npy", None, None]]
+    assert fingerprint([missing]) == [["missing.npy", None, None, None, None]]
     cache = ArrayCache(tmp_path / ".phy")
 
     def failing(writer):
@@ -77,7 +79,7 @@ def test_cache_missing_source_and_interrupted(tmp_path, source):
     with pytest.raises(RuntimeError):
         cache.get("g", [source], failing)
     assert cache.load("g", [source]) is None
-    assert not any(p.suffix == ".tmp" for p in (tmp_path / ".phy" / "g").iterdir())
+    assert not (tmp_path / ".phy" / "g").exists()  # no half-written group
 
 
 def test_cache_in_memory(tmp_path, source, monkeypatch):
@@ -96,13 +98,74 @@ def test_cache_in_memory(tmp_path, source, monkeypatch):
     assert len(calls) == 3
 
 
-def test_cache_write_failure_falls_back_to_memory(tmp_path, source, monkeypatch, caplog):
+def test_cache_full_disk_falls_back_to_memory(tmp_path, source, monkeypatch, caplog):
     cache = ArrayCache(tmp_path / ".phy")
+    calls = []
+    compute, ws = _computer(calls)
+    ws.append(source)
 
+    def full(fd, offset, length):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "posix_fallocate", full)
+    with caplog.at_level(logging.WARNING):
+        a = cache.get("g", [source], compute)
+    assert a.double.tolist() == list(range(0, 20, 2)) and a.total == 45
+    assert "Could not write the cache" in caplog.text and "No space left" in caplog.text
+    assert not (tmp_path / ".phy" / "g").exists()  # nothing half-written
+    assert not cache.enabled  # the next groups stay in memory without trying again
+    cache.get("h", [source], compute)
+    assert not (tmp_path / ".phy" / "h").exists() and len(calls) == 3  # 1 failed on disk
+
+
+def test_cache_other_errors_propagate(tmp_path, source):
     def compute(writer):
-        if writer.group_dir is not None:
-            raise OSError("disk full")
-        return {"ok": True}
+        raise FileNotFoundError(errno.ENOENT, "gone")
 
-    assert cache.get("g", [source], compute).ok
-    assert "Could not write the cache" in caplog.text
+    with pytest.raises(FileNotFoundError):
+        ArrayCache(tmp_path / ".phy").get("g", [source], compute)
+
+
+def test_cache_read_only_folder(tmp_path, source, caplog):
+    folder = tmp_path / "dataset"
+    folder.mkdir()
+    os.chmod(folder, 0o555)
+    try:
+        with caplog.at_level(logging.WARNING):
+            cache = ArrayCache(folder / ".phy")
+        assert not cache.enabled and "not writable" in caplog.text
+        calls = []
+        compute, ws = _computer(calls)
+        ws.append(source)
+        assert cache.get("g", [source], compute).total == 45
+        assert list(folder.iterdir()) == []
+    finally:
+        os.chmod(folder, 0o755)
+
+
+def test_cache_without_writing_reads_valid_groups(tmp_path, source):
+    calls = []
+    compute, ws = _computer(calls)
+    ws.append(source)
+    reader = ArrayCache(tmp_path / ".phy", write=False)
+    assert reader.get("g", [source], compute).total == 45
+    assert not (tmp_path / ".phy").exists() and len(calls) == 1
+    ArrayCache(tmp_path / ".phy").get("g", [source], compute)
+    before = sorted(p.name for p in (tmp_path / ".phy").rglob("*"))
+    b = reader.get("g", [source], compute)
+    assert isinstance(b.double, np.memmap) and len(calls) == 2  # read from the cache
+    reader.clear("g")
+    assert sorted(p.name for p in (tmp_path / ".phy").rglob("*")) == before
+
+
+def test_cache_detects_rewrite_with_same_size_and_mtime(tmp_path, source):
+    calls = []
+    compute, ws = _computer(calls)
+    ws.append(source)
+    cache = ArrayCache(tmp_path / ".phy")
+    cache.get("g", [source], compute)
+    st = source.stat()
+    np.save(source, np.arange(10)[::-1])  # same size
+    os.utime(source, ns=(st.st_atime_ns, st.st_mtime_ns))  # same mtime
+    assert cache.get("g", [source], compute).double.tolist() == list(range(18, -1, -2))
+    assert len(calls) == 2

@@ -161,7 +161,7 @@ def test_open_raw_data_bad_parameters(tmp_path, data, caplog):
     assert "Cannot open the raw data" in caplog.text
 
 
-def test_read_shared_raw_file(phy_data):
+def test_read_real_raw_file(phy_data):
     path = phy_data / "test-4ch-1s.dat"
     m = read_dat(path, dtype=np.int16, n_channels=4)
     assert m.shape == (20000, 4)

@@ -1,4 +1,5 @@
 import logging
+import re
 
 import numpy as np
 import pytest
@@ -12,7 +13,7 @@ from phy.io import (
     native,
     open_npy,
 )
-from phy.io.npy import iter_chunks
+from phy.io.npy import iter_chunks, read_npy_header
 
 
 @pytest.mark.parametrize("version", [(1, 0), (2, 0), (3, 0)])
@@ -47,6 +48,28 @@ def test_open_npy_errors(tmp_path):
         open_npy(tmp_path / "missing.npy")
     np.save(tmp_path / "empty.npy", np.zeros((0, 3)))
     assert open_npy(tmp_path / "empty.npy").shape == (0, 3)
+
+
+@pytest.mark.parametrize("version", [(1, 0), (3, 0)])
+@pytest.mark.parametrize("mmap", [True, False])
+def test_open_npy_truncated_and_pickled(tmp_path, version, mmap):
+    path = tmp_path / "a.npy"
+    with open(path, "wb") as f:
+        np.lib.format.write_array(f, np.arange(10, dtype=np.int32), version=version)
+    shape, fortran, dtype, offset = read_npy_header(path)
+    assert (shape, fortran, dtype) == ((10,), False, np.int32)
+    assert offset + 40 == path.stat().st_size
+    path.write_bytes(path.read_bytes()[:-6])
+    with pytest.raises(DataFormatError, match=re.escape(
+            f"{path} is truncated: its header announces an array of shape (10,) (int32, 40 "
+            "bytes of data) but the file holds 34 bytes.")):
+        open_npy(path, mmap=mmap)
+    np.save(path, np.array([[1], "a"], dtype=object), allow_pickle=True)
+    with pytest.raises(DataFormatError, match=re.escape(
+            f"{path} holds Python objects (a pickled object array): phy never loads pickled "
+            "data.")) as info:
+        open_npy(path, mmap=mmap)
+    assert "allow_pickle" not in str(info.value)
 
 
 @pytest.mark.parametrize("shape", [(4,), (4, 1), (1, 4)])

@@ -62,7 +62,8 @@ class SparseFeatures:
         ``(n_templates, n_cols)`` column ids per template, or None for dense columns
         (column k is id k).
     rows : ndarray or None
-        Sorted spike id of every row, or None (row i is spike i).
+        Sorted spike id of every row (any integer dtype, or floats holding integers), or None
+        (row i is spike i).
     spike_templates : ndarray
         Template of every spike.
 
@@ -83,11 +84,14 @@ class SparseFeatures:
         """Row of every spike and whether it has features."""
         if self.rows is None:
             return spike_ids, (spike_ids >= 0) & (spike_ids < self.data.shape[0])
-        pos = np.searchsorted(self.rows, spike_ids)
-        pos_c = np.minimum(pos, max(self.rows.size - 1, 0))
-        found = (pos < self.rows.size) & (self.rows[pos_c] == spike_ids) if self.rows.size else (
-            np.zeros(spike_ids.size, dtype=bool))
-        return pos_c, found
+        if self.rows.size == 0:
+            return spike_ids, np.zeros(spike_ids.size, dtype=bool)
+        # Search in the dtype of the rows (a memory map of any integer or float dtype): casting
+        # the few queried ids, never the whole vector. Ids that do not survive the cast (< 0,
+        # too large) land anywhere and fail the equality check below.
+        keys = np.maximum(spike_ids, 0).astype(self.rows.dtype)
+        pos = np.minimum(np.searchsorted(self.rows, keys), self.rows.size - 1)
+        return pos, np.asarray(self.rows[pos]) == spike_ids
 
     def get(self, spike_ids, column_ids):
         """Return dense features of some spikes on some column ids.

@@ -1,17 +1,18 @@
 """TemplateModel: a KiloSort / SpyKING CIRCUS / SpikeInterface template dataset, headless.
 
 The model represents the dataset as it is on disk (FORMATS §1): per-spike arrays and features
-are memory-mapped, small arrays are loaded and normalised, and derived arrays (spikes grouped
-by template and by cluster, best channels and amplitudes of templates, normalised copies of
-files that cannot be mapped as they are) are computed once with vectorised chunked passes and
-cached in the dataset's ``.phy/`` folder, validated against the size and modification time of
-the files they come from. Loading a dataset whose cache is valid touches no per-spike data.
+are memory-mapped and converted to the public dtypes on the fly (:mod:`.spikes`), small arrays
+are loaded and normalised. What is costly to recompute (the validation of the per-spike files,
+spikes grouped by template and by cluster, best channels and amplitudes of templates) is
+computed once with vectorised chunked passes and cached in the dataset's ``.phy/`` folder, at
+most 8 bytes per spike, validated against the files it comes from
+(:class:`phy.io.ArrayCache`). Loading a dataset whose cache is valid touches no per-spike data.
 
 Sorter files are only read; the model writes ``spike_clusters.npy`` (created from
 ``spike_templates.npy`` if absent, and on :meth:`TemplateModel.save_spike_clusters`),
 ``cluster_<field>.tsv`` (:meth:`TemplateModel.save_metadata`), ``clusters.meanWaveforms.npy``
 (:meth:`TemplateModel.save_mean_waveforms`) and ``.phy/``. Saves are atomic and keep the
-previous file as ``<name>.bak``.
+previous file as ``<name>.bak``. A model opened with ``read_only=True`` writes nothing at all.
 """
 
 import logging
@@ -24,7 +25,6 @@ import numpy as np
 from phy.io import (
     ArrayCache,
     DataFormatError,
-    as_vector,
     open_npy,
     open_raw_data,
     resolve_dat_paths,
@@ -33,7 +33,7 @@ from phy.io import (
 from phy.io.npy import iter_chunks
 from phy.utils import Bunch, atomic_write
 
-from . import loading, readers
+from . import loading, readers, spikes
 from .describe import describe_lines
 from .metadata import load_metadata, save_metadata
 from .params import DEFAULT_PARAMS, check_number, get_template_params
@@ -42,14 +42,20 @@ from .templates import Templates
 logger = logging.getLogger(__name__)
 
 
-def load_model(params_path):
-    """Return a TemplateModel instance from a path to a ``params.py`` file."""
-    return TemplateModel(**get_template_params(params_path))
+def load_model(params_path, read_only=False):
+    """Return a TemplateModel instance from a path to a ``params.py`` file (or its folder).
+
+    With ``read_only=True`` the model writes nothing (see :class:`TemplateModel`).
+    """
+    return TemplateModel(**get_template_params(params_path), read_only=read_only)
 
 
 def template_describe(params_path):
-    """Describe a template dataset (print a summary of ``params.py``'s dataset)."""
-    model = load_model(params_path)
+    """Describe a template dataset (print a summary of ``params.py``'s dataset).
+
+    Nothing is written: a valid ``.phy/`` cache is used, and what it lacks is computed in memory.
+    """
+    model = load_model(params_path, read_only=True)
     try:
         model.describe()
     finally:
@@ -73,6 +79,10 @@ class TemplateModel:
         Number of channels in the dat file.
     sample_rate : float
         Sampling rate of the data file.
+    read_only : bool
+        Write nothing into the dataset folder: a valid ``.phy/`` cache is read but the derived
+        arrays it lacks stay in memory, a missing ``spike_clusters.npy`` is read from
+        ``spike_templates.npy``, and saving raises :class:`phy.io.DataFormatError`.
     **kwargs
         Any other ``params.py`` key, set as an attribute (``n_closest_channels``,
         ``amplitude_threshold``, ``template_scaling``, ``show_mapped_channels``, ...).
@@ -80,14 +90,18 @@ class TemplateModel:
     Attributes
     ----------
     n_spikes, n_templates, n_channels, n_samples_waveforms : int
-    spike_samples : ndarray (int64)
-        Spike times in samples (memory-mapped).
-    spike_times : ndarray (float64)
-        Spike times in seconds (memory-mapped).
-    spike_templates, spike_clusters : ndarray (int64)
-        Template and cluster (as saved) of every spike (memory-mapped).
-    amplitudes : ndarray
+    spike_samples : ndarray or LazyVector (int64)
+        Spike times in samples.
+    spike_times : ndarray or LazyVector (float64)
+        Spike times in seconds.
+    spike_templates, spike_clusters : ndarray or LazyVector (int64)
+        Template and cluster (as saved) of every spike.
+    amplitudes : ndarray or LazyVector (float)
         Template scaling of every spike (zeros without ``amplitudes.npy``).
+
+    Per-spike arrays are the memory-mapped files when these hold the public dtype, else
+    :class:`phy.io.LazyVector` views converting the elements read (``v[ids]``, ``v[a:b]``,
+    ``np.asarray(v)``).
     channel_mapping, channel_positions, channel_shanks, channel_probes : ndarray
         Raw column, ``(x, y)``, shank and probe of every shown channel.
     sparse_templates : Bunch or None
@@ -111,7 +125,7 @@ class TemplateModel:
     """
 
     def __init__(self, dir_path=None, dat_path=None, dtype=None, offset=0, n_channels_dat=None,
-                 sample_rate=None, **kwargs):
+                 sample_rate=None, read_only=False, **kwargs):
         self.dir_path = Path(dir_path or ".").absolute()
         self.dat_path = resolve_dat_paths(dat_path, self.dir_path)
         self.dtype = np.dtype(dtype) if dtype is not None else None
@@ -123,7 +137,8 @@ class TemplateModel:
         self._set_params({**DEFAULT_PARAMS, **kwargs})
         if not self.dir_path.is_dir():
             raise DataFormatError(f"The dataset directory {self.dir_path} does not exist.")
-        self.cache = ArrayCache(self.dir_path / ".phy")
+        self.read_only = bool(read_only)
+        self.cache = ArrayCache(self.dir_path / ".phy", write=not self.read_only)
         self._files = {key: loading.find_file(self.dir_path, key) for key in loading.FILES}
         self._load()
 
@@ -165,7 +180,8 @@ class TemplateModel:
         self.sparse_template_features = self._tf.bunch if self._tf else None
         self.template_features = self._tf.data if self._tf else None
         self.spike_attributes = readers.read_spike_attributes(self.dir_path, self.n_spikes)
-        self._reordered_samples = self._load_vector("spike_times_reordered", "int")
+        reordered = self._load_vector("spike_times_reordered", "int")
+        self._reordered_samples = spikes.int_vector(reordered[1]) if reordered else None
         self.spike_waveforms = readers.read_waveform_subset(self._files)
         if not self.n_samples_waveforms:
             self.n_samples_waveforms = (
@@ -189,22 +205,19 @@ class TemplateModel:
                 raise DataFormatError(f"{key}.npy not found in {self.dir_path}.")
         templates = self._path("templates")
         n_templates = readers.templates_shape(templates)[0] if templates else None
-        spikes = self.cache.get(
+        checked = self.cache.get(
             "derived/spikes", [times_path, templates_path],
-            partial(loading.compute_spikes, times_path=times_path, times_kind=kind,
-                    templates_path=templates_path, sample_rate=self.sample_rate,
-                    n_templates=n_templates),
-            params={"sample_rate": self.sample_rate, "n_templates": n_templates, "kind": kind})
-        self.spike_times = spikes.spike_times
-        self.spike_samples = spikes.get("spike_samples")
-        if self.spike_samples is None:
-            self.spike_samples = loading.as_int64_view(as_vector(open_npy(times_path), ""))
-        self.spike_templates = spikes.get("spike_templates")
-        if self.spike_templates is None:
-            self.spike_templates = as_vector(open_npy(templates_path), "")
-        self.n_spikes = self.spike_times.size
-        self.n_templates = spikes.n_templates
-        self._template_groups = spikes
+            partial(spikes.check_spikes, times_path=times_path, times_kind=kind,
+                    templates_path=templates_path, n_templates=n_templates),
+            params={"n_templates": n_templates, "kind": kind})
+        times = spikes.open_vector(times_path)
+        self.spike_samples = spikes.spike_samples(times, kind, self.sample_rate)
+        self.spike_times = spikes.spike_times(times, kind, self.sample_rate)
+        self.spike_templates = spikes.int_vector(spikes.open_vector(templates_path))
+        self.n_spikes = times.size
+        self.n_templates = checked.n_templates
+        self._template_counts = np.asarray(checked.template_counts)
+        self._template_groups = None
 
     def _load_clusters(self):
         path, alf = self._path("spike_clusters"), self._path("alf_spike_clusters")
@@ -212,19 +225,24 @@ class TemplateModel:
             raise DataFormatError(f"Both {path.name} and {alf.name} exist in {self.dir_path}: "
                                   "remove one of them.")
         path = path or alf
-        if path is None:
+        if path is None and self.read_only:
+            logger.info("spike_clusters.npy not found: the clusters are the templates.")
+            path = self._path("spike_templates")
+        elif path is None:
             path = self.dir_path / "spike_clusters.npy"
             self._create_spike_clusters(path)
         self._spike_clusters_path = path
         n = loading.header_length(path)
         if n != self.n_spikes:
             raise DataFormatError(f"{path.name} has {n} spikes, expected {self.n_spikes}.")
-        self._cluster_groups = self._compute_cluster_groups()
-        self.spike_clusters = self._cluster_groups.get("spike_clusters")
-        if self.spike_clusters is None:
-            self.spike_clusters = as_vector(open_npy(path), path.name)
+        self._cluster_info = self._cluster_order = None
+        self._clusters()
+        self.spike_clusters = spikes.int_vector(spikes.open_vector(path))
 
     def _check_writable(self, name):
+        if self.read_only:
+            raise DataFormatError(f"Cannot write {name}: the model of {self.dir_path} was "
+                                  "opened read-only.")
         if not writable_dir(self.dir_path):
             raise DataFormatError(
                 f"Cannot write {name}: the dataset directory {self.dir_path} is not writable.")
@@ -240,31 +258,35 @@ class TemplateModel:
                 f"Cannot write {path.name}: the dataset directory {self.dir_path} is not "
                 "writable.") from None
 
-    def _compute_cluster_groups(self):
-        path = self._spike_clusters_path
-        return self.cache.get(
-            "derived/clusters", [path],
-            partial(loading.compute_clusters, clusters_path=path, n_spikes=self.n_spikes),
-            params={"n_spikes": self.n_spikes})
+    def _clusters(self):
+        """The saved clusters: ``cluster_ids``, ``cluster_counts``, ``same_as_templates``."""
+        if self._cluster_info is None:
+            path = self._spike_clusters_path
+            self._cluster_info = self.cache.get(
+                "derived/clusters", [path, self._path("spike_templates")],
+                partial(spikes.check_clusters, clusters_path=path, n_spikes=self.n_spikes,
+                        spike_templates=self.spike_templates),
+                params={"n_spikes": self.n_spikes})
+        return self._cluster_info
 
-    def _load_vector(self, key, kind, n_spikes=True, check_sorted=False):
+    def _load_vector(self, key, kind, n_spikes=True):
+        """Validate a vector once (cached): ``(n_nonfinite, its memory map as stored)``.
+
+        With ``n_spikes=False``, the vector lists spike ids (sorted, each below n_spikes).
+        """
         path = self._path(key)
         if path is None:
             return None
-        group = self.cache.get(
+        n, below = (self.n_spikes, None) if n_spikes else (None, self.n_spikes)
+        checked = self.cache.get(
             f"derived/{key}", [path],
-            partial(loading.compute_vector, path=path, kind=kind,
-                    n_spikes=self.n_spikes if n_spikes else None, check_sorted=check_sorted),
-            params={"kind": kind, "check_sorted": check_sorted,
-                    "n_spikes": self.n_spikes if n_spikes else None})
-        data = group.get("data")
-        if data is None:
-            data = as_vector(open_npy(path), path.name)
-            data = loading.as_int64_view(data) if kind == "int" else data
-        return data
+            partial(spikes.check_vector, path=path, kind=kind, n_spikes=n, spike_ids_below=below),
+            params={"kind": kind, "n_spikes": n, "spike_ids_below": below})
+        return checked.n_nonfinite, spikes.open_vector(path)
 
     def _load_amplitudes(self):
-        self.amplitudes = self._load_vector("amplitudes", "float")
+        loaded = self._load_vector("amplitudes", "float")
+        self.amplitudes = spikes.float_vector(loaded[1], loaded[0]) if loaded else None
         if self.amplitudes is None:
             # A read-only array of zeros without memory (zero stride).
             self.amplitudes = np.broadcast_to(np.float64(0), (self.n_spikes,))
@@ -302,14 +324,15 @@ class TemplateModel:
         if path is None:
             return None
         data = open_npy(path)
-        if loading.needs_c_order(data):
+        if loading.needs_c_order(data) and self.cache.enabled:
             logger.info("Converting %s to C order in the cache (once).", path.name)
             data = self.cache.get(f"derived/{key}", [path],
                                   partial(loading.compute_c_order, path=path)).data
-        rows = self._load_vector(ids_key, "int", n_spikes=False, check_sorted=True)
+        rows = self._load_vector(ids_key, "int", n_spikes=False)
+        rows = rows[1] if rows else None
         return readers.sparse_features(
             data, path, self._path(ind_key), rows, self.n_spikes, self.n_templates, n_columns,
-            self.spike_templates, pcs=key == "pc_features")
+            self.spike_templates, pcs=key == "pc_features", rows_path=self._path(ids_key))
 
     def _compute_duration(self):
         last = float(self.spike_times[-1]) if self.n_spikes else 0.0
@@ -335,7 +358,7 @@ class TemplateModel:
         """Peak (best) channel of every template (FORMATS §4.2), int64."""
         if self._template_info is None:
             return np.zeros(self.n_templates, dtype=np.int64)
-        return np.asarray(self._template_info.peak_channels)
+        return np.asarray(self._template_info.peak_channels, dtype=np.int64)
 
     @property
     def templates_peak_amplitudes(self):
@@ -373,7 +396,7 @@ class TemplateModel:
         best = self._template_info.best_channels[template_id]
         return self._templates.get(
             template_id, channel_ids=channel_ids, amplitude_threshold=amplitude_threshold,
-            unwhiten=unwhiten, best_channels=best[best >= 0])
+            unwhiten=unwhiten, best_channels=best[best >= 0].astype(np.int64))
 
     def get_template_channels(self, template_id):
         """Return the most relevant channels of a template (channel 0 without templates)."""
@@ -387,11 +410,18 @@ class TemplateModel:
 
     def get_template_spikes(self, template_id):
         """Return the spike ids that belong to a given template."""
-        g = self._template_groups
         t = int(template_id)
-        if not 0 <= t < g.template_counts.size:
+        if not 0 <= t < self.n_templates:
             return np.zeros(0, dtype=np.int64)
-        return np.array(g.template_order[g.template_offsets[t]:g.template_offsets[t + 1]])
+        if self._template_groups is None:
+            path = self._path("spike_templates")
+            self._template_groups = self.cache.get(
+                "derived/template_order", [path],
+                partial(spikes.template_order, templates_path=path,
+                        counts=self._template_counts),
+                params={"n_templates": self.n_templates})
+        g = self._template_groups
+        return g.template_order[g.template_offsets[t]:g.template_offsets[t + 1]].astype(np.int64)
 
     def get_template_spike_waveforms(self, template_id):
         """Return all spike waveforms of a template, on the most relevant channels."""
@@ -405,18 +435,26 @@ class TemplateModel:
     @property
     def cluster_ids(self):
         """Sorted ids of the clusters in ``spike_clusters.npy``."""
-        if self._cluster_groups is None:
-            self._cluster_groups = self._compute_cluster_groups()
-        return np.asarray(self._cluster_groups.cluster_ids)
+        return np.asarray(self._clusters().cluster_ids)
 
     def get_cluster_spikes(self, cluster_id):
-        """Return the spike ids that belong to a given cluster."""
-        ids = self.cluster_ids
-        g = self._cluster_groups
+        """Return the spike ids that belong to a given cluster (as saved)."""
+        info = self._clusters()
+        ids = np.asarray(info.cluster_ids)
         i = int(np.searchsorted(ids, cluster_id))
         if i >= ids.size or ids[i] != cluster_id:
             return np.zeros(0, dtype=np.int64)
-        return np.array(g.cluster_order[g.cluster_offsets[i]:g.cluster_offsets[i + 1]])
+        if info.same_as_templates:
+            return self.get_template_spikes(cluster_id)
+        if self._cluster_order is None:
+            path = self._spike_clusters_path
+            self._cluster_order = self.cache.get(
+                "derived/cluster_order", [path],
+                partial(spikes.cluster_order, clusters_path=path, cluster_ids=ids,
+                        counts=np.asarray(info.cluster_counts)),
+                params={"n_spikes": self.n_spikes})
+        g = self._cluster_order
+        return g.cluster_order[g.cluster_offsets[i]:g.cluster_offsets[i + 1]].astype(np.int64)
 
     def get_cluster_main_template(self, cluster_id):
         """The template with the most spikes in a cluster (ties: smallest id), or None."""
@@ -534,11 +572,11 @@ class TemplateModel:
         NaN for templates without spikes.
         """
         sums = np.zeros(self.n_templates)
-        for start, stop in iter_chunks(self.n_spikes, loading.CHUNK_SIZE):
+        for start, stop in iter_chunks(self.n_spikes, spikes.CHUNK_SIZE):
             sums += np.bincount(np.asarray(self.spike_templates[start:stop]),
                                 weights=np.asarray(self.amplitudes[start:stop], np.float64),
                                 minlength=self.n_templates)[:self.n_templates]
-        counts = np.asarray(self._template_groups.template_counts, dtype=np.float64)
+        counts = self._template_counts.astype(np.float64)
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(counts > 0, sums / counts, np.nan)
 
@@ -572,13 +610,13 @@ class TemplateModel:
         self._check_writable(path.name)
         with atomic_write(path, backup=True) as tmp:
             out = np.lib.format.open_memmap(tmp, mode="w+", dtype=dtype, shape=arr.shape)
-            for start, stop in iter_chunks(arr.size, loading.CHUNK_SIZE):
+            for start, stop in iter_chunks(arr.size, spikes.CHUNK_SIZE):
                 out[start:stop] = arr[start:stop]
             out.flush()
             del out
         logger.info("Saved %s.", path)
         self.spike_clusters = arr.astype(np.int64, copy=False)
-        self._cluster_groups = None
+        self._cluster_info = self._cluster_order = None
 
     def save_metadata(self, name, values):
         """Save a dictionary ``{cluster_id: value}`` with cluster metadata in a TSV file."""
@@ -623,8 +661,8 @@ class TemplateModel:
         for name in ("spike_times", "spike_samples", "spike_templates", "spike_clusters",
                      "amplitudes", "features", "template_features", "sparse_features",
                      "sparse_template_features", "spike_waveforms", "sparse_templates",
-                     "_templates", "_pc", "_tf", "_template_groups", "_cluster_groups",
-                     "_template_info", "_reordered_samples"):
+                     "_templates", "_pc", "_tf", "_template_groups", "_cluster_info",
+                     "_cluster_order", "_template_info", "_reordered_samples"):
             setattr(self, name, None)
         self.spike_attributes = Bunch()
 

@@ -120,6 +120,11 @@ def get_template_params(params_path):
     Keys are lower-cased; ``dat_path`` becomes a list of paths relative to the dataset
     directory (``dir_path``, by default the folder of ``params.py``), ``dtype`` a NumPy dtype.
 
+    Parameters
+    ----------
+    params_path : str or Path
+        The ``params.py`` file, or the folder holding it.
+
     Raises
     ------
     DataFormatError
@@ -128,6 +133,10 @@ def get_template_params(params_path):
 
     """
     path = Path(params_path).resolve()
+    if path.is_dir():
+        if not (path / "params.py").is_file():
+            raise DataFormatError(f"The folder {path} has no params.py file.")
+        path = path / "params.py"
     if not path.is_file():
         raise DataFormatError(f"The parameter file {path} does not exist.")
     params = read_params(path)

@@ -59,6 +59,7 @@ def read_channels(files, dir_path, n_channels_dat=None):
         raise DataFormatError(f"channel_map.npy not found in {dir_path}.")
     mapping = as_vector(loading.load_index(path), path.name)
     n = mapping.size
+    check_channel_counts(files, path, n)
     if n_channels_dat and n and mapping.max() >= n_channels_dat:
         raise DataFormatError(
             f"{path.name} refers to raw column {int(mapping.max())} but params.py sets "
@@ -77,6 +78,58 @@ def read_channels(files, dir_path, n_channels_dat=None):
     return Bunch(channel_mapping=mapping, channel_positions=positions,
                  channel_shanks=_channel_vector(files.get("channel_shanks"), n),
                  channel_probes=_channel_vector(files.get("channel_probe"), n))
+
+
+#: Files with one entry per channel: their name key and the axis giving the channel count.
+_CHANNEL_AXES = (("channel_positions", 0), ("channel_shanks", None), ("channel_probe", None),
+                 ("whitening_mat", 0), ("whitening_mat_inv", 0))
+
+
+def _channel_counts(files):
+    """``{file name: number of channels}`` of the files sized by the channels (headers only)."""
+    out = {}
+    for key, axis in _CHANNEL_AXES:
+        path = files.get(key)
+        if path is None:
+            continue
+        shape = open_npy(path).shape
+        if axis is not None:
+            out[path.name] = shape[axis] if shape else 1
+        elif len(shape) <= 1 or (len(shape) == 2 and 1 in shape):  # a vector (else reported
+            out[path.name] = int(np.prod(shape))                   # by its reader)
+    path = files.get("templates")
+    if path is not None and files.get("template_ind") is None:  # dense templates
+        out[path.name] = templates_shape(path)[2]
+    return out
+
+
+def check_channel_counts(files, map_path, n):
+    """Check that the files sized by the channels agree with the channel map.
+
+    When they disagree, the message blames the file at odds with the others: the channel map
+    if at least two other files agree on another count, else a file that differs from it.
+
+    Raises
+    ------
+    DataFormatError
+
+    """
+    counts = _channel_counts(files)
+    wrong = {name: k for name, k in counts.items() if k != n}
+    if not wrong:
+        return
+    others = set(counts.values())
+    if len(counts) >= 2 and len(wrong) == len(counts) and len(others) == 1:
+        m = others.pop()
+        raise DataFormatError(
+            f"{map_path.name} lists {n} channels but {', '.join(sorted(counts))} "
+            f"{'has' if len(counts) == 1 else 'have'} {m}: {map_path.name} should have {m} "
+            "entries (is it truncated?).")
+    name, k = sorted(wrong.items())[0]
+    hint = " (sparse templates need template_ind.npy)" if name.startswith("templates") else ""
+    raise DataFormatError(
+        f"{name} is sized for {k} channels, expected {n} (the length of {map_path.name})"
+        f"{hint}.")
 
 
 def read_square(path, default, n):
@@ -110,7 +163,8 @@ def read_templates(path, ind_path, n_channels):
         ``(n_templates, n_channels_loc)`` int64 channels of sparse templates, None if dense.
 
     """
-    data = open_npy(path).reshape(templates_shape(path))
+    data = open_npy(path)
+    templates_shape(path)
     if ind_path is None:
         if data.shape[2] != n_channels:
             raise DataFormatError(
@@ -125,18 +179,18 @@ def read_templates(path, ind_path, n_channels):
 
 
 def templates_shape(path):
-    """Shape of ``templates.npy`` as ``(n_templates, n_samples, n_channels_loc)``."""
+    """Shape of ``templates.npy``: ``(n_templates, n_samples, n_channels_loc)``, checked."""
     shape = open_npy(path).shape
-    if len(shape) == 2:  # a single template
-        shape = (1,) + shape
     if len(shape) != 3:
-        raise DataFormatError(f"{path.name} should be a 3-D array, not {shape}.")
+        raise DataFormatError(
+            f"{path.name} should be a 3-D array (n_templates, n_samples, n_channels), not an "
+            f"array of shape {shape}.")
     return shape
 
 
 def sparse_features(data, path, ind_path, rows, n_spikes, n_templates, n_columns,
-                    spike_templates, pcs):
-    """Build the sparse features of a dataset, or None if the rows do not match the spikes.
+                    spike_templates, pcs, rows_path=None):
+    """Build the sparse features of a dataset, or None (with a warning) if they are unusable.
 
     Parameters
     ----------
@@ -153,20 +207,38 @@ def sparse_features(data, path, ind_path, rows, n_spikes, n_templates, n_columns
     spike_templates : ndarray
     pcs : bool
         PC features (exposed as ``(n_rows, n_loc, n_pcs)``) or template features.
+    rows_path : Path or None
+        The ``*_spike_ids.npy`` file of `rows` (for messages).
+
+    Raises
+    ------
+    DataFormatError
+        If the ``*_ind.npy`` file does not match the templates or the feature columns.
 
     """
+    expected = ("a 3-D array (n_spikes, n_pcs, n_channels), or 2-D with a single PC" if pcs
+                else "a 2-D array (n_spikes, n_templates)")
+    if data.ndim not in ((2, 3) if pcs else (2,)):
+        logger.warning("%s has shape %s: expected %s. Ignored.", path.name, data.shape, expected)
+        return None
     n_rows = n_spikes if rows is None else rows.size
-    if data.shape[0] != n_rows or data.ndim not in (2, 3):
-        logger.warning("%s has shape %s, inconsistent with %d spikes: ignored.",
-                       path.name, data.shape, n_rows)
+    if data.shape[0] != n_rows:
+        logger.warning(
+            "%s has %d rows but %s: ignored.", path.name, data.shape[0],
+            f"the dataset has {n_spikes} spikes" if rows is None else
+            f"{rows_path.name if rows_path else 'the spike ids'} lists {n_rows} spikes")
         return None
     if pcs:
         data = np.swapaxes(data.reshape(data.shape[0], 1, -1) if data.ndim == 2 else data, 1, 2)
-    elif data.ndim != 2:
-        raise DataFormatError(f"{path.name} should be a 2-D array, not {data.shape}.")
     cols = None
     if ind_path is not None:
-        cols = as_2d(loading.load_index(ind_path), ind_path.name, n_templates, data.shape[1])
+        cols = as_2d(loading.load_index(ind_path), ind_path.name, n_templates)
+        if cols.shape[1] != data.shape[1]:
+            what = "channels" if pcs else "templates"
+            raise DataFormatError(
+                f"{path.name} has {data.shape[1]} columns of {what} but {ind_path.name} lists "
+                f"{cols.shape[1]} {what} per template (shape {cols.shape}): {path.name} "
+                f"should have {cols.shape[1]} (is it cut?).")
         if cols.size and cols.max() >= n_columns:
             raise DataFormatError(
                 f"{ind_path.name} refers to {int(cols.max())} but there are only {n_columns}.")

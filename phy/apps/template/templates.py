@@ -197,8 +197,9 @@ class Templates:
     def compute_derived(self, writer):
         """Compute best channels, peak channels and amplitudes of every template.
 
-        Writes ``best_channels`` (``(n_templates, k_max)``, ``-1`` padded), ``peak_channels``
-        and ``peak_amplitudes`` (FORMATS §4.1: max peak-to-peak of the unwhitened template).
+        Writes ``best_channels`` (``(n_templates, k_max)``, ``-1`` padded) and ``peak_channels``
+        (int16, or int32 beyond 32767 channels), and ``peak_amplitudes`` (FORMATS §4.1: max
+        peak-to-peak of the unwhitened template).
 
         Returns
         -------
@@ -221,11 +222,13 @@ class Templates:
             peaks[t] = channels[index[0]] if index.size else 0
             amps[t] = float(a[index[0]]) if index.size else 0.0
         k_max = max((b.size for b in best), default=0)
-        padded = writer.empty("best_channels", (self.n_templates, k_max), np.int64)
+        # Channel ids in the narrowest signed dtype (int16 up to 32767 channels).
+        dtype = np.int16 if self.n_channels <= np.iinfo(np.int16).max else np.int32
+        padded = writer.empty("best_channels", (self.n_templates, k_max), dtype)
         padded[...] = -1
         for t, b in enumerate(best):
             padded[t, :b.size] = b
-        writer.save("peak_channels", peaks)
+        writer.save("peak_channels", peaks.astype(dtype))
         writer.save("peak_amplitudes", amps)
         return {"n_nonfinite": n_bad, "n_nan_templates": n_nan_templates}
 

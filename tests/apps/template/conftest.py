@@ -1,29 +1,14 @@
 """Fixtures for the template dataset tests: writable copies of the real and synthetic datasets."""
 
-import os
-import shutil
-import stat
-
 import pytest
 
 from phy.io.synthetic import make_template_dataset
 
 
-def writable_copy(src, dst):
-    """Copy a dataset directory and make the copy writable (the shared data is read-only)."""
-    shutil.copytree(src, dst, ignore=shutil.ignore_patterns(".phy"))
-    for root, dirs, files in os.walk(dst):
-        for name in dirs + files:
-            path = os.path.join(root, name)
-            os.chmod(path, os.stat(path).st_mode | stat.S_IWUSR)
-    os.chmod(dst, os.stat(dst).st_mode | stat.S_IWUSR)
-    return dst
-
-
 @pytest.fixture
-def real_dir(phy_data, tmp_path):
+def real_dir(phy_data, dataset_copy):
     """A writable copy of the real sample template dataset."""
-    return writable_copy(phy_data / "template", tmp_path / "template")
+    return dataset_copy(phy_data / "template")
 
 
 @pytest.fixture(scope="session")
@@ -36,9 +21,9 @@ def synthetic_source(tmp_path_factory):
 
 
 @pytest.fixture
-def synthetic(synthetic_source, tmp_path):
+def synthetic(synthetic_source, dataset_copy):
     """A writable copy of the synthetic dataset: ``(dir_path, info)``."""
-    return writable_copy(synthetic_source.dir_path, tmp_path / "synthetic"), synthetic_source
+    return dataset_copy(synthetic_source.dir_path, "synthetic"), synthetic_source
 
 
 def _set_params(dataset_dir, **kwargs):

@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 from click.testing import CliRunner
 
 from phy.apps import phycli
@@ -32,10 +33,23 @@ def test_template_describe_real(real_dir, capsys):
     assert capsys.readouterr().out == REAL_OUTPUT.format(d=real_dir)
 
 
-def test_cli_template_describe(real_dir):
-    result = CliRunner().invoke(phycli, ["template-describe", str(real_dir / "params.py")])
+@pytest.mark.parametrize("arg", ["params.py", "."], ids=["file", "folder"])
+def test_cli_template_describe(real_dir, arg):
+    before = sorted(p.name for p in real_dir.iterdir())
+    result = CliRunner().invoke(phycli, ["template-describe", str(real_dir / arg)])
     assert result.exit_code == 0, result.output
     assert REAL_OUTPUT.format(d=real_dir) in result.output
+    assert sorted(p.name for p in real_dir.iterdir()) == before  # no .phy/, nothing written
+
+
+def test_template_describe_writes_nothing(synthetic):
+    d, _ = synthetic
+    (d / "spike_clusters.npy").unlink()
+    before = sorted(p.name for p in d.iterdir())
+    result = CliRunner().invoke(phycli, ["template-describe", str(d)])
+    assert result.exit_code == 0, result.output
+    assert "# of spikes             600\n" in result.output
+    assert sorted(p.name for p in d.iterdir()) == before
 
 
 def test_cli_template_describe_synthetic(synthetic):
@@ -60,6 +74,7 @@ def _error(args):
 
 def test_cli_template_describe_errors(tmp_path, synthetic):
     assert "does not exist" in _error([tmp_path / "params.py"])
+    assert _error([tmp_path]) == f"Error: The folder {tmp_path} has no params.py file."
     d, _ = synthetic
     (d / "params.py").write_text("dat_path = 'raw.dat'\nsample_rate = 1000.\n")
     assert _error([d / "params.py"]) == (

@@ -1,11 +1,12 @@
 import hashlib
 import logging
+import os
 
 import numpy as np
 import pytest
 
-from phy.apps.template import TemplateModel, get_template_params, load_model, loading
-from phy.io import DataFormatError
+from phy.apps.template import TemplateModel, get_template_params, load_model, spikes
+from phy.io import DataFormatError, LazyVector
 
 
 def _hashes(d):
@@ -69,13 +70,14 @@ def test_real_dataset_features(real_dir):
     assert out.shape == (1, 64) and np.allclose(out[0, tind[t]], tf[s])
 
 
-def test_shared_dataset_is_not_written(phy_data, caplog):
-    d = phy_data / "template"
-    before = sorted(p.name for p in d.iterdir())
+def test_read_only_dataset_is_not_written(phy_data, dataset_copy, caplog):
+    d = dataset_copy(phy_data / "template", read_only=True)
+    before = _hashes(d)
     with caplog.at_level(logging.WARNING):
         m = load_model(d / "params.py")
     assert m.n_spikes == 314 and "sim_binary.dat" in caplog.text
-    assert sorted(p.name for p in d.iterdir()) == before  # no .phy in a read-only folder
+    assert m.get_cluster_spikes(4).size == np.sum(np.load(d / "spike_clusters.npy") == 4)
+    assert _hashes(d) == before and not (d / ".phy").exists()  # the cache stayed in memory
     with pytest.raises(DataFormatError, match="not writable"):
         m.save_metadata("group", {1: "good"})
 
@@ -161,25 +163,34 @@ def test_cache_reused_and_validated(synthetic, monkeypatch):
     d, _ = synthetic
     m1 = load_model(d / "params.py")
     assert (d / ".phy" / "derived" / "spikes" / "meta.json").exists()
-    assert isinstance(m1.spike_times, np.memmap)
+    assert isinstance(m1.spike_times, LazyVector) and m1.spike_times.dtype == np.float64
+    spikes_2 = m1.get_template_spikes(2)
 
     def fail(*args, **kwargs):
         raise AssertionError("recomputed a valid cache")
 
-    for name in ("compute_spikes", "compute_clusters", "compute_vector"):
-        monkeypatch.setattr(loading, name, fail)
+    for name in ("check_spikes", "check_clusters", "check_vector", "template_order"):
+        monkeypatch.setattr(spikes, name, fail)
     m2 = load_model(d / "params.py")
     assert np.array_equal(m1.spike_times, m2.spike_times)
-    assert np.array_equal(m1.get_template_spikes(2), m2.get_template_spikes(2))
+    assert np.array_equal(m2.get_template_spikes(2), spikes_2)
+    assert np.array_equal(m2.get_cluster_spikes(2), spikes_2)  # clusters = templates
     monkeypatch.undo()
-    # spike_clusters.npy changed outside the GUI, with the same set of ids: detected.
-    sc = np.load(d / "spike_clusters.npy")
+    # spike_clusters.npy rewritten outside the GUI, same ids, same size and same mtime:
+    # detected (status-change time and inode).
+    path = d / "spike_clusters.npy"
+    st = path.stat()
+    sc = np.load(path)
     new = sc.copy()
     new[:10] = sc[10:20]
-    np.save(d / "spike_clusters.npy", new)
+    np.save(path, new)
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert path.stat().st_size == st.st_size and path.stat().st_mtime_ns == st.st_mtime_ns
     m3 = load_model(d / "params.py")
     assert np.array_equal(m3.spike_clusters, new)
-    assert np.array_equal(m3.get_cluster_spikes(int(new[0])), np.nonzero(new == new[0])[0])
+    c = int(new[0])
+    assert np.array_equal(m3.get_cluster_spikes(c), np.nonzero(new == c)[0])
+    assert np.array_equal(m3.get_template_spikes(2), spikes_2)
 
 
 def test_derived_arrays_without_cache(synthetic, monkeypatch):

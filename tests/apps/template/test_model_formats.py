@@ -211,7 +211,7 @@ def test_channel_map_and_positions(synthetic, caplog):
         load_model(d / "params.py")
     np.save(d / "channel_positions.npy", pos)
     np.save(d / "channel_shanks.npy", np.zeros(5))
-    with pytest.raises(DataFormatError, match="channel_shanks.npy has 5 values"):
+    with pytest.raises(DataFormatError, match="channel_shanks.npy is sized for 5 channels"):
         load_model(d / "params.py")
     (d / "channel_map.npy").unlink()
     with pytest.raises(DataFormatError, match="channel_map.npy not found"):
@@ -443,7 +443,8 @@ def test_features_inconsistent_rows_ignored(synthetic, caplog):
     np.save(d / "pc_features.npy", np.load(d / "pc_features.npy")[:10])
     with caplog.at_level(logging.WARNING):
         m = load_model(d / "params.py")
-    assert m.features is None and "pc_features.npy has shape" in caplog.text
+    assert m.features is None
+    assert "pc_features.npy has 10 rows but the dataset has 600 spikes: ignored." in caplog.text
 
 
 # -------------------------------------------------------------------------------------------------

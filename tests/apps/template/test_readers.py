@@ -4,6 +4,7 @@ Each test writes tiny ``.npy`` files in a temporary directory and calls the read
 """
 
 import logging
+import re
 
 import numpy as np
 import pytest
@@ -97,7 +98,8 @@ def test_read_channels_errors(tmp_path):
     with pytest.raises(DataFormatError, match="channel_positions.npy"):
         readers.read_channels(bad, tmp_path)
     bad = dict(files, channel_shanks=save(tmp_path, "channel_shanks.npy", [0, 1]))
-    with pytest.raises(DataFormatError, match="channel_shanks.npy has 2 values, expected 3"):
+    with pytest.raises(DataFormatError, match=r"channel_shanks.npy is sized for 2 channels, "
+                                              r"expected 3 \(the length of channel_map.npy\)"):
         readers.read_channels(bad, tmp_path)
     bad = dict(files, channel_probe=save(tmp_path, "channel_probe.npy", np.zeros((3, 2))))
     with pytest.raises(DataFormatError, match="channel_probe.npy should be a vector"):
@@ -163,10 +165,12 @@ def test_read_whitening(tmp_path, caplog):
 
 def test_templates_shape(tmp_path):
     assert readers.templates_shape(save(tmp_path, "t.npy", np.zeros((3, 5, 2)))) == (3, 5, 2)
-    assert readers.templates_shape(save(tmp_path, "t1.npy", np.zeros((5, 2)))) == (1, 5, 2)
     assert readers.templates_shape(save(tmp_path, "tc.npy", np.zeros((1, 5, 1)))) == (1, 5, 1)
-    with pytest.raises(DataFormatError, match="templates.npy should be a 3-D array"):
-        readers.templates_shape(save(tmp_path, "templates.npy", np.zeros(5)))
+    for shape in ((5,), (5, 2)):
+        with pytest.raises(DataFormatError, match=re.escape(
+                "templates.npy should be a 3-D array (n_templates, n_samples, n_channels), "
+                f"not an array of shape {shape}.")):
+            readers.templates_shape(save(tmp_path, "templates.npy", np.zeros(shape)))
 
 
 def test_read_templates_dense(tmp_path):
@@ -181,8 +185,8 @@ def test_read_templates_dense(tmp_path):
 
 
 def test_read_templates_single(tmp_path):
-    # A single template stored 2-D, on a single channel: never squeezed away.
-    path = save(tmp_path, "templates.npy", np.arange(4.0).reshape(4, 1))
+    # A single template on a single channel: never squeezed away.
+    path = save(tmp_path, "templates.npy", np.arange(4.0).reshape(1, 4, 1))
     out, cols = readers.read_templates(path, None, 1)
     assert out.shape == (1, 4, 1)
     assert out[0, :, 0].tolist() == [0, 1, 2, 3]
@@ -238,6 +242,11 @@ def test_sparse_features_pcs(tmp_path):
                                               "only 3"):
         readers.sparse_features(data, path, ind, None, 3, 2, 3, spike_templates, pcs=True)
     bad = save(tmp_path, "pc_feature_ind.npy", [[3, 1, 2], [0, 1, 2]])
+    with pytest.raises(DataFormatError, match=re.escape(
+            "pc_features.npy has 2 columns of channels but pc_feature_ind.npy lists 3 channels "
+            "per template (shape (2, 3)): pc_features.npy should have 3 (is it cut?).")):
+        readers.sparse_features(data, path, bad, None, 3, 2, 4, spike_templates, pcs=True)
+    bad = save(tmp_path, "pc_feature_ind.npy", [[3, 1]])
     with pytest.raises(DataFormatError, match="pc_feature_ind.npy has shape"):
         readers.sparse_features(data, path, bad, None, 3, 2, 4, spike_templates, pcs=True)
 
@@ -252,7 +261,7 @@ def test_sparse_features_single_pc_dense(tmp_path):
     assert f.get([2], [1, 0])[0, :, 0].tolist() == [5, 4]
 
 
-def test_sparse_features_subset_and_template_features(tmp_path):
+def test_sparse_features_subset_and_template_features(tmp_path, caplog):
     data = np.array([[1.0, 2.0], [3.0, 4.0]], dtype=np.float32)
     path = save(tmp_path, "template_features.npy", data)
     ind = save(tmp_path, "template_feature_ind.npy", [[0, 2], [1, 0], [2, -1]])
@@ -265,8 +274,10 @@ def test_sparse_features_subset_and_template_features(tmp_path):
     assert out[1].tolist() == [2, 1, 0]  # template 1: columns [1, 0]
     assert out[2].tolist() == [0, 0, 3]  # template 2: column [2], then padding
     bad = np.zeros((2, 2, 2), dtype=np.float32)
-    with pytest.raises(DataFormatError, match="template_features.npy should be a 2-D array"):
-        readers.sparse_features(bad, path, ind, rows, 4, 3, 3, spike_templates, pcs=False)
+    assert readers.sparse_features(bad, path, ind, rows, 4, 3, 3, spike_templates,
+                                   pcs=False) is None
+    assert ("template_features.npy has shape (2, 2, 2): expected a 2-D array (n_spikes, "
+            "n_templates). Ignored.") in caplog.text
 
 
 def test_sparse_features_inconsistent_rows(tmp_path, caplog):
@@ -275,13 +286,23 @@ def test_sparse_features_inconsistent_rows(tmp_path, caplog):
     with caplog.at_level(logging.WARNING):
         assert readers.sparse_features(
             data, path, None, None, 4, 1, 2, np.zeros(4, np.int64), pcs=True) is None
-    assert "pc_features.npy has shape (3, 2, 2), inconsistent with 4 spikes" in caplog.text
+    assert "pc_features.npy has 3 rows but the dataset has 4 spikes: ignored." in caplog.text
     # The rows are those of pc_feature_spike_ids when given.
     assert readers.sparse_features(
         data, path, None, np.array([0, 2, 5]), 6, 1, 2, np.zeros(6, np.int64), pcs=True)
-    vec = np.zeros(4, dtype=np.float32)
-    assert readers.sparse_features(
-        vec, path, None, None, 4, 1, 2, np.zeros(4, np.int64), pcs=True) is None
+    ids = tmp_path / "pc_feature_spike_ids.npy"
+    with caplog.at_level(logging.WARNING):
+        assert readers.sparse_features(data, path, None, np.array([0, 2]), 6, 1, 2,
+                                       np.zeros(6, np.int64), pcs=True, rows_path=ids) is None
+    assert ("pc_features.npy has 3 rows but pc_feature_spike_ids.npy lists 2 spikes: "
+            "ignored.") in caplog.text
+    # An empty dataset with an empty 1-D feature file: the shape is at fault, not the count.
+    vec = np.zeros(0, dtype=np.float32)
+    with caplog.at_level(logging.WARNING):
+        assert readers.sparse_features(
+            vec, path, None, None, 0, 1, 2, np.zeros(0, np.int64), pcs=True) is None
+    assert ("pc_features.npy has shape (0,): expected a 3-D array (n_spikes, n_pcs, "
+            "n_channels), or 2-D with a single PC. Ignored.") in caplog.text
 
 
 # -------------------------------------------------------------------------------------------------
