@@ -167,9 +167,9 @@ def as_index_array(arr, name):
     arr = np.asarray(arr)
     if arr.dtype.kind == "f":
         if not np.all(np.isfinite(arr)) or np.any(arr != np.round(arr)):
-            raise DataFormatError(f"{name} should contain integer indices.")
+            raise DataFormatError(f"{name} should contain integers.")
     elif arr.dtype.kind not in "iub":
-        raise DataFormatError(f"{name} should contain integer indices, not {arr.dtype}.")
+        raise DataFormatError(f"{name} should contain integers, not {arr.dtype}.")
     return arr.astype(np.int64)
 
 

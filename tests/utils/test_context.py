@@ -8,13 +8,21 @@ import pytest
 from phy.utils import Context
 
 
-def test_disk_cache_persists_across_contexts(tmp_path):
+@pytest.fixture
+def square():
+    """A function squaring its argument, recording its calls in ``square.calls``."""
     calls = []
 
     def square(x):
         calls.append(x)
         return x * x
 
+    square.calls = calls
+    return square
+
+
+def test_disk_cache_persists_across_contexts(tmp_path, square):
+    calls = square.calls
     ctx = Context(tmp_path / ".phy")
     f = ctx.cache(square)
     assert f(3) == 9 and f(3) == 9
@@ -111,18 +119,13 @@ def _read_only_folder(tmp_path):
     return folder
 
 
-def test_unwritable_folder_means_a_cache_in_memory(tmp_path, caplog):
+def test_unwritable_folder_means_a_cache_in_memory(tmp_path, caplog, square):
     folder = _read_only_folder(tmp_path)
     if os.access(folder, os.W_OK):  # the superuser writes anyway: refuse like a full disk
         folder.chmod(0o755)
         (folder / ".phy").write_text("a file, not a folder")
     try:
-        calls = []
-
-        def square(x):
-            calls.append(x)
-            return x * x
-
+        calls = square.calls
         with caplog.at_level(logging.WARNING):
             ctx = Context(folder / ".phy")
             f = ctx.cache(square)
@@ -135,19 +138,14 @@ def test_unwritable_folder_means_a_cache_in_memory(tmp_path, caplog):
         folder.chmod(0o755)
 
 
-def test_full_disk_turns_the_cache_to_memory(tmp_path, monkeypatch, caplog):
+def test_full_disk_turns_the_cache_to_memory(tmp_path, monkeypatch, caplog, square):
     from joblib.memory import MemorizedFunc
 
     def full(self, *args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(MemorizedFunc, "__call__", full)
-    calls = []
-
-    def square(x):
-        calls.append(x)
-        return x * x
-
+    calls = square.calls
     ctx = Context(tmp_path / ".phy")
     f = ctx.cache(square)
     with caplog.at_level(logging.WARNING):

@@ -20,7 +20,7 @@ import logging
 import numpy as np
 
 from phy.io import DataFormatError, LazyVector, as_vector, native, open_npy
-from phy.io.npy import iter_chunks
+from phy.io.npy import as_index_array, iter_chunks
 
 logger = logging.getLogger(__name__)
 
@@ -31,16 +31,6 @@ CHUNK_SIZE = 1 << 21
 def index_dtype(n):
     """The narrowest dtype holding the ids ``0..n-1``: uint32 below 2^32, else int64."""
     return np.dtype(np.uint32) if n <= np.iinfo(np.uint32).max + 1 else np.dtype(np.int64)
-
-
-def _as_int_chunk(chunk, name):
-    """Cast a chunk to int64; floats must hold integer values (checked)."""
-    if chunk.dtype.kind == "f":
-        if not np.all(np.isfinite(chunk)) or np.any(chunk != np.round(chunk)):
-            raise DataFormatError(f"{name} should contain integers.")
-    elif chunk.dtype.kind not in "iub":
-        raise DataFormatError(f"{name} should contain integers, not {chunk.dtype}.")
-    return chunk.astype(np.int64)
 
 
 def _round_int(chunk):
@@ -132,10 +122,10 @@ def check_spikes(writer, times_path, times_kind, templates_path, n_templates):
                 raise DataFormatError(f"{times_name} contains NaN or infinite spike times.")
             times = chunk.astype(np.float64)
         else:
-            times = _as_int_chunk(chunk, times_name)
+            times = as_index_array(chunk, times_name)
         _check_sorted(times, last, start, times_name)
         last = times[-1]
-        t = _as_int_chunk(native(np.asarray(tmpl_src[start:stop])), templates_name)
+        t = as_index_array(native(np.asarray(tmpl_src[start:stop])), templates_name)
         if t.min() < 0:
             raise DataFormatError(f"{templates_name} contains negative template ids.")
         if n_templates is not None and t.max() >= n_templates:
@@ -197,7 +187,7 @@ def check_clusters(writer, clusters_path, n_spikes, spike_templates=None):
     ids, counts = np.zeros(0, np.int64), np.zeros(0, np.int64)
     same = spike_templates is not None
     for start, stop in iter_chunks(n_spikes, CHUNK_SIZE):
-        c = _as_int_chunk(native(np.asarray(src[start:stop])), name)
+        c = as_index_array(native(np.asarray(src[start:stop])), name)
         new_ids, new_counts = _count_values(c)
         merged = np.union1d(ids, new_ids)
         total = np.zeros(merged.size, np.int64)
@@ -244,7 +234,7 @@ def check_vector(writer, path, kind, n_spikes=None, spike_ids_below=None):
         if kind == "float":
             n_bad += int(chunk.size - np.count_nonzero(np.isfinite(chunk)))
             continue
-        chunk = _as_int_chunk(chunk, name)
+        chunk = as_index_array(chunk, name)
         if spike_ids_below is None:
             continue
         if np.any(np.diff(chunk) <= 0) or (last is not None and chunk[0] <= last):

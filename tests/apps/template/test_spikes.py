@@ -4,18 +4,7 @@ import pytest
 from phy.apps.template import spikes
 from phy.io import DataFormatError, LazyVector
 
-
-class _Writer:
-    def __init__(self):
-        self.arrays = {}
-
-    def empty(self, name, shape, dtype):
-        self.arrays[name] = np.zeros(shape, dtype)
-        return self.arrays[name]
-
-    def save(self, name, arr):
-        self.arrays[name] = np.asarray(arr)
-        return arr
+from .array_writer import ArrayWriter
 
 
 @pytest.fixture
@@ -32,7 +21,7 @@ def test_index_dtype():
 def test_group_order_matches_stable_argsort(small_chunks, n_groups):
     keys = np.random.default_rng(0).integers(0, n_groups, 100)
     counts = np.bincount(keys, minlength=n_groups)
-    w = _Writer()
+    w = ArrayWriter()
     spikes.group_order(w, "g", keys.size, lambda a, b: keys[a:b], counts)
     assert w.arrays["g_order"].dtype == np.uint32  # 4 bytes per spike
     assert np.array_equal(w.arrays["g_order"], np.argsort(keys, kind="stable"))
@@ -42,7 +31,7 @@ def test_group_order_matches_stable_argsort(small_chunks, n_groups):
 def _check(tmp_path, times, templates, n_templates=None, kind="samples"):
     np.save(tmp_path / "t.npy", np.asarray(times))
     np.save(tmp_path / "s.npy", np.asarray(templates))
-    w = _Writer()
+    w = ArrayWriter()
     values = spikes.check_spikes(w, tmp_path / "t.npy", kind, tmp_path / "s.npy", n_templates)
     return w.arrays, values
 
@@ -57,7 +46,7 @@ def test_check_spikes_writes_no_per_spike_array(tmp_path, small_chunks):
     # Without templates.npy, n_templates is max + 1.
     assert _check(tmp_path, times, templates)[1] == {"n_templates": 4}
     # The grouping by template, computed apart (on first use).
-    w = _Writer()
+    w = ArrayWriter()
     spikes.template_order(w, tmp_path / "s.npy", arrays["template_counts"])
     order, offsets = w.arrays["template_order"], w.arrays["template_offsets"]
     assert order[offsets[2]:offsets[3]].tolist() == [0, 2, 3, 8]
@@ -117,46 +106,46 @@ def test_float_vector():
 def test_check_clusters(tmp_path, small_chunks):
     clusters = np.array([10, -1, 3, 10, 7, 3, 3, 1000, -1, 10], dtype=np.int32).reshape(-1, 1)
     np.save(tmp_path / "c.npy", clusters)
-    w = _Writer()
+    w = ArrayWriter()
     values = spikes.check_clusters(w, tmp_path / "c.npy", 10, spike_templates=np.zeros(10))
     assert values == {"same_as_templates": False}
     assert w.arrays["cluster_ids"].tolist() == [-1, 3, 7, 10, 1000]
     assert w.arrays["cluster_counts"].tolist() == [2, 3, 1, 3, 1]
-    w2 = _Writer()
+    w2 = ArrayWriter()
     spikes.cluster_order(w2, tmp_path / "c.npy", w.arrays["cluster_ids"],
                          w.arrays["cluster_counts"])
     o, off = w2.arrays["cluster_order"], w2.arrays["cluster_offsets"]
     assert o[off[3]:off[4]].tolist() == [0, 3, 9]
-    same = spikes.check_clusters(_Writer(), tmp_path / "c.npy", 10, clusters[:, 0])
+    same = spikes.check_clusters(ArrayWriter(), tmp_path / "c.npy", 10, clusters[:, 0])
     assert same == {"same_as_templates": True}
     with pytest.raises(DataFormatError, match="expected 11"):
-        spikes.check_clusters(_Writer(), tmp_path / "c.npy", 11)
+        spikes.check_clusters(ArrayWriter(), tmp_path / "c.npy", 11)
     np.save(tmp_path / "c.npy", np.array([0, 2**40, 5]))  # a wide range: np.unique
-    w = _Writer()
+    w = ArrayWriter()
     spikes.check_clusters(w, tmp_path / "c.npy", 3)
     assert w.arrays["cluster_ids"].tolist() == [0, 5, 2**40]
 
 
 def test_check_vector(tmp_path, caplog, small_chunks):
     np.save(tmp_path / "a.npy", np.array([[1.0], [np.nan], [np.inf]], dtype=">f4"))
-    w = _Writer()
+    w = ArrayWriter()
     assert spikes.check_vector(w, tmp_path / "a.npy", "float", 3) == {"n_nonfinite": 2}
     assert w.arrays == {}  # nothing written: converted on the fly
     assert "2 NaN or infinite values in a.npy" in caplog.text
     np.save(tmp_path / "b.npy", np.arange(5.0))
     with pytest.raises(DataFormatError, match="one per spike"):
-        spikes.check_vector(_Writer(), tmp_path / "b.npy", "float", 4)
+        spikes.check_vector(ArrayWriter(), tmp_path / "b.npy", "float", 4)
     np.save(tmp_path / "ids.npy", np.array([0, 2, 2]))
     with pytest.raises(DataFormatError, match="sorted"):
-        spikes.check_vector(_Writer(), tmp_path / "ids.npy", "int", spike_ids_below=10)
+        spikes.check_vector(ArrayWriter(), tmp_path / "ids.npy", "int", spike_ids_below=10)
     np.save(tmp_path / "ids.npy", np.arange(12.0))
     with pytest.raises(DataFormatError, match="ids.npy refers to spike 10 but the dataset "
                                               r"has 10 spikes \(ids 0 to 9\)"):
-        spikes.check_vector(_Writer(), tmp_path / "ids.npy", "int", spike_ids_below=10)
+        spikes.check_vector(ArrayWriter(), tmp_path / "ids.npy", "int", spike_ids_below=10)
     np.save(tmp_path / "ids.npy", np.array([-1, 2]))
     with pytest.raises(DataFormatError, match="refers to spike -1"):
-        spikes.check_vector(_Writer(), tmp_path / "ids.npy", "int", spike_ids_below=10)
-    assert spikes.check_vector(_Writer(), tmp_path / "ids.npy", "int") == {"n_nonfinite": 0}
+        spikes.check_vector(ArrayWriter(), tmp_path / "ids.npy", "int", spike_ids_below=10)
+    assert spikes.check_vector(ArrayWriter(), tmp_path / "ids.npy", "int") == {"n_nonfinite": 0}
     np.save(tmp_path / "s.npy", np.array(["a"]))
     with pytest.raises(DataFormatError, match="numbers"):
-        spikes.check_vector(_Writer(), tmp_path / "s.npy", "float")
+        spikes.check_vector(ArrayWriter(), tmp_path / "s.npy", "float")

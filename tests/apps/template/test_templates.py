@@ -3,6 +3,8 @@ import pytest
 
 from phy.apps.template.templates import Templates, ptp
 
+from .array_writer import ArrayWriter
+
 
 def _positions(n):
     return np.c_[np.zeros(n), 10.0 * np.arange(n)]
@@ -76,19 +78,7 @@ def test_nan_templates_in_memory():
     assert np.all(np.isfinite(t.get(0).template)) and np.all(t.get(1).template == 0)
     assert np.isnan(data[1]).all()  # the source array is untouched
 
-    class W:
-        def __init__(self):
-            self.arrays = {}
-
-        def empty(self, name, shape, dtype):
-            self.arrays[name] = np.zeros(shape, dtype)
-            return self.arrays[name]
-
-        def save(self, name, arr):
-            self.arrays[name] = np.asarray(arr)
-            return arr
-
-    w = W()
+    w = ArrayWriter()
     values = t.compute_derived(w)
     assert values == {"n_nonfinite": 80 + 1, "n_nan_templates": 1}
     assert w.arrays["peak_channels"].tolist() == [3, 0]
