@@ -2,7 +2,8 @@
 
 The headless part (``Clustering``, ``ClusterMeta``, ``UpdateInfo``, ``History``, the
 statistics) imports neither Qt nor OpenGL. The Qt-dependent names (``Supervisor``,
-``ClusterView``, ``SimilarityView``) are imported lazily, on first access, so that
+``ClusterView``, ``SimilarityView``, the views and their base ``ManualClusteringView``) are
+imported lazily, on first access, so that
 ``import phy.cluster`` works on a machine without a display.
 """
 
@@ -26,6 +27,7 @@ _LAZY = {
     "Supervisor": "supervisor",
     "ClusterView": "tables",
     "SimilarityView": "tables",
+    "ManualClusteringView": "views",
 }
 
 __all__ = sorted([

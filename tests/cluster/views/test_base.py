@@ -1,0 +1,463 @@
+"""Tests of the view base: selection, threading, staleness, errors, state, lasso, phy 2 views."""
+
+import json
+import logging
+import textwrap
+import threading
+
+import numpy as np
+import pytest
+
+from phy.cluster.views import base
+from phy.cluster.views.base import ManualClusteringView, MarkerSizeMixin, ScalingMixin
+from phy.plot.lasso import points_in_polygon
+from phy.utils import Bunch, emit
+from phy.utils import bus_events as ev
+from phy.utils.event import connected
+
+from ...plot.conftest import EventSender
+from .conftest import pixels, rgb255
+
+BOUNDS = (-5.0, -5.0, 5.0, 5.0)
+
+
+def example_view_class():
+    """The example view of the module docstring of phy.cluster.views.base, executed."""
+    doc = base.__doc__
+    block = doc[doc.index("::\n") + 3:doc.index("\nUsed as")]
+    namespace = {}
+    exec(textwrap.dedent(block), namespace)
+    return namespace["FeatureScatterView"]
+
+
+def make_features(spike_clusters, seed=0):
+    """``features(cluster_id)``: spikes of cluster c normal around (c - 1.5, 0), and all pos."""
+    rng = np.random.default_rng(seed)
+    pos = rng.normal(scale=0.6, size=(len(spike_clusters), 2))
+    pos[:, 0] += spike_clusters - 1.5
+
+    def features(cluster_id):
+        spike_ids = np.nonzero(spike_clusters == cluster_id)[0]
+        return Bunch(pos=pos[spike_ids], spike_ids=spike_ids)
+
+    return features, pos
+
+
+class RecordingView(ManualClusteringView):
+    """Records the threads and selections of prepare and draw; fills the canvas in a colour."""
+
+    state_attrs = ("global_param",)
+    local_state_attrs = ("local_param",)
+
+    def __init__(self, fail_on=None, block_on=None):
+        super().__init__()
+        self.global_param, self.local_param = 1, "a"
+        self.prepared, self.drawn = [], []
+        self.fail_on, self.block_on = fail_on, block_on
+        self.release = threading.Event()
+
+    def prepare(self, cluster_ids):
+        self.prepared.append((list(cluster_ids), threading.current_thread()))
+        if cluster_ids == self.block_on:
+            assert self.release.wait(10)
+        if cluster_ids == self.fail_on:
+            raise OSError("features.npy is missing")
+        return Bunch(cluster_ids=list(cluster_ids))
+
+    def draw(self, data):
+        self.drawn.append((data.cluster_ids, threading.current_thread()))
+
+
+# -------------------------------------------------------------------------------------------------
+# Selection, threading, staleness, errors
+# -------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("threading_on", [True, False])
+def test_example_view_draws_selection(make_gui_with_supervisor, select, shown, threading_on):
+    sc = np.repeat(np.arange(4), 500)
+    features, _ = make_features(sc)
+    gui, supervisor = make_gui_with_supervisor(sc, enable_threading=threading_on)
+    view = example_view_class()(features, BOUNDS)
+    view.attach(gui)
+    shown(view)
+    prepared = []
+    original = view.prepare
+    view.prepare = lambda ids: prepared.append(threading.current_thread()) or original(ids)
+    select(supervisor, view, [0, 3])
+    # One preparation per selection (the tables' own select events are ignored), off the GUI
+    # thread with threading on.
+    assert len(prepared) == 1
+    assert (prepared[0] is not threading.main_thread()) == threading_on
+    assert view.cluster_ids == [0, 3]
+    assert gui.get_view("FeatureScatterView").dock.status == "clusters [0, 3]"
+    px = pixels(view)
+    w = px.array.shape[1]
+    # Cluster 0 around x = -1.5 (left), cluster 3 around x = 1.5 (right), in their colours.
+    left = px.matching(rgb255(view.selected_color(0)), tolerance=40)
+    right = px.matching(rgb255(view.selected_color(1)), tolerance=40)
+    assert left.sum() > 50 and right.sum() > 50
+    assert px.centroid(left)[0] < 0.45 * w < 0.55 * w < px.centroid(right)[0]
+    select(supervisor, view, [])
+    assert not pixels(view).drawn().any()
+
+
+def test_stale_result_is_not_drawn(make_gui_with_supervisor, select, qtbot):
+    gui, supervisor = make_gui_with_supervisor()
+    view = RecordingView(block_on=[1])
+    view.attach(gui)
+    supervisor.select([1])
+    supervisor.block()
+    qtbot.waitUntil(lambda: len(view.prepared) == 1)  # A is being prepared, blocked
+    supervisor.select([2])  # B is requested meanwhile
+    supervisor.block()
+    assert view.is_busy and view.drawn == []
+    view.release.set()  # A finishes after B was requested
+    qtbot.waitUntil(lambda: not view.is_busy)
+    assert [ids for ids, _ in view.prepared] == [[1], [2]]
+    assert [ids for ids, _ in view.drawn] == [[2]]  # A was dropped
+    assert view.drawn[0][1] is threading.main_thread()
+    assert view.prepared[1][1] is not threading.main_thread()
+
+
+def test_only_the_newest_waiting_selection_is_prepared(make_gui_with_supervisor, qtbot):
+    gui, supervisor = make_gui_with_supervisor()
+    view = RecordingView(block_on=[0])
+    view.attach(gui)
+    for ids in ([0], [1], [2], [3]):
+        supervisor.select(ids)
+        supervisor.block()
+        qtbot.waitUntil(lambda: len(view.prepared) == 1)
+    view.release.set()
+    qtbot.waitUntil(lambda: not view.is_busy)
+    assert [ids for ids, _ in view.prepared] == [[0], [3]]
+    assert [ids for ids, _ in view.drawn] == [[3]]
+
+
+@pytest.mark.parametrize("threading_on", [True, False])
+def test_prepare_error_shown_in_dock_status(make_gui_with_supervisor, select, caplog,
+                                            threading_on):
+    gui, supervisor = make_gui_with_supervisor(enable_threading=threading_on)
+    view = RecordingView(fail_on=[2])
+    view.attach(gui)
+    with caplog.at_level(logging.ERROR, logger="phy.cluster.views.base"):
+        select(supervisor, view, [2])
+    assert "features.npy is missing" in view.dock.status
+    assert "clusters [2]" in view.dock.status
+    assert "features.npy is missing" in caplog.text and "Traceback" in caplog.text
+    assert view.drawn == []
+    select(supervisor, view, [1])  # the view keeps working; the next drawing clears the error
+    assert [ids for ids, _ in view.drawn] == [[1]] and view.dock.status == ""
+
+
+def test_draw_error_shown_in_dock_status(make_gui_with_supervisor, select, caplog):
+    gui, supervisor = make_gui_with_supervisor()
+
+    class BrokenView(RecordingView):
+        def draw(self, data):
+            raise ValueError("cannot draw this")
+
+    view = BrokenView()
+    view.attach(gui)
+    with caplog.at_level(logging.ERROR, logger="phy.cluster.views.base"):
+        select(supervisor, view, [1])
+    assert "cannot draw this" in view.dock.status and "cannot draw this" in caplog.text
+
+
+def test_auto_update_off_ignores_selections(make_gui_with_supervisor, select):
+    gui, supervisor = make_gui_with_supervisor()
+    view = RecordingView()
+    view.attach(gui)
+    select(supervisor, view, [1])
+    view.actions.run("toggle_auto_update", False)
+    assert not view.auto_update
+    assert not view.actions.get("toggle_auto_update").isChecked()
+    select(supervisor, view, [2])
+    select(supervisor, view, [3])
+    assert [ids for ids, _ in view.drawn] == [[1]] and view.cluster_ids == [1]
+    view.toggle_auto_update(True)  # back on: shows the latest selection
+    select(supervisor, view, [3])
+    assert view.actions.get("toggle_auto_update").isChecked()
+    assert [ids for ids, _ in view.drawn] == [[1], [3]]
+
+
+def test_on_cluster_before_on_select(make_gui_with_supervisor, select):
+    gui, supervisor = make_gui_with_supervisor()
+    calls = []
+
+    class ClusterAwareView(RecordingView):
+        def on_cluster(self, up):
+            calls.append(("cluster", up.added))
+
+        def on_select(self, cluster_ids=None, **kwargs):
+            calls.append(("select", list(cluster_ids)))
+            super().on_select(cluster_ids=cluster_ids, **kwargs)
+
+    view = ClusterAwareView()
+    view.attach(gui)
+    select(supervisor, view, [1, 2])
+    supervisor.merge()
+    supervisor.block()
+    new_id = max(supervisor.cluster_ids)
+    assert ("cluster", [new_id]) in calls
+    assert calls.index(("cluster", [new_id])) < max(
+        i for i, c in enumerate(calls) if c[0] == "select" and new_id in c[1])
+
+
+def test_standalone_view_draws_synchronously(qtbot):
+    view = RecordingView()
+    view.on_select(cluster_ids=[4, 5])
+    assert [ids for ids, _ in view.drawn] == [[4, 5]]
+    assert view.drawn[0][1] is threading.main_thread()
+    view.close()
+
+
+# -------------------------------------------------------------------------------------------------
+# State, actions, screenshot, close
+# -------------------------------------------------------------------------------------------------
+
+def test_state_saved_and_restored_across_guis(make_gui_with_supervisor, config_dir, tmp_path):
+    local_path = tmp_path / "dataset" / ".phy" / "state.json"
+    gui, _ = make_gui_with_supervisor(local_path=local_path)
+    view = RecordingView()
+    view.attach(gui)
+    view.global_param, view.local_param = 42, "local value"
+    gui.close()
+    global_state = json.loads((config_dir / "ViewTestGUI" / "state.json").read_text())
+    assert global_state["RecordingView"] == {"global_param": 42}
+    assert json.loads(local_path.read_text()) == {"RecordingView": {"local_param": "local value"}}
+
+    gui2, _ = make_gui_with_supervisor(local_path=local_path)
+    view2 = RecordingView()
+    view2.attach(gui2)
+    assert (view2.global_param, view2.local_param) == (42, "local value")
+    # Another dataset (no local state) gets the global values only.
+    gui3, _ = make_gui_with_supervisor(local_path=tmp_path / "other" / "state.json")
+    view3 = RecordingView()
+    view3.attach(gui3)
+    assert (view3.global_param, view3.local_param) == (42, "a")
+
+
+def test_default_actions_in_view_submenu(make_gui_with_supervisor):
+    gui, _ = make_gui_with_supervisor()
+    view, view2 = RecordingView(), RecordingView()
+    view.attach(gui)
+    view2.attach(gui)
+    assert view2.name == "RecordingView (1)"
+    assert view.actions.names == ["toggle_auto_update", "screenshot"]
+    submenu = gui.get_submenu("&View", view2.name)
+    assert [a.text() for a in submenu.actions() if a.text()] == [
+        "Toggle auto update", "Screenshot"]
+    assert view.actions.get("toggle_auto_update").isCheckable()
+
+
+def test_screenshot_writes_png(make_gui_with_supervisor, select, shown, config_dir):
+    sc = np.repeat(np.arange(4), 200)
+    gui, supervisor = make_gui_with_supervisor(sc)
+    view = example_view_class()(make_features(sc)[0], BOUNDS)
+    view.attach(gui)
+    shown(view)
+    select(supervisor, view, [1, 2])
+    path = view.screenshot()
+    assert path.parent == config_dir / "screenshots"
+    assert path.name.startswith("FeatureScatterView_")
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    from phy.gui.qt import QImage
+
+    image = QImage(str(path))
+    assert (image.width(), image.height()) == view.canvas.get_size()
+    assert str(path) in gui.status_message
+
+
+def test_close_disconnects_from_bus(make_gui_with_supervisor, select, qtbot):
+    gui, supervisor = make_gui_with_supervisor()
+    view = RecordingView()
+    view.attach(gui)
+    bound = [c for c in connected() if getattr(c, "__self__", None) is view]
+    assert {c.__name__ for c in bound} >= {"on_select_threaded", "_on_cluster_event"}
+    select(supervisor, view, [1])
+    view.dock.close()  # the user closes the dock
+    assert view not in gui.views
+    assert not [c for c in connected() if getattr(c, "__self__", None) is view]
+    assert view not in [g for g in gui.action_groups]
+    assert not gui.get_submenu("&View", view.name).menuAction().isVisible()
+    supervisor.select([2])
+    supervisor.block()
+    qtbot.wait(20)
+    assert [ids for ids, _ in view.prepared] == [[1]]
+    assert gui.state["RecordingView"] == {"global_param": 1, "local_param": "a"}
+
+
+def test_close_drops_pending_result(make_gui_with_supervisor, qtbot):
+    gui, supervisor = make_gui_with_supervisor()
+    view = RecordingView(block_on=[1])
+    view.attach(gui)
+    supervisor.select([1])
+    supervisor.block()
+    qtbot.waitUntil(lambda: len(view.prepared) == 1)
+    view.close()
+    view.release.set()
+    qtbot.waitUntil(lambda: not view.is_busy)
+    assert view.drawn == []
+
+
+# -------------------------------------------------------------------------------------------------
+# Mixins: marker size, scaling, lasso
+# -------------------------------------------------------------------------------------------------
+
+def test_marker_size_alt_wheel_and_actions(make_gui_with_supervisor, select, shown):
+    sc = np.repeat(np.arange(4), 50)
+    gui, supervisor = make_gui_with_supervisor(sc)
+    view = example_view_class()(make_features(sc)[0], BOUNDS)
+    view.attach(gui)
+    shown(view)
+    select(supervisor, view, [1])
+    before = pixels(view).drawn().sum()
+    for name in ("increase_marker_size", "decrease_marker_size", "reset_marker_size"):
+        assert name in view.actions.names
+    view.actions.run("increase_marker_size")
+    assert view.marker_size == pytest.approx(5.5)
+    view.actions.run("reset_marker_size")
+    assert view.marker_size == 5.0
+    send = EventSender()
+    from phy.gui.qt import QPoint, QPointF, Qt, QWheelEvent
+
+    for _ in range(8):  # alt+wheel away from the user: bigger markers, drawn again at once
+        event = QWheelEvent(QPointF(10, 10), QPointF(10, 10), QPoint(0, 0), QPoint(0, 120),
+                            Qt.NoButton, Qt.AltModifier, Qt.NoScrollPhase, False)
+        send._send(view.canvas, event)
+    assert view.marker_size == pytest.approx(5.0 * 1.1 ** 8)
+    assert pixels(view).drawn().sum() > 1.5 * before
+    assert view.canvas.panzoom.zoom == [1.0, 1.0]  # alt+wheel does not zoom
+    gui.close()
+    assert json.loads((gui.config_dir / gui.name / "state.json").read_text())[
+        "FeatureScatterView"]["marker_size"] == pytest.approx(5.0 * 1.1 ** 8)
+
+
+def test_scaling_mixin(make_gui_with_supervisor, select):
+    gui, supervisor = make_gui_with_supervisor()
+
+    class ScaledView(ScalingMixin, RecordingView):
+        def draw(self, data):
+            self.drawn.append((data.cluster_ids, self.scaling))
+
+    view = ScaledView()
+    view.attach(gui)
+    select(supervisor, view, [1])
+    view.actions.run("increase")
+    view.actions.run("increase")
+    view.actions.run("decrease")
+    assert view.scaling == pytest.approx(1.1)
+    view.reset_scaling()
+    # Each change draws the last record again, without preparing it again.
+    assert [s for _, s in view.drawn] == pytest.approx([1, 1.1, 1.21, 1.1, 1])
+    assert len(view.prepared) == 1
+
+
+def test_marker_size_mixin_bounds(qtbot):
+    class View(MarkerSizeMixin, RecordingView):
+        pass
+
+    view = View()
+    view.marker_size = 1000
+    assert view.marker_size == view.marker_size_bounds[1]
+    view.close()
+
+
+def test_lasso_split_returns_every_spike(make_gui_with_supervisor, select, shown):
+    # Cluster 0 has 50,000 spikes, of which the view displays 2,500.
+    sc = np.r_[np.zeros(50_000, dtype=np.int64), np.ones(1000, dtype=np.int64)]
+    features, all_pos = make_features(sc)
+    gui, supervisor = make_gui_with_supervisor(sc)
+    view = example_view_class()(features, BOUNDS)
+    view.attach(gui)
+    shown(view)
+    select(supervisor, view, [0])
+    assert sum(len(b.pos) for b in view.get_clusters_data()) == 2500
+    w, h = view.canvas.get_size()
+    view.canvas.panzoom.zoom = 2  # the lasso maps the polygon through the pan/zoom
+    clicks = [(0.3 * w, 0.3 * h), (0.7 * w, 0.35 * h), (0.6 * w, 0.75 * h), (0.35 * w, 0.6 * h)]
+    send = EventSender()
+    for pos in clicks:
+        send.click(view.canvas, pos, modifiers=("Control",))
+    assert view.canvas.lasso.count == 4
+    # The polygon in data coordinates, computed here from the pixels: NDC, zoom 2, bounds.
+    ndc = np.array([(2 * x / w - 1, 1 - 2 * y / h) for x, y in clicks]) / 2
+    polygon = BOUNDS[0] + (ndc + 1) / 2 * (BOUNDS[2] - BOUNDS[0])
+    cluster0 = np.nonzero(sc == 0)[0]
+    expected = cluster0[points_in_polygon(all_pos[cluster0], polygon)]
+    assert len(expected) > 2500  # more than all the displayed spikes
+
+    spike_ids = emit(ev.REQUEST_SPLIT, supervisor, single=True)
+    assert np.array_equal(spike_ids, expected)
+    assert view.canvas.lasso.count == 0  # the lasso is cleared once used
+    assert emit(ev.REQUEST_SPLIT, supervisor, single=True) is None  # no lasso: no answer
+
+    for pos in clicks:  # the supervisor's split action splits exactly these spikes
+        send.click(view.canvas, pos, modifiers=("Control",))
+    up = supervisor.split()
+    new_clusters = supervisor.clustering.spike_clusters[expected]
+    assert len(np.unique(new_clusters)) == 1 and new_clusters[0] in up.added
+
+
+def test_lasso_with_box_index(qtbot):
+    """Only the Bunches (or spikes) in the lasso's box are tested against its polygon."""
+
+    class BoxedView(base.LassoMixin, RecordingView):
+        def get_clusters_data(self, load_all=None):
+            pos = np.array([[0.0, 0.0], [0.0, 0.0], [0.0, 0.0]])
+            return [Bunch(pos=pos, spike_ids=np.array([0, 1, 2]), box_index=np.array([0, 1, 0])),
+                    Bunch(pos=pos[:1], spike_ids=np.array([7]), box_index=1),
+                    Bunch(pos=pos[:1], spike_ids=np.array([9]), box_index=0)]
+
+    view = BoxedView()
+    view.cluster_ids = [0]
+    lasso = view.canvas.lasso
+    for p in ((-0.5, -0.5), (0.5, -0.5), (0.5, 0.5)):
+        lasso.add(p)
+    lasso.box = 1
+    assert view.on_request_split().tolist() == [1, 7]
+    view.close()
+
+
+# -------------------------------------------------------------------------------------------------
+# A phy 2 view: a PlotVisual added in the constructor, drawn in on_select
+# -------------------------------------------------------------------------------------------------
+
+def test_phy2_style_custom_view_draws(make_gui_with_supervisor, select, shown):
+    from phy.plot import PlotVisual
+    from phy.utils import selected_cluster_color
+
+    class MyView(ManualClusteringView):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.canvas.set_layout("stacked", n_plots=2)
+            self.visual = PlotVisual()
+            self.canvas.add_visual(self.visual)
+
+        def on_select(self, cluster_ids=(), **kwargs):
+            self.cluster_ids = cluster_ids
+            if not cluster_ids:
+                return
+            self.visual.reset_batch()
+            for i in range(len(cluster_ids)):
+                x = np.linspace(-1, 1, 100)
+                y = np.full(100, 0.5)  # a horizontal line in the middle of box i
+                self.visual.add_batch_data(
+                    x=x, y=y, color=selected_cluster_color(i), data_bounds=(-1, 0, 1, 1),
+                    box_index=i)
+            self.canvas.update_visual(self.visual)
+            self.canvas.update()
+
+    gui, supervisor = make_gui_with_supervisor()
+    view = MyView()
+    view.attach(gui)
+    shown(view)
+    select(supervisor, view, [1, 2])
+    assert view.cluster_ids == [1, 2]
+    px = pixels(view)
+    h = px.array.shape[0]
+    first = px.matching(rgb255(selected_cluster_color(0)), tolerance=40)
+    second = px.matching(rgb255(selected_cluster_color(1)), tolerance=40)
+    assert first.sum() > 100 and second.sum() > 100
+    rows = sorted([px.centroid(first)[1], px.centroid(second)[1]])
+    assert rows[0] < h / 2 < rows[1]  # one line in each stacked box
