@@ -1,7 +1,9 @@
 """The cluster views: plots of the selected clusters, docked in the GUI (Qt and OpenGL).
 
 Every view derives from :class:`ManualClusteringView`; :mod:`phy.cluster.views.base` states the
-contract (prepare on a worker thread, draw on the GUI thread) with an example.
+contract (prepare on a worker thread, draw on the GUI thread) with an example, and
+:mod:`phy.cluster.views.mixins` has the shared behaviours (marker size, scaling, lasso).
 """
 
-from .base import LassoMixin, ManualClusteringView, MarkerSizeMixin, ScalingMixin  # noqa: F401
+from .base import ManualClusteringView  # noqa: F401
+from .mixins import LassoMixin, MarkerSizeMixin, ScalingMixin  # noqa: F401

@@ -8,8 +8,8 @@ import threading
 import numpy as np
 import pytest
 
-from phy.cluster.views import base
-from phy.cluster.views.base import ManualClusteringView, MarkerSizeMixin, ScalingMixin
+from phy.cluster.views import LassoMixin, ManualClusteringView, MarkerSizeMixin, ScalingMixin
+from phy.cluster.views import base as views_base
 from phy.plot.lasso import points_in_polygon
 from phy.utils import Bunch, emit
 from phy.utils import bus_events as ev
@@ -23,7 +23,7 @@ BOUNDS = (-5.0, -5.0, 5.0, 5.0)
 
 def example_view_class():
     """The example view of the module docstring of phy.cluster.views.base, executed."""
-    doc = base.__doc__
+    doc = views_base.__doc__
     block = doc[doc.index("::\n") + 3:doc.index("\nUsed as")]
     namespace = {}
     exec(textwrap.dedent(block), namespace)
@@ -402,7 +402,7 @@ def test_lasso_split_returns_every_spike(make_gui_with_supervisor, select, shown
 def test_lasso_with_box_index(qtbot):
     """Only the Bunches (or spikes) in the lasso's box are tested against its polygon."""
 
-    class BoxedView(base.LassoMixin, RecordingView):
+    class BoxedView(LassoMixin, RecordingView):
         def get_clusters_data(self, load_all=None):
             pos = np.array([[0.0, 0.0], [0.0, 0.0], [0.0, 0.0]])
             return [Bunch(pos=pos, spike_ids=np.array([0, 1, 2]), box_index=np.array([0, 1, 0])),
