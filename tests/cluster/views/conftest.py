@@ -13,7 +13,7 @@ import pytest
 from ...plot.conftest import Pixels
 
 #: Size of the test GUIs, in pixels.
-GUI_SIZE = (400, 300)
+GUI_SIZE = (800, 500)
 
 
 def pixels(view):
@@ -75,10 +75,11 @@ def make_gui_with_supervisor(qtbot, qapp, monkeypatch, config_dir):
 
 @pytest.fixture
 def shown(qtbot):
-    """``shown(view)``: wait until a view attached to a shown GUI has an OpenGL context."""
+    """``shown(view)``: wait until a view attached to a shown GUI is drawable, 100+ pixels wide."""
 
     def wait(view):
-        qtbot.waitUntil(lambda: view.canvas.isValid() and view.canvas.isExposed())
+        qtbot.waitUntil(lambda: view.canvas.isValid() and view.canvas.isExposed()
+                        and min(view.canvas.get_size()) >= 100)
         return view
 
     return wait
