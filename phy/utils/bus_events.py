@@ -82,3 +82,15 @@ TOGGLE_SPIKE_REORDER = "toggle_spike_reorder"
 #: ``request_similar_clusters(cluster_id)``: kept for phy 2 plugins listening to the similarity
 #: view; phy itself computes the similarity rows with a direct call.
 REQUEST_SIMILAR_CLUSTERS = "request_similar_clusters"
+
+# --- Cluster views (sender: the view) ---------------------------------------------------------
+
+#: ``select_time(view, time)``: the user picked a time (in seconds) in a view (alt+click in the
+#: amplitude view); the trace view goes there.
+SELECT_TIME = "select_time"
+#: ``select_spike(view, channel_id=, spike_id=, cluster_id=)``: the user picked a spike in a view
+#: (ctrl+click in the trace view); the controller selects its cluster.
+SELECT_SPIKE = "select_spike"
+#: ``select_channel(view, channel_id=, key=, button=)``: the user picked a channel in a view
+#: (shift+click in the trace view); the feature view shows it as PC A ('Left' button) or B.
+SELECT_CHANNEL = "select_channel"

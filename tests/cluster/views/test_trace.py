@@ -1,0 +1,456 @@
+"""Tests of the trace view: windows, bins, navigation on a recording with known spikes, pixels."""
+
+import numpy as np
+import pytest
+
+from phy.cluster.views.trace import OTHER_SPIKE_COLOR, TraceView
+from phy.cluster.views.trace_data import (
+    bin_classes,
+    bin_traces,
+    interval_spikes,
+    select_traces,
+    spike_classes,
+    spike_table,
+)
+from phy.utils import Bunch, connect, selected_cluster_color
+from phy.utils import bus_events as ev
+
+from ...plot.conftest import EventSender
+from .conftest import pixels, rgb255
+
+SR = 10_000.0
+N_SAMPLES_WAVE = 20
+
+
+def make_recording(n_channels=16, duration=20.0, n_clusters=4, seed=0, rate=2.0):
+    """A recording with spikes at known times: cluster c on channels 4c and 4c + 1.
+
+    Channel positions put the channels in reverse y order (channel 0 highest on the probe).
+    """
+    rng = np.random.default_rng(seed)
+    n = int(duration * SR)
+    data = rng.normal(0, 1.0, (n, n_channels)).astype(np.float32)
+    spike_times, spike_clusters = [], []
+    for c in range(n_clusters):
+        t = np.sort(rng.uniform(0.1, duration - 0.1, int(rate * duration)))
+        spike_times.append(t)
+        spike_clusters.append(np.full(len(t), c))
+    spike_times = np.concatenate(spike_times)
+    spike_clusters = np.concatenate(spike_clusters)
+    order = np.argsort(spike_times)
+    spike_times, spike_clusters = spike_times[order], spike_clusters[order]
+    shape = -15 * np.hanning(N_SAMPLES_WAVE)
+    for t, c in zip(spike_times, spike_clusters):
+        s = int(round(t * SR)) - N_SAMPLES_WAVE // 2
+        data[s:s + N_SAMPLES_WAVE, [4 * c % n_channels, (4 * c + 1) % n_channels]] += shape[:, None]
+
+    def spike_channels(spike_ids):
+        c = spike_clusters[spike_ids]
+        return np.column_stack([4 * c % n_channels, (4 * c + 1) % n_channels])
+
+    def traces(interval):
+        window = select_traces(data, interval, SR)
+        t0 = int(round(interval[0] * SR)) / SR
+        w = interval_spikes(interval, spike_times, spike_clusters, spike_channels,
+                            N_SAMPLES_WAVE, sample_rate=SR)
+        waveforms = [  # phy 2's list of Bunch.
+            Bunch(data=window[int(round((st - t0) * SR)):][:N_SAMPLES_WAVE][:, ch],
+                  channel_ids=ch, start_time=st, spike_id=s, spike_cluster=c, color=None)
+            for s, c, st, ch in zip(w.spike_id, w.spike_cluster, w.start_time, w.channel_ids)]
+        return Bunch(data=window, waveforms=waveforms)
+
+    positions = np.column_stack([np.zeros(n_channels), np.arange(n_channels)[::-1] * 20.0])
+    return Bunch(
+        data=data, spike_times=spike_times, spike_clusters=spike_clusters, traces=traces,
+        duration=duration, n_channels=n_channels, channel_positions=positions,
+        spike_times_of=lambda c: spike_times[spike_clusters == c])
+
+
+def make_view(rec, **kwargs):
+    return TraceView(
+        traces=rec.traces, spike_times=rec.spike_times_of, sample_rate=SR,
+        duration=rec.duration, n_channels=rec.n_channels,
+        channel_positions=rec.channel_positions, **kwargs)
+
+
+@pytest.fixture
+def rec():
+    return make_recording()
+
+
+@pytest.fixture
+def trace_view(make_gui_with_supervisor, shown, rec):
+    """A trace view attached to a GUI without threading (prepare and draw at once)."""
+    gui, supervisor = make_gui_with_supervisor(rec.spike_clusters, enable_threading=False)
+    view = make_view(rec)
+    view.attach(gui)
+    shown(view)
+    view.set_interval()
+    view.supervisor = supervisor
+    return view
+
+
+# -------------------------------------------------------------------------------------------------
+# Data
+# -------------------------------------------------------------------------------------------------
+
+class SliceRecorder:
+    """An array-like recording the slices read."""
+
+    def __init__(self, n):
+        self.n, self.reads = n, []
+
+    def __len__(self):
+        return self.n
+
+    def __getitem__(self, item):
+        self.reads.append((item.start, item.stop))
+        return np.zeros((item.stop - item.start, 2))
+
+
+def test_select_traces_reads_the_window_only():
+    traces = SliceRecorder(1_000_000)
+    assert select_traces(traces, (1.5, 2.0), sample_rate=1000.0).shape == (500, 2)
+    assert select_traces(traces, (-1.0, 0.01), sample_rate=1000.0).shape == (10, 2)
+    assert select_traces(traces, (999.9, 2000.0), sample_rate=1000.0).shape == (100, 2)
+    assert select_traces(traces, (10, 20)).shape == (10, 2)  # In samples.
+    assert traces.reads == [(1500, 2000), (0, 10), (999_900, 1_000_000), (10, 20)]
+
+
+def test_select_traces_memmap_sparse_hour(tmp_path):
+    """A 1-hour 384-channel file (83 GB, sparse): a window is a slice of the memory map."""
+    path = tmp_path / "hour.dat"
+    n_samples, n_channels = int(3600 * 30000), 384
+    with open(path, "wb") as f:
+        f.truncate(n_samples * n_channels * 2)
+    mm = np.memmap(path, dtype=np.int16, mode="r", shape=(n_samples, n_channels))
+    window = select_traces(mm, (3599.0, 3600.0), sample_rate=30000.0)
+    assert window.shape == (30000, 384)
+    assert np.shares_memory(window, mm)  # Not read yet: a view of the map.
+    assert not np.asarray(window).any()
+
+
+def test_bin_traces_envelope_exact():
+    rng = np.random.default_rng(1)
+    data = rng.normal(size=(1003, 3)).astype(np.float32)
+    bins = bin_traces(data, 5, 1000, 10, offset=7)
+    edges = bins.edges
+    assert edges[0] == 5 and edges[-1] == 1000 and not bins.raw
+    assert np.all((edges[1:-1] + 7) % 10 == 0)  # Aligned on absolute samples.
+    for i in range(len(edges) - 1):
+        chunk = data[edges[i]:edges[i + 1]]
+        np.testing.assert_array_equal(bins.ymin[:, i], chunk.min(axis=0))
+        np.testing.assert_array_equal(bins.ymax[:, i], chunk.max(axis=0))
+    raw = bin_traces(data, 10, 20, 2)
+    assert raw.raw and raw.ymin.shape == (3, 10)
+    np.testing.assert_array_equal(raw.ymin, data[10:20].T)
+
+
+def test_bin_classes_priority_and_hidden():
+    waveforms = Bunch(spike_id=[0, 1, 2], spike_cluster=[5, 7, 9], start_time=[0.0, 0.0, 0.5],
+                      n_samples=10, channel_ids=np.array([[0, 1], [1, 2], [2, -1]]))
+    table = spike_table(waveforms, 100.0, 0.0)
+    assert list(table.pair_spike) == [0, 0, 1, 1, 2, 2]
+    edges = np.arange(0, 101, 5)
+    classes = spike_classes(table.spike_clusters, [7])
+    assert list(classes) == [1, 2, 1]
+    out = bin_classes(edges, 3, table, classes)
+    assert list(out[0, :3]) == [1, 1, 0]  # Spike 0 (grey) on channel 0, samples 0-9.
+    assert list(out[1, :3]) == [2, 2, 0]  # The selected spike wins on channel 1.
+    assert list(out[2, 9:13]) == [0, 1, 1, 0]  # Spike 2: samples 50-59, bins 10 and 11.
+    hidden = spike_classes(table.spike_clusters, [7], show_all_spikes=False)
+    assert bin_classes(edges, 3, table, hidden)[0].max() == 0
+
+
+# -------------------------------------------------------------------------------------------------
+# Navigation
+# -------------------------------------------------------------------------------------------------
+
+def test_navigation(trace_view, rec):
+    v = trace_view
+    assert v.interval == (0.0, 1.0)
+    v.go_to(5.0)
+    assert v.interval == (4.5, 5.5) and v.time == 5.0
+    assert v._data.interval == (4.5, 5.5)  # Drawn.
+    v.shift(-1.0)
+    assert v.interval == (3.5, 4.5)
+    v.go_right()
+    assert v.interval == pytest.approx((3.7, 4.7))
+    v.go_left()
+    v.jump_right()
+    assert v.interval == pytest.approx((4.5, 5.5))
+    v.jump_left()
+    assert v.interval == pytest.approx((3.5, 4.5))
+    v.widen()
+    assert v.half_duration == pytest.approx(0.625) and v.time == pytest.approx(4.0)
+    v.narrow()
+    assert v.half_duration == pytest.approx(0.5)
+    v.go_to_end()
+    assert v.interval == (rec.duration - 1.0, rec.duration)
+    v.go_to(1000.0)  # Clamped.
+    assert v.interval == (rec.duration - 1.0, rec.duration)
+    v.go_to_start()
+    assert v.interval == (0.0, 1.0)
+    v.shift(-3)
+    assert v.interval == (0.0, 1.0)
+
+
+def test_next_previous_spike(trace_view, rec, select):
+    v = trace_view
+    select(v.supervisor, v, [2, 1])
+    times = rec.spike_times_of(2)  # The first selected cluster.
+    v.go_to(0.5)
+    visited = []
+    for _ in range(len(times)):
+        v.go_to_next_spike()
+        visited.append(v.time)
+    expected = times[times > 0.5]
+    expected = [max(t, v.half_duration) for t in expected]  # Clamped at the ends.
+    expected = [min(t, rec.duration - v.half_duration) for t in expected]
+    np.testing.assert_allclose(visited[:len(expected)], expected)
+    v.go_to(times[5] + 1e-3)
+    v.go_to_previous_spike()
+    assert v.time == pytest.approx(times[5])
+    v.go_to_previous_spike()
+    assert v.time == pytest.approx(times[4])
+
+
+def test_actions_shortcuts_and_snippets(trace_view, qtbot):
+    v = trace_view
+    actions = v.actions
+    for name in ("go_left", "go_right", "jump_left", "jump_right", "go_to", "go_to_start",
+                 "go_to_end", "go_to_next_spike", "go_to_previous_spike", "increase",
+                 "decrease", "widen", "narrow", "switch_origin", "toggle_highlighted_spikes",
+                 "toggle_show_labels", "toggle_auto_scale", "shift"):
+        assert actions.get(name) is not None, name
+    assert actions.get("switch_raw_data_filter") is None  # No filter given.
+    assert actions.get("go_to").shortcut().toString().lower() == "alt+t"
+    actions.run("go_to", 7)
+    assert v.time == 7.0
+    actions.run("shift", 2)
+    assert v.time == 9.0
+    actions.get("go_to_start").trigger()
+    assert v.time == 0.5
+
+
+def test_select_time_moves_the_view(trace_view):
+    from phy.utils import emit
+
+    emit(ev.SELECT_TIME, object(), 12.5)
+    assert trace_view.time == 12.5
+
+
+def test_state_saved(make_gui_with_supervisor, shown, rec):
+    gui, _ = make_gui_with_supervisor(rec.spike_clusters, enable_threading=False)
+    view = make_view(rec)
+    view.attach(gui)
+    view.go_to(8.0)
+    view.increase()
+    view.switch_origin()
+    view.close()
+    state = gui.state.get_view_state(view)
+    assert state.interval == (7.5, 8.5) and state.origin == "bottom"
+    assert state.scaling == pytest.approx(1.1)
+
+
+# -------------------------------------------------------------------------------------------------
+# Pixels
+# -------------------------------------------------------------------------------------------------
+
+def _spike_in_window(rec, cluster, t0, t1):
+    times = rec.spike_times_of(cluster)
+    return times[(times > t0 + 0.05) & (times < t1 - 0.05)]
+
+
+def _row_y(view, channel, height):
+    """Pixel row of the centre of a channel's row."""
+    return int((1 - view.stacked[channel]) / 2 * height)
+
+
+def test_selected_spikes_in_colours_others_grey(trace_view, rec, select):
+    v = trace_view
+    v.toggle_show_labels(False)  # Their white is close to the grey of the spikes.
+    select(v.supervisor, v, [1, 2])
+    t = _spike_in_window(rec, 1, 2, 18)[0]
+    v.go_to(t)
+    p = pixels(v)
+    h, w = p.array.shape[:2]
+    for i, cluster in enumerate((1, 2)):
+        mask = p.matching(rgb255(selected_cluster_color(i)), tolerance=40)
+        assert mask.sum() > 10, cluster
+    # Cluster 1's spike at the centre, on its channels 4 and 5.
+    mask = p.matching(rgb255(selected_cluster_color(0)), tolerance=40)
+    rows, cols = np.nonzero(mask)
+    near = np.abs(cols - w / 2) < 4
+    assert near.sum() > 5
+    ys = [_row_y(v, 4, h), _row_y(v, 5, h)]
+    assert min(ys) - h / 16 < rows[near].min() < max(ys) + h / 16  # The spike goes down.
+    grey = p.matching(rgb255(OTHER_SPIKE_COLOR), tolerance=20)
+    assert grey.sum() > 10
+    # Highlighted spikes only: no grey.
+    v.toggle_highlighted_spikes(False)
+    assert p.matching(rgb255(OTHER_SPIKE_COLOR), tolerance=20).sum() > 10
+    assert pixels(v).matching(rgb255(OTHER_SPIKE_COLOR), tolerance=20).sum() == 0
+    v.actions.get("toggle_highlighted_spikes").trigger()
+    assert v.show_all_spikes
+
+
+def test_gain_changes_the_image(trace_view):
+    v = trace_view
+    before = pixels(v).drawn().sum()
+    for _ in range(10):
+        v.increase()
+    assert v.scaling == pytest.approx(1.1 ** 10)
+    assert pixels(v).drawn().sum() > 1.5 * before
+    v.reset_scaling()
+    assert pixels(v).drawn().sum() == pytest.approx(before, rel=0.05)
+
+
+def test_origin_and_labels(trace_view, rec):
+    v = trace_view
+    # Channel 0 is the highest on the probe: last row from the top with origin 'top'.
+    assert v.channel_order[0] == rec.n_channels - 1
+    assert v.stacked[rec.n_channels - 1] > v.stacked[0]
+    top = pixels(v).array
+    v.switch_origin()
+    assert v.stacked[rec.n_channels - 1] < v.stacked[0]
+    assert not np.array_equal(pixels(v).array, top)
+    v.switch_origin()
+    with_labels = pixels(v).array
+    v.toggle_show_labels(False)
+    without = pixels(v).array
+    assert not np.array_equal(with_labels[:, :20], without[:, :20])
+    assert np.array_equal(with_labels[:, 40:], without[:, 40:])
+
+
+def test_single_sample_spike_in_long_window(make_gui_with_supervisor, shown):
+    """An envelope, not a decimation: one sample in 100 s x 10 kHz stays visible."""
+    n_channels, duration = 4, 100.0
+    data = np.zeros((int(duration * SR), n_channels), dtype=np.float32)
+    t_spike = 37.1234
+    data[int(round(t_spike * SR)), 2] = 3.0  # Flat traces: 1 data unit is half a row.
+    gui, _ = make_gui_with_supervisor(enable_threading=False)
+    view = TraceView(
+        traces=lambda interval: Bunch(data=select_traces(data, interval, SR)),
+        sample_rate=SR, duration=duration, n_channels=n_channels)
+    view.attach(gui)
+    shown(view)
+    view.set_interval((0.0, duration))
+    assert not view._data.bins.raw
+    assert view._data.bins.ymin.shape[1] < 2 * view.canvas.get_size()[0]
+    drawn = pixels(view).drawn()
+    w = drawn.shape[1]
+    x = int(t_spike / duration * w)
+    per_column = drawn.sum(axis=0)
+    assert np.median(per_column) < 10  # Four flat traces (and a few grid lines).
+    assert drawn[:, x - 1:x + 2].any(axis=1).sum() > 1.4 * drawn.shape[0] / n_channels
+
+
+def test_zoom_rebins_to_samples(trace_view):
+    v = trace_view
+    v.set_interval((2.0, 4.0))
+    assert not v._data.bins.raw
+    v.canvas.panzoom.set_pan_zoom(zoom=(100.0, 1.0))
+    assert v._data.bins.raw  # 2 s / 100 = 200 samples on the screen: every sample drawn.
+    start, stop = v._data.bins.start, v._data.bins.stop
+    assert stop - start < 1000
+    v.canvas.panzoom.set_pan_zoom(pan=(0.5, 0.0))
+    assert v._data.bins.start < start  # Binned again around the visible part.
+    v.canvas.panzoom.reset()
+    assert not v._data.bins.raw
+
+
+def test_ctrl_click_selects_spike_shift_click_channel(trace_view, rec, qtbot):
+    v = trace_view
+    t = _spike_in_window(rec, 3, 2, 18)[0]
+    v.go_to(t)
+    w, h = v.canvas.get_size()
+    spikes, channels = [], []
+    connect(lambda sender, **kw: spikes.append(kw), event=ev.SELECT_SPIKE)
+    connect(lambda sender, **kw: channels.append(kw), event=ev.SELECT_CHANNEL)
+    sender = EventSender()
+    y = _row_y(v, 12, h)
+    sender.click(v.canvas, (w / 2, y), modifiers=("Control",))
+    assert len(spikes) == 1
+    assert spikes[0]["cluster_id"] == 3 and spikes[0]["channel_id"] == 12
+    assert rec.spike_times[spikes[0]["spike_id"]] == pytest.approx(t)
+    sender.click(v.canvas, (w / 2, y), modifiers=("Shift",), button="Right")
+    assert channels == [dict(channel_id=12, key=None, button="Right")]
+    sender.click(v.canvas, (5, _row_y(v, 0, h)), modifiers=("Control",))  # No spike there.
+    assert len(spikes) == 1
+
+
+def test_filter_switch(make_gui_with_supervisor, shown, rec):
+    gui, _ = make_gui_with_supervisor(rec.spike_clusters, enable_threading=False)
+    calls = []
+
+    def flatten(data, axis=0):
+        calls.append(data.shape)
+        return np.zeros_like(data)
+
+    view = make_view(rec, filters={"flat": flatten})
+    view.attach(gui)
+    shown(view)
+    view.set_interval()
+    assert view.raw_data_filter == "flat" and calls
+    assert calls[-1][0] == int(1.02 * SR)  # The interval and the margin after it.
+    assert np.all(view._data.traces == 0)
+    view.actions.get("switch_raw_data_filter").trigger()
+    assert view.raw_data_filter == "raw" and np.any(view._data.traces != 0)
+    view.switch_raw_data_filter()
+    assert view.raw_data_filter == "flat"
+
+
+def test_wheel(trace_view):
+    v = trace_view
+    v.go_to(10.0)
+    v.canvas.emit("mouse_wheel", pos=(100, 100), delta=(0, 1), modifiers=("Control",))
+    assert v.scaling == pytest.approx(1.1)
+    assert v.canvas.panzoom.zoom == [1.0, 1.0]  # Not a zoom.
+    v.canvas.emit("mouse_wheel", pos=(100, 100), delta=(0, -1), modifiers=("Alt",))
+    assert v.time == pytest.approx(10.2)
+
+
+def test_threaded_selection(make_gui_with_supervisor, shown, select, rec):
+    gui, supervisor = make_gui_with_supervisor(rec.spike_clusters)
+    view = make_view(rec)
+    view.attach(gui)
+    shown(view)
+    select(supervisor, view, [0])
+    assert view._data.cluster_ids == [0]
+    assert pixels(view).matching(rgb255(selected_cluster_color(0)), tolerance=40).sum() > 0
+
+
+def test_template_dataset(make_gui_with_supervisor, shown, select, tmp_path):
+    """The template data layer on a synthetic dataset with raw data (an adapter function)."""
+    from phy.apps.template import load_model
+    from phy.io.synthetic import make_template_dataset
+
+    make_template_dataset(tmp_path / "ds", n_spikes=3000, n_templates=8, n_channels=16,
+                          duration=5.0, seed=1, features=False)
+    model = load_model(tmp_path / "ds" / "params.py")
+    templates = model.spike_templates
+    channels = {t: model.get_template_channels(t)[:4] for t in np.unique(templates)}
+
+    def traces(interval):
+        return Bunch(
+            data=select_traces(model.traces, interval, model.sample_rate),
+            waveforms=interval_spikes(
+                interval, model.spike_times, model.spike_clusters,
+                lambda ids: np.array([channels[t] for t in templates[ids]]).reshape(len(ids), -1),
+                model.n_samples_waveforms, sample_rate=model.sample_rate))
+
+    gui, supervisor = make_gui_with_supervisor(
+        np.asarray(model.spike_clusters), enable_threading=False)
+    view = TraceView(
+        traces=traces, spike_times=lambda c: model.spike_times[model.spike_clusters == c],
+        sample_rate=model.sample_rate, duration=model.duration, n_channels=model.n_channels,
+        channel_positions=model.channel_positions)
+    view.attach(gui)
+    shown(view)
+    cluster = int(model.spike_clusters[len(model.spike_clusters) // 2])
+    select(supervisor, view, [cluster])
+    view.go_to_next_spike()
+    assert view._data.classes.max() == 2
+    assert pixels(view).matching(rgb255(selected_cluster_color(0)), tolerance=40).sum() > 0
+    model.close()
