@@ -1,0 +1,177 @@
+"""Benchmark of the trace view: read, filter and draw a window; scroll through an hour.
+
+* A 1 s window of the 384-channel benchmark dataset (30 kHz, 2 M spikes in 120 s, raw data on
+  disk), high-pass filtered (``phy.traces.high_pass_filter``) and raw, with no, one and two
+  selected clusters: ``prepare`` (read the window, filter, colour the spikes, bin it to the
+  pixel columns) and ``draw`` (positions and colours to the GPU), then the frame (rendered and
+  read back with ``glReadPixels``).
+* Scrolling by one window (``jump_right``) in the middle of a 1-hour 384-channel recording: an
+  83 GB sparse file (``truncate``: no disk used) memory-mapped; reading a window touches only
+  that window, so the time does not depend on the file size.
+
+The view (800x600) runs in a child process with Mesa's software renderer, like bench_plot.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from benchmarks.datasets import view_dataset
+from benchmarks.display import virtual_display
+
+SIZE = (800, 600)
+REPEATS = 3
+#: Channels of each template given to the view as the channels of its spikes.
+SPIKE_CHANNELS = 12
+
+
+def _model_traces(model):
+    """The ``traces(interval)`` function of a template model (what the controller will wire)."""
+    from phy.cluster.views.trace_data import interval_spikes, select_traces
+    from phy.utils import Bunch
+
+    channels = np.full((model.n_templates, SPIKE_CHANNELS), -1, dtype=np.int64)
+    for t in range(model.n_templates):
+        c = model.get_template_channels(t)[:SPIKE_CHANNELS]
+        channels[t, :len(c)] = c
+    spike_times = np.asarray(model.spike_times)
+    spike_clusters = np.asarray(model.spike_clusters)
+    templates = np.asarray(model.spike_templates)
+
+    def traces(interval):
+        return Bunch(
+            data=select_traces(model.traces, interval, model.sample_rate),
+            waveforms=interval_spikes(
+                interval, spike_times, spike_clusters, lambda ids: channels[templates[ids]],
+                model.n_samples_waveforms, sample_rate=model.sample_rate))
+
+    return traces
+
+
+def _timed(f):
+    t0 = time.perf_counter()
+    out = f()
+    return time.perf_counter() - t0, out
+
+
+def _measure(view, cluster_ids, move=None):
+    """Best of REPEATS: prepare (after `move`, which changes the interval), draw, frame."""
+    best = None
+    for _ in range(REPEATS):
+        if move is not None:
+            move()
+        view._geometry = view._view_geometry()
+        t_prepare, data = _timed(lambda: view.prepare(cluster_ids))
+        t_draw, _ = _timed(lambda: view.draw(data))
+        view._data = data
+        t_frame, _ = _timed(view.canvas.read_pixels)
+        times = (t_prepare, t_draw, t_frame)
+        if best is None or sum(times) < sum(best):
+            best = times
+    return dict(prepare=best[0], draw=best[1], frame=best[2],
+                n_vertices=int(view.trace_visual.n_vertices))
+
+
+def _show(view, app):
+    from phy.gui.qt import QWidget
+
+    container = QWidget.createWindowContainer(view.canvas)
+    container.resize(*SIZE)
+    container.show()
+    t0 = time.perf_counter()
+    while not (view.canvas.isValid() and view.canvas.isExposed()) and time.perf_counter() - t0 < 30:
+        app.processEvents()
+    return container
+
+
+def _child(quick, hour_path):
+    """Run the measures in this process and print them as JSON lines."""
+    from phy.apps.template import load_model
+    from phy.cluster.views import trace as trace_module
+    from phy.gui.qt import create_app
+    from phy.traces import high_pass_filter
+    from phy.utils import Bunch
+
+    app = create_app()
+    model = load_model(view_dataset(quick=quick))
+    sr = model.sample_rate
+    view = trace_module.TraceView(
+        traces=_model_traces(model), spike_times=None, sample_rate=sr,
+        duration=model.duration, n_channels=model.n_channels,
+        channel_positions=model.channel_positions,
+        filters={"high_pass": high_pass_filter(sr)})
+    container = _show(view, app)
+    view.set_interval((60.0, 61.0))
+    clusters = np.unique(np.asarray(model.spike_clusters[:20_000]))[:2].tolist()
+    for filter_name in ("high_pass", "raw"):
+        view._raw_data_filter = filter_name
+        for ids in ([], clusters[:1], clusters):
+            r = _measure(view, ids)
+            print(json.dumps(dict(
+                name=f"1 s x {model.n_channels} ch, {filter_name}, {len(ids)} selected", **r)),
+                flush=True)
+    view.canvas.close()
+    container.close()
+    model.close()
+
+    # Scrolling in an hour: a sparse memory-mapped file.
+    n_channels = 64 if quick else 384
+    mm = np.memmap(hour_path, dtype=np.int16, mode="r").reshape(-1, n_channels)
+    hour = trace_module.TraceView(
+        traces=lambda interval: Bunch(data=trace_module.select_traces(mm, interval, sr)),
+        sample_rate=sr, duration=len(mm) / sr, n_channels=n_channels,
+        filters={"high_pass": high_pass_filter(sr)})
+    container = _show(hour, app)
+    hour._interval = (1800.0, 1801.0)
+    for filter_name in ("high_pass", "raw"):
+        hour._raw_data_filter = filter_name
+        r = _measure(hour, [], move=hour.jump_right)
+        print(json.dumps(dict(
+            name=f"scroll 1 s, 1 h x {n_channels} ch, {filter_name}", **r)), flush=True)
+    hour.canvas.close()
+    container.close()
+
+
+def _print_table(results):
+    header = (f"{'benchmark':<36} {'prepare':>9} {'draw':>8} {'frame':>8} {'total':>8} "
+              f"{'vertices':>10}")
+    print(header)
+    print("-" * len(header))
+    for r in results:
+        total = r["prepare"] + r["draw"] + r["frame"]
+        print(f"{r['name']:<36} {r['prepare'] * 1e3:>7.1f}ms {r['draw'] * 1e3:>6.1f}ms "
+              f"{r['frame'] * 1e3:>6.1f}ms {total * 1e3:>6.1f}ms {r['n_vertices']:>10,}")
+
+
+def main(quick=False):
+    """Measure in a child process and print the table."""
+    root = Path(__file__).resolve().parents[1]
+    view_dataset(quick=quick)  # Written once, before the timings.
+    n_channels = 64 if quick else 384
+    with tempfile.TemporaryDirectory() as tmp, virtual_display():
+        hour_path = Path(tmp) / "hour.dat"
+        with open(hour_path, "wb") as f:  # Sparse: an hour of zeros on no disk.
+            f.truncate(3600 * 30000 * n_channels * 2)
+        code = (f"from benchmarks.bench_view_trace import _child; "
+                f"_child({bool(quick)}, {str(hour_path)!r})")
+        env = dict(os.environ)
+        env.setdefault("LIBGL_ALWAYS_SOFTWARE", "1")
+        out = subprocess.run(
+            [sys.executable, "-c", code], env=env, cwd=root, capture_output=True, text=True,
+            timeout=1800)
+    if out.returncode != 0:
+        raise RuntimeError(f"The trace view benchmark failed:\n{out.stderr}")
+    results = [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]
+    print(f"TraceView, {SIZE[0]}x{SIZE[1]} canvas, best of {REPEATS}.\n")
+    _print_table(results)
+    return results
+
+
+if __name__ == "__main__":
+    main(quick="--quick" in sys.argv)
