@@ -12,6 +12,7 @@
 The view (800x600) runs in a child process with Mesa's software renderer, like bench_plot.
 """
 
+import functools
 import json
 import os
 import subprocess
@@ -68,7 +69,7 @@ def _measure(view, cluster_ids, move=None):
             move()
         view._geometry = view._view_geometry()
         t_prepare, data = _timed(lambda: view.prepare(cluster_ids))
-        t_draw, _ = _timed(lambda: view.draw(data))
+        t_draw, _ = _timed(functools.partial(view.draw, data))
         view._data = data
         t_frame, _ = _timed(view.canvas.read_pixels)
         times = (t_prepare, t_draw, t_frame)

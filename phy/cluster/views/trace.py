@@ -43,9 +43,9 @@ logger = logging.getLogger(__name__)
 __all__ = ("TraceView", "select_traces")
 
 #: Colour of the traces.
-TRACE_COLOR = (0.45, 0.5, 0.58, 1.0)
+TRACE_COLOR = (0.3, 0.36, 0.44, 1.0)
 #: Colour of the spikes of the clusters that are not selected.
-OTHER_SPIKE_COLOR = (0.88, 0.88, 0.88, 1.0)
+OTHER_SPIKE_COLOR = (0.7, 0.7, 0.7, 1.0)
 #: Number of pixel columns assumed before the view is shown.
 DEFAULT_COLUMNS = 1000
 #: Minimal spacing of the channel labels, in logical pixels.
@@ -159,11 +159,11 @@ class TraceView(ScalingMixin, ManualClusteringView):
         self._geometry = (-1.0, 1.0, DEFAULT_COLUMNS)
         self._interval = (0.0, min(self.default_interval_duration, self.duration))
 
-        t0, t1 = self._interval
-        self.canvas.enable_axes(data_bounds=(t0, -1, t1, 1), show_y=False)
         self.canvas.enable_panzoom(xmin=-1, xmax=1, ymin=-1, ymax=1)
         self.trace_visual = PlotVisual()
         self.canvas.add_visual(self.trace_visual)
+        t0, t1 = self._interval
+        self.canvas.enable_axes(data_bounds=(t0, -1, t1, 1), show_y=False)  # Over the traces.
         self.label_visual = TextVisual(color=(1.0, 1.0, 1.0, 0.8))
         self.canvas.add_visual(self.label_visual, exclude_origins="all")
         connect(self._on_pan_zoom, event=ev.PAN_ZOOM, sender=self.canvas)
@@ -340,13 +340,13 @@ class TraceView(ScalingMixin, ManualClusteringView):
         """Channel labels at the left edge, on the rows visible, without overlapping."""
         y = self.canvas.panzoom.map(np.column_stack([np.zeros(self.n_channels), self.stacked]))
         y = y[:, 1]
-        height = max(self.canvas.get_size()[1], 1)
+        width, height = (max(s, 1) for s in self.canvas.get_size())
         row_pixels = (2.0 / self.n_channels) * self.canvas.panzoom.zoom[1] * height / 2
         step = max(1, int(np.ceil(LABEL_SPACING / max(row_pixels, 1e-9))))
         shown = self.channel_order[::step]
         shown = shown[np.abs(y[shown]) < 1] if self.do_show_labels else shown[:0]
         self.label_visual.set_data(
-            pos=np.column_stack([np.full(len(shown), -1.0), y[shown]]).reshape(-1, 2),
+            pos=np.column_stack([np.full(len(shown), -1.0 + 6.0 / width), y[shown]]).reshape(-1, 2),
             text=[self.channel_labels[c] for c in shown], anchor=(1.1, 0.0))
 
     def update_status(self):
