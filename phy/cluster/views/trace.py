@@ -34,6 +34,7 @@ from .trace_data import (
     bin_traces,
     robust_amplitude,
     select_traces,
+    spike_at,
     spike_classes,
     spike_table,
 )
@@ -560,23 +561,10 @@ class TraceView(ScalingMixin, ManualClusteringView):
 
     def _spike_at(self, time, channel):
         """The drawn spike on a channel closest to a time (within 5 pixels), or None."""
-        data = self._data
-        table = data.table
-        pairs = (table.pair_channel == channel) & (data.classes[table.pair_spike] >= 1)
-        spikes = table.pair_spike[pairs]
-        if not len(spikes):
-            return None
-        sr = self.sample_rate
-        start = (data.first_sample + table.start[spikes]) / sr
-        end = start + table.n_samples[spikes] / sr
         t0, t1 = self._interval
-        tolerance = 5 * (t1 - t0) / self.canvas.panzoom.zoom[0] / max(self.canvas.get_size()[0], 1)
-        distance = np.maximum(0, np.maximum(start - time, time - end))
-        i = int(np.argmin(distance))
-        if distance[i] > tolerance:
-            return None
-        return dict(spike_id=int(table.spike_ids[spikes[i]]),
-                    cluster_id=int(table.spike_clusters[spikes[i]]))
+        zoom, width = self.canvas.panzoom.zoom[0], max(self.canvas.get_size()[0], 1)
+        return spike_at(self._data, time, channel, self.sample_rate,
+                        tolerance=5 * (t1 - t0) / zoom / width)
 
     # GUI
     # ---------------------------------------------------------------------------------------------

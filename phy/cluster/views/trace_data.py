@@ -266,3 +266,39 @@ def interval_spikes(interval, spike_times, spike_clusters, channel_ids, n_sample
         spike_id=spike_ids, spike_cluster=np.asarray(spike_clusters[i:j]),
         start_time=np.asarray(spike_times[i:j], dtype=np.float64) - before / sample_rate,
         n_samples=int(n_samples), channel_ids=np.asarray(channel_ids(spike_ids)))
+
+
+def spike_at(data, time, channel, sample_rate, tolerance):
+    """The drawn spike of a window on a channel closest to a time, or None.
+
+    Parameters
+    ----------
+    data : Bunch
+        The window: ``table`` (:func:`spike_table`), ``classes`` (:func:`spike_classes`) and
+        ``first_sample`` (absolute sample of the table's row 0).
+    time : float
+        In seconds.
+    channel : int
+    sample_rate : float
+    tolerance : float
+        Largest distance in seconds between the time and the spike's samples.
+
+    Returns
+    -------
+    spike : dict or None
+        ``spike_id`` and ``cluster_id``.
+
+    """
+    table = data.table
+    spikes = table.pair_spike[
+        (table.pair_channel == channel) & (data.classes[table.pair_spike] >= 1)]
+    if not len(spikes):
+        return None
+    start = (data.first_sample + table.start[spikes]) / sample_rate
+    end = start + table.n_samples[spikes] / sample_rate
+    distance = np.maximum(0, np.maximum(start - time, time - end))
+    i = int(np.argmin(distance))
+    if distance[i] > tolerance:
+        return None
+    return dict(spike_id=int(table.spike_ids[spikes[i]]),
+                cluster_id=int(table.spike_clusters[spikes[i]]))
