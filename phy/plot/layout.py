@@ -110,8 +110,7 @@ class BaseLayout(ABC):
         has_box_index = visual.box_index is not None and len(visual.box_index) == visual.n_vertices
         if visual.n_vertices and not has_box_index:
             visual.set_box_index(self.active_box)
-        if self.scaling_var:
-            visual.program[self.scaling_var] = self._scaling
+        visual.program.set_declared({self.scaling_var: self._scaling})
 
     def update(self):
         """Update all visuals in the attached canvas."""
@@ -226,7 +225,7 @@ class Grid(BaseLayout):
     def update_visual(self, visual):
         """Update a visual."""
         super().update_visual(visual)
-        visual.program[self.shape_var] = self._shape
+        visual.program.set_declared({self.shape_var: self._shape})
 
     def _box_chain(self, box):
         return TransformChain([Scale(self._scaling), Subplot(self._shape, box)])
@@ -325,6 +324,9 @@ class Boxed(BaseLayout):
         Name of the GLSL variable with the box index.
     keep_aspect_ratio : boolean
         Whether to keep the aspect ratio of the positions when fitting the boxes in NDC.
+    has_clip : boolean
+        Whether the plots are clipped to their box (lines, shapes and markers are cut at its
+        edges, after the box scaling).
 
     """
 
@@ -332,9 +334,10 @@ class Boxed(BaseLayout):
 
     def __init__(
             self, box_bounds=None, box_pos=None, box_size=None, box_var=None,
-            keep_aspect_ratio=False):
+            keep_aspect_ratio=False, has_clip=True):
         super().__init__(box_var=box_var)
         self.keep_aspect_ratio = keep_aspect_ratio
+        self.has_clip = has_clip
         self._box_bounds = None
         if box_bounds is not None:
             self.box_bounds = box_bounds
@@ -343,7 +346,8 @@ class Boxed(BaseLayout):
         else:
             raise ValueError("Boxed needs `box_bounds`, or `box_pos` (and optionally `box_size`).")
         self.gpu_transforms = TransformChain(
-            [Scale(gpu_var=self.scaling_var), Range(NDC, to_gpu_var="boxed_bounds")])
+            [Scale(gpu_var=self.scaling_var)] + ([Clip(NDC)] if has_clip else [])
+            + [Range(NDC, to_gpu_var="boxed_bounds")])
 
     def _glsl_declarations(self):
         return f"uniform sampler2D u_box_bounds;\nuniform vec2 {self.scaling_var};"
@@ -400,7 +404,8 @@ class Boxed(BaseLayout):
     def update_visual(self, visual):
         """Update a visual."""
         super().update_visual(visual)
-        visual.program["u_box_bounds"] = item_texture(self._box_bounds)
+        if "u_box_bounds" in visual.program:
+            visual.program["u_box_bounds"] = item_texture(self._box_bounds)
 
     def _box_chain(self, box):
         return TransformChain([Scale(self._scaling), Range(NDC, self._box_bounds[int(box)])])
@@ -429,13 +434,16 @@ class Stacked(Boxed):
         Name of the GLSL variable with the box index.
     origin : str
         ``'top'`` (box 0 at the top, the default) or ``'bottom'``.
+    has_clip : boolean
+        Whether the plots are clipped to their box.
 
     """
 
-    def __init__(self, n_boxes, box_var=None, origin=None):
+    def __init__(self, n_boxes, box_var=None, origin=None, has_clip=True):
         self._origin = self._check_origin(origin)
         super().__init__(
-            box_bounds=self.get_box_bounds(n_boxes, self._origin), box_var=box_var)
+            box_bounds=self.get_box_bounds(n_boxes, self._origin), box_var=box_var,
+            has_clip=has_clip)
 
     @staticmethod
     def _check_origin(origin):

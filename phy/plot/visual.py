@@ -340,14 +340,11 @@ class BaseVisual:
         """Update the window size, device pixel ratio and framebuffer size in the program."""
         if self.program is None:
             return
-        if "u_window_size" in self.program:
-            self.program["u_window_size"] = (width, height)
-        if self.canvas is None:
-            return
-        if "u_pixel_ratio" in self.program:
-            self.program["u_pixel_ratio"] = self.canvas.pixel_ratio
-        if FRAMEBUFFER_SIZE_VAR in self.program:
-            self.program[FRAMEBUFFER_SIZE_VAR] = self.canvas.framebuffer_size()
+        self.program.set_declared({"u_window_size": (width, height)})
+        if self.canvas is not None:
+            self.program.set_declared({
+                "u_pixel_ratio": self.canvas.pixel_ratio,
+                FRAMEBUFFER_SIZE_VAR: self.canvas.framebuffer_size()})
 
     def show(self):
         """Show the visual."""

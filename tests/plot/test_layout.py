@@ -185,3 +185,39 @@ def test_layout_replacement(canvas, snapshot):
 def test_boxed_needs_boxes():
     with pytest.raises(ValueError, match="box_pos"):
         Boxed()
+
+
+def _squares(canvas, pos, box_index, size=20):
+    visual = ScatterVisual(marker="square")
+    canvas.add_visual(visual)
+    visual.set_data(pos=pos, size=size, box_index=box_index)
+    return visual
+
+
+@pytest.mark.parametrize("has_clip", [True, False])
+def test_boxed_clips_markers(canvas, snapshot, has_clip):
+    canvas.set_layout("boxed", box_bounds=[[-1, -1, 0, 0], [0, 0, 1, 1]], has_clip=has_clip)
+    # A square (16 pixels wide) on the left edge of box 1 (the upper right quadrant), at (50, 25).
+    _squares(canvas, [[-1, 0]], 1)
+    px = snapshot(canvas)
+    row0, row1, col0, col1 = px.bbox(px.drawn())
+    assert (row0, row1, col1) == (17, 32, 57)
+    # Cut at the box edge (between pixels 49 and 50) with the clip, whole without.
+    assert col0 == (50 if has_clip else 42)
+
+
+def test_stacked_clips_markers_and_lines(canvas, snapshot):
+    canvas.set_layout("stacked", n_plots=4)
+    # A square on the bottom edge of row 0 (rows 0 to 24), another on the top edge of row 2.
+    _squares(canvas, [[-0.5, -1], [0.5, 1]], [0, 2])
+    px = snapshot(canvas)
+    left, right = px.drawn()[:, :50], px.drawn()[:, 50:]
+    assert px.bbox(left)[:2] == (17, 24)
+    assert px.bbox(right)[:2] == (50, 57)
+    # A line going out of its row is cut at the row edges.
+    canvas.clear()
+    line = PlotVisual()
+    canvas.add_visual(line)
+    line.set_data(x=[[0, 0]], y=[[-3, 3]], box_index=1)
+    px = snapshot(canvas)
+    assert px.bbox(px.drawn())[:2] == (25, 49)
