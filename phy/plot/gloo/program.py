@@ -186,6 +186,11 @@ class Program:
         else:
             self.set_value(name, data)
 
+    @property
+    def vertex_nbytes(self):
+        """Number of bytes of the vertex data (all attribute buffers) uploaded to the GPU."""
+        return sum(b.size * b.row_nbytes for b in self._buffers.values())
+
     def set_declared(self, values):
         """Set those of ``{name: data}`` that the program declares, and skip the others.
 
