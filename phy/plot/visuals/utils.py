@@ -70,6 +70,17 @@ def split_high_low(values):
     return high, (values - high).astype(np.float32)
 
 
+def precise_positions(pos, name="a_position"):
+    """The attributes ``name`` and ``name_lo`` of float64 positions precise at deep zoom.
+
+    The float32 rounding of the positions and the rest (:func:`split_high_low`), for the
+    vertex shaders using ``transform_precise()`` (``glsl/precise.glsl``): 16 bytes per
+    position instead of 8.
+    """
+    high, low = split_high_low(pos)
+    return {name: high, f"{name}_lo": low}
+
+
 def as_values(visual, name, value, n, default):
     """Return ``(n,)`` float32 values from a scalar or one value per item."""
     value = np.asarray(default if value is None else value, dtype=np.float32)
