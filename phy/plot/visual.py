@@ -185,7 +185,7 @@ class BaseVisual:
         for t in self.transforms.transforms:
             if t is not self.data_range:
                 pos = t.apply(pos)
-        return pos.astype(dtype)
+        return pos.astype(dtype, copy=False)
 
     def validate(self, **kwargs):
         """Make consistent the input data for the visual; return a Bunch.
