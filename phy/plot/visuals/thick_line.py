@@ -23,6 +23,20 @@ from .utils import as_values, precise_positions
 DEFAULT_WIDTH = 2.0
 
 
+def snap_to_pixels(ndc, n_pixels, width, keep_inside=False):
+    """Snap the window NDC coordinates of lines `width` physical pixels wide, out of `n_pixels`.
+
+    The lines then cover whole pixels, crisp: an odd width centred on a pixel, an even one
+    between two. With `keep_inside`, a line on (or beyond) the window edge is moved inside.
+    """
+    p = (np.asarray(ndc, dtype=np.float64) + 1.0) * 0.5 * n_pixels
+    p = np.floor(p) + 0.5 if round(width) % 2 else np.round(p)
+    if keep_inside:
+        half = 0.5 * round(width)
+        p = np.clip(p, half, max(n_pixels - half, half))
+    return p / n_pixels * 2.0 - 1.0
+
+
 def _segments(sizes):
     """Indices of the first point of each segment, and the polyline of each segment."""
     sizes = np.asarray(sizes, dtype=np.int64)
