@@ -67,7 +67,9 @@ def split_high_low(values):
     """
     values = np.asarray(values, dtype=np.float64)
     high = values.astype(np.float32)
-    return high, (values - high).astype(np.float32)
+    low = np.empty(values.shape, dtype=np.float32)
+    np.subtract(values, high, out=low, casting="unsafe")  # In float64, stored as float32.
+    return high, low
 
 
 def precise_positions(pos, name="a_position"):
