@@ -2,8 +2,9 @@
 
 The row store (Python) sorts and filters; the renderers draw it. The times are measured in
 Python from the call (``sort_by``, ``filter``) until the table has drawn the result: for the
-HTML table, until the page answers a forced layout (so the times include sending the new order
-to the page and its re-rendering); for the native table, until a synchronous repaint. The round
+HTML table, until the page answers a forced layout with all its drawn rows filled (so the times
+include sending the new order and the rows shown to the page and its re-rendering); for the
+native table, until a synchronous repaint. The round
 trip is a sort followed by ``get_ids``.
 The measures run in a child process (its own Qt application), under an Xvfb server started for
 the occasion when there is no display.
@@ -46,8 +47,12 @@ def _drawn(table):
     if table.implementation == "html":
         from phy.gui.html import wait_for
 
-        return wait_for(lambda done: table.eval_js(
-            "(document.body.offsetHeight, table.getIds().length)", callback=done))
+        while True:  # until no drawn row waits for its cells
+            n, missing = wait_for(lambda done: table.eval_js(
+                "(document.body.offsetHeight, [table.getIds().length, table.missing])",
+                callback=done))
+            if not missing:
+                return n
     table.impl.view.viewport().repaint()
     return table.impl.model.rowCount()
 

@@ -12,7 +12,7 @@ import pytest
 
 from phy.gui import table as table_module
 from phy.gui.html import HTMLWidget, wait_for
-from phy.gui.html_table import patch, selection_colors
+from phy.gui.html_table import PageFeed, selection_colors
 from phy.gui.qt import QApplication, QEvent
 from phy.gui.table import Table
 from phy.utils import connect, selected_cluster_color
@@ -57,13 +57,41 @@ def test_selection_colors():
 def test_patch_sends_what_changed():
     store = RowStore(columns=["id", "q"], sort=("q", "desc"))
     store.set_rows([dict(id=1, q=0.5, group="noise"), dict(id=2, q=2.0)])
-    full = patch(store, Change(reset=True, order=True, selection=True))
-    assert full["columns"] == ["id", "q"]
+    feed = PageFeed(store)
+    full = feed.patch(Change(reset=True, order=True, selection=True))
+    assert full["reset"] and full["columns"] == ["id", "q"] and full["widths"] == [1, 5]
     assert full["ids"] == [2, 1] and full["sort"] == ["q", "desc"]
     assert full["rows"][1] == {"id": 1, "cells": ["1", "0.500"], "num": [True, True],
                                "cls": "group-noise skip"}
-    assert patch(store, Change(selection=True)) == {"selected": [], "offset": 0}
-    assert patch(store, Change(rows=[2], order=True))["changed"][0]["cells"] == ["2", "2"]
+    assert feed.patch(Change(selection=True)) == {"selected": [], "offset": 0}
+    store.change([{"id": 2, "q": 3.0}])
+    assert feed.patch(Change(rows=[2], order=True))["rows"][0]["cells"] == ["2", "3"]
+    assert "rows" not in feed.patch(Change(order=True))  # the page has them
+
+
+def test_feed_sends_the_window_only():
+    """The page gets the whole order but the cells of the rows it draws only."""
+    store = RowStore(columns=["id", "n"], sort=("n", "asc"))
+    store.set_rows([dict(id=i, n=(7 * i) % 1000) for i in range(1000)])
+    feed = PageFeed(store)
+    feed.window = (0, 50)
+    full = feed.patch(Change(reset=True, order=True, selection=True))
+    assert len(full["ids"]) == 1000
+    assert [r["id"] for r in full["rows"]] == store.ids[:50]
+    store.sort_by("n", "desc")
+    sorted_ = feed.patch(Change(order=True))
+    assert [r["id"] for r in sorted_["rows"]] == store.ids[:50]  # the new rows in the window
+    # The page scrolls to the end and asks for its rows: they come with their neighbours.
+    fetched = feed.fetch(950, 1000, store.ids[950:])
+    got = [r["id"] for r in fetched["rows"]]
+    assert set(store.ids[950:]) <= set(got) and set(got) <= set(store.ids[900:])
+    assert feed.fetch(950, 1000) == {}  # nothing new to send
+    assert feed.fetch(950, 1000, [store.ids[-1]])["rows"][0]["id"] == store.ids[-1]
+    for row in fetched["rows"]:  # the cells are the store's formatting
+        row_n = store.row(row["id"])["n"]
+        assert row["cells"] == store.cells(row["id"])[0] == [str(row["id"]), str(row_n)]
+    around = {r["id"] for r in feed.scroll(store.ids[500])["rows"]}  # about to scroll there
+    assert store.ids[500] in around and around <= set(store.ids[500 - 80:500 + 80])
 
 
 @pytest.fixture(scope="module")
