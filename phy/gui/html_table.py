@@ -110,8 +110,12 @@ class PageFeed:
         self.sent.difference_update(changed)
         rows = self._rows(changed)
         if change.order or change.reset:
+            # Fewer rows than the window's start: the page scrolls up to show the last ones.
             start, end = self.window
-            rows += self._rows(store.ids[start:end])
+            size = end - start
+            start = max(0, min(start, len(store.ids) - size))
+            self.window = (start, start + size)
+            rows += self._rows(store.ids[start:start + size])
             out.update(ids=store.ids, sort=list(store.sort) if store.sort else None,
                        filter=store.filter_text, filterError=store.filter_error)
         if rows:

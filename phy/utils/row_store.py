@@ -271,7 +271,7 @@ class RowStore:
 
     def remove(self, ids):
         """Remove rows from their ids (and from the selection)."""
-        ids = [i for i in (sanitize_value(i) for i in ids) if i in self._rows]
+        ids = _unique(i for i in (sanitize_value(i) for i in ids) if i in self._rows)
         if not ids:
             return
         for i in ids:

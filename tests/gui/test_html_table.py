@@ -173,6 +173,42 @@ def test_cells(table):
     assert cells[0][3] == ["good", ""]
 
 
+def drawn_rows(table):
+    """The ids and cell texts of the rows drawn by the page, in order (none may be pending)."""
+    return js(table, "[table.missing, Array.from(table.tbody.querySelectorAll('tr.row'))"
+                     ".map(tr => [tr.phyRow.id, Array.from(tr.cells).map(td => td.textContent)])]")
+
+
+def test_scroll_to_the_bottom_of_a_large_table(qtbot, table):
+    """The page holds the rows it draws; scrolling fetches the others from the store."""
+    n = 5000
+    table.remove_all_and_add([dict(id=i, n_spikes=(i * 7919) % 10007, quality=i / 7,
+                                   group="good" if i % 3 else None) for i in range(n)])
+    table.sort_by("n_spikes", "desc")
+    store = table.store
+    missing, rows = drawn_rows(table)
+    assert missing == 0 and [r[0] for r in rows] == store.ids[:len(rows)]
+    assert 10 < len(rows) < 100
+    assert js(table, "table.rows.size") < 500  # not the whole table
+    js(table, "table.scroller.scrollTop = table.scroller.scrollHeight")
+
+    def at_bottom():
+        missing, rows = drawn_rows(table)
+        return not missing and rows and rows[-1][0] == store.ids[-1]
+
+    qtbot.waitUntil(at_bottom)
+    _, rows = drawn_rows(table)
+    assert [r[0] for r in rows] == store.ids[-len(rows):]  # the right last rows
+    for id, cells in rows:  # the cells are the store's formatting
+        assert cells == store.cells(id)[0]
+    assert rows[-1][1] == ["0", "0", "0", ""]
+    table.filter("n_spikes < 5")  # the page scrolls back within the fewer rows
+    qtbot.waitUntil(lambda: drawn_rows(table)[0] == 0)
+    assert [r[0] for r in drawn_rows(table)[1]] == store.ids == [
+        i for i in sorted(range(n), key=lambda i: -((i * 7919) % 10007))
+        if (i * 7919) % 10007 < 5]
+
+
 def test_row_classes(table):
     def row_classes():
         return js(table, "Object.fromEntries(Array.from(table.tbody.querySelectorAll('tr.row'))"

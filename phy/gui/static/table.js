@@ -162,13 +162,15 @@ class PhyTable {
   }
 
   _visibleRange() {
+    // The positions to draw: [start, end), and the end if there were rows enough (`room`).
     const h = this.rowHeight;
     const bodyHeight = this.scroller.clientHeight - this.thead.offsetHeight;
-    const top = Math.max(0, this.scroller.scrollTop);
+    // Where the page scrolls once the rows are drawn (fewer rows than before: not so far).
+    const top = Math.max(0, Math.min(this.scroller.scrollTop, this.view.length * h - bodyHeight));
     const start = Math.max(0, Math.floor(top / h) - PHY_OVERSCAN);
     const shown = bodyHeight > 0 ? Math.ceil(bodyHeight / h) : PHY_OVERSCAN;
-    const end = Math.min(this.view.length, Math.floor(top / h) + shown + PHY_OVERSCAN);
-    return [start, end];
+    const room = Math.floor(top / h) + shown + PHY_OVERSCAN;
+    return [start, Math.min(this.view.length, room), room];
   }
 
   _emptyRow() {
@@ -180,7 +182,7 @@ class PhyTable {
   }
 
   render() {
-    const [start, end] = this._visibleRange();
+    const [start, end, room] = this._visibleRange();
     const fragment = document.createDocumentFragment();
     const lacking = [];
     let firstRow = null;
@@ -208,7 +210,7 @@ class PhyTable {
     this.tbody.textContent = '';
     this.tbody.append(fragment);
     this.missing = lacking.length;
-    this._request(start, end, lacking);
+    this._request(start, room, lacking);
     if (!this.rowHeightMeasured && firstRow !== null) {
       const h = firstRow.node.getBoundingClientRect().height;
       if (h > 0) {
@@ -219,7 +221,7 @@ class PhyTable {
   }
 
   _request(start, end, lacking) {
-    // Tell Python the positions drawn when they change, with the rows lacking there.
+    // Tell Python the positions the page draws when they change, with the rows lacking there.
     const ids = lacking.filter(id => !this.requested.has(id));
     if (start === this.drawn[0] && end === this.drawn[1] && !ids.length) return;
     this.drawn = [start, end];
