@@ -256,7 +256,10 @@ class PhyTable {
       this.requested.delete(row.id);
     }
     if (patch.widths !== undefined) this._setColumnWidths(patch.widths);
-    if (patch.ids !== undefined) this.view = patch.ids;
+    if (patch.ids !== undefined) {
+      this.view = patch.ids;
+      this.requested.clear();  // ask again for what is still lacking in the new order
+    }
     if (patch.sort !== undefined) this.sort = patch.sort;
     if (patch.filter !== undefined && !patch.filterError &&
         this.input.value.trim() !== patch.filter && document.activeElement !== this.input) {
