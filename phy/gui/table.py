@@ -261,10 +261,14 @@ class Table(HTMLWidget):
             self._send(self._feed.patch(change))
 
     def _send(self, patch, then=None):
-        """Send a patch to the page (if not empty), then a JavaScript statement (if any)."""
+        """Send a patch to the page (if not empty), then a JavaScript statement (if any).
+
+        Straight to the page, without the wrapping of ``eval_js`` that returns a value (which
+        would parse the whole order twice): an error is logged from the page's console.
+        """
         expr = "; ".join(e for e in (update_expression(patch), then) if e)
         if expr:
-            super().eval_js(expr)
+            self.page().runJavaScript(expr)
 
     @property
     def impl(self):

@@ -285,6 +285,15 @@ def test_error_in_callback_is_shown(qtbot, table, caplog):
     assert table.get_selected() == [1]
 
 
+def test_error_in_the_page_is_logged(qtbot, table, caplog):
+    js(table, "(table.update = () => { throw new Error('broken page'); }, 1)")
+    try:
+        table.sort_by("n_spikes", "desc")
+        qtbot.waitUntil(lambda: "broken page" in caplog.text)
+    finally:
+        js(table, "(delete table.update, 1)")
+
+
 def test_busy(table):
     table.set_busy(True)
     assert js(table, "table.root.classList.contains('busy')")
