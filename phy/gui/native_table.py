@@ -158,6 +158,7 @@ class _TableView(QTableView):
         self.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.setSelectionMode(QAbstractItemView.NoSelection)  # the store selects
         self.setShowGrid(False)
+        self.setAutoScroll(False)  # the table scrolls to the rows the store says (scroll_to)
         self.setWordWrap(False)
         self.setSortingEnabled(False)
         self.verticalHeader().hide()

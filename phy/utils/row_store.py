@@ -361,7 +361,7 @@ class RowStore:
     def position(self, id):
         """The position of an id in the shown order, or None if it is not shown."""
         if self._positions is None:
-            self._positions = {id_: k for k, id_ in enumerate(self.ids)}
+            self._positions = dict(zip(self.ids, range(len(self.ids))))
         return self._positions.get(id)
 
     @property
