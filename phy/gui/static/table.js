@@ -30,6 +30,11 @@ function phyElement(tag, className, text) {
   return el;
 }
 
+function setIfChanged(object, name, value) {
+  // Assign a DOM property only if it changes (an assignment may make the browser redraw).
+  if (object[name] !== value) object[name] = value;
+}
+
 class PhyTable {
   /* root: the container element. options: {colors: [CSS colors of the selected rows]}. */
   constructor(root, options) {
@@ -183,32 +188,34 @@ class PhyTable {
 
   render() {
     const [start, end, room] = this._visibleRange();
-    const fragment = document.createDocumentFragment();
+    const nodes = [this.topPad];
     const lacking = [];
     let firstRow = null;
-    fragment.append(this.topPad);
     for (let i = start; i < end; i++) {
       const row = this.rows.get(this.view[i]);
       if (row === undefined) {
         lacking.push(this.view[i]);
-        fragment.append(this._emptyRow());
+        nodes.push(this._emptyRow());
         continue;
       }
       firstRow = firstRow || row;
       const tr = this._rowNode(row);
       const k = this.selectedIndex.get(row.id);
-      tr.className = 'row' + (row.cls ? ' ' + row.cls : '') + (k === undefined ? '' : ' selected');
+      setIfChanged(tr, 'className',
+                   'row' + (row.cls ? ' ' + row.cls : '') + (k === undefined ? '' : ' selected'));
       if (k !== undefined && this.colors.length) {
-        tr.style.setProperty(
-          '--select-color', this.colors[(k + this.colorOffset) % this.colors.length]);
+        const color = this.colors[(k + this.colorOffset) % this.colors.length];
+        if (tr.style.getPropertyValue('--select-color') !== color) {
+          tr.style.setProperty('--select-color', color);
+        }
       }
-      fragment.append(tr);
+      nodes.push(tr);
     }
-    fragment.append(this.bottomPad);
-    this.topPad.firstChild.style.height = (start * this.rowHeight) + 'px';
-    this.bottomPad.firstChild.style.height = ((this.view.length - end) * this.rowHeight) + 'px';
-    this.tbody.textContent = '';
-    this.tbody.append(fragment);
+    nodes.push(this.bottomPad);
+    setIfChanged(this.topPad.firstChild.style, 'height', (start * this.rowHeight) + 'px');
+    setIfChanged(this.bottomPad.firstChild.style, 'height',
+                 ((this.view.length - end) * this.rowHeight) + 'px');
+    this._place(nodes);
     this.missing = lacking.length;
     this._request(start, room, lacking);
     if (!this.rowHeightMeasured && firstRow !== null) {
@@ -217,6 +224,20 @@ class PhyTable {
         this.rowHeightMeasured = true;
         if (Math.abs(h - this.rowHeight) > 0.01) { this.rowHeight = h; this.render(); }
       }
+    }
+  }
+
+  _place(nodes) {
+    // Make the rows of the body these nodes, moving only those not already in place: the
+    // browser then lays out and paints again only the rows that changed.
+    const keep = new Set(nodes);
+    for (const child of Array.from(this.tbody.children)) {
+      if (!keep.has(child)) child.remove();
+    }
+    let current = this.tbody.firstChild;
+    for (const node of nodes) {
+      if (node === current) current = current.nextSibling;
+      else this.tbody.insertBefore(node, current);
     }
   }
 
