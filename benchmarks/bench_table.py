@@ -4,10 +4,11 @@ The row store (Python) sorts and filters; the renderers draw it. The times are m
 Python from the call (``sort_by``, ``filter``) until the table has drawn the result: for the
 HTML table, until the page answers a forced layout with all its drawn rows filled (so the times
 include sending the new order and the rows shown to the page and its re-rendering); for the
-native table, until a synchronous repaint. For the HTML table, the page's own part is also
-measured in the page (``performance.now()`` around ``table.update`` and a forced layout): the
-rest of the time is spent in Python, in the messages and in showing the new frame. The round
-trip is a sort followed by ``get_ids``.
+native table, until a synchronous repaint. Each call starts from an idle table (``SETTLE``
+seconds after the previous one, as between two clicks of a user). For the HTML table, the
+page's own part is also measured in the page (``performance.now()`` around ``table.update``
+and a forced layout): the rest of the time is spent in Python, in the messages and in showing
+the new frame. The round trip is a sort followed by ``get_ids``.
 The measures run in a child process (its own Qt application), under an Xvfb server started for
 the occasion when there is no display.
 """
@@ -23,6 +24,7 @@ from benchmarks.display import virtual_display
 
 FILTER = "n_spikes > 2000 && group != 'noise'"
 REPEATS = 5
+SETTLE = 0.1  # seconds the table is left idle before each timed call (as between user actions)
 # Times each table.update(patch) in the page, with a forced layout.
 _PAGE_TIMER = """(() => {
   const update = table.update.bind(table);
@@ -70,8 +72,22 @@ def _drawn(table):
     return table.impl.model.rowCount()
 
 
+def _settle(seconds=SETTLE):
+    """Let the table finish its previous work (frames, row requests) for some time."""
+    from phy.gui.qt import QApplication
+
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < seconds:
+        QApplication.processEvents()
+        time.sleep(0.005)
+
+
 def _ms(table, f):
-    """Time (ms) of a call until the table has drawn its result, and the page's part (HTML)."""
+    """Time (ms) of a call until the table has drawn its result, and the page's part (HTML).
+
+    The table is idle when the call is made, as when a user clicks.
+    """
+    _settle()
     t0 = time.perf_counter()
     f()
     _drawn(table)
