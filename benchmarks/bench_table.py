@@ -8,7 +8,7 @@ native table, until a synchronous repaint. Each call starts from an idle table (
 seconds after the previous one, as between two clicks of a user). For the HTML table, the
 page's own part is also measured in the page (``performance.now()`` around ``table.update``
 and a forced layout): the rest of the time is spent in Python, in the messages and in showing
-the new frame. The round trip is a sort followed by ``get_ids``.
+the new frame. A click selects a shown row. The round trip is a sort followed by ``get_ids``.
 The measures run in a child process (its own Qt application), under an Xvfb server started for
 the occasion when there is no display.
 """
@@ -120,6 +120,8 @@ def _bench(app, implementation, n):
     sort, sort_page = zip(*[
         _ms(table, lambda d=d: table.sort_by("amplitude", d)) for d in ("asc", "desc") * 3])
     filt, filt_page = zip(*[_ms(table, lambda t=t: table.filter(t)) for t in (FILTER, "") * 3])
+    shown = table.get_ids()[:6]
+    click = [_ms(table, lambda i=i: table.user_click(i))[0] for i in shown]
     page = (float(np.median(sort_page)), float(np.median(filt_page))) if sort_page[0] else None
     t0 = time.perf_counter()
     for _ in range(REPEATS):
@@ -131,7 +133,7 @@ def _bench(app, implementation, n):
     table.deleteLater()
     app.sendPostedEvents(None, QEvent.DeferredDelete)
     return used, load, float(np.median(sort)), max(sort), float(np.median(filt)), max(filt), \
-        page, round_trip
+        page, float(np.median(click)), round_trip
 
 
 def _run(quick):
@@ -141,15 +143,16 @@ def _run(quick):
     app = create_app()
     sizes = [500] if quick else [1000, 5000, 20000]
     print(f"{'table':>7} {'rows':>6} {'load ms':>9} {'sort ms (med/max)':>18} "
-          f"{'filter ms (med/max)':>20} {'in page (sort/filter)':>22} "
+          f"{'filter ms (med/max)':>20} {'in page (sort/filter)':>22} {'click ms':>9} "
           f"{'sort+get_ids round trip ms':>27}")
     for implementation in ("html", "native"):
         for n in sizes:
-            used, load, sort, sort_max, filt, filt_max, page, rt = _bench(
+            used, load, sort, sort_max, filt, filt_max, page, click, rt = _bench(
                 app, implementation, n)
             page = f"{page[0]:.1f} / {page[1]:.1f}" if page else "-"
             print(f"{used:>7} {n:>6} {load:>9.0f} {sort:>10.1f} / {sort_max:<6.1f} "
-                  f"{filt:>11.1f} / {filt_max:<6.1f} {page:>22} {rt:>27.1f}", flush=True)
+                  f"{filt:>11.1f} / {filt_max:<6.1f} {page:>22} {click:>9.1f} {rt:>27.1f}",
+                  flush=True)
 
 
 def main(quick=False):

@@ -138,7 +138,8 @@ class PhyTable {
     for (const th of this.thead.querySelectorAll('th')) {
       const sorted = this.sort !== null && th.dataset.name === this.sort[0];
       th.classList.toggle('sorted', sorted);
-      th.querySelector('.arrow').textContent = sorted ? (this.sort[1] === 'asc' ? ' ▲' : ' ▼') : '';
+      setIfChanged(th.querySelector('.arrow'), 'textContent',
+                   sorted ? (this.sort[1] === 'asc' ? ' ▲' : ' ▼') : '');
     }
   }
 
