@@ -34,8 +34,11 @@ def _as_columns(bunch, amplitudes_type):
 
 
 def _data_bounds(positions, duration=None):
-    """``(tmin, ymin, tmax, ymax)`` showing every position: time from 0 to the duration (or to
-    the last spike), amplitudes from min(0, smallest) to 5% above the largest."""
+    """The ``(tmin, ymin, tmax, ymax)`` data bounds showing every (time, amplitude) position.
+
+    Time from 0 to the duration (or to the last spike), amplitudes from min(0, smallest) to 5%
+    above the largest.
+    """
     pos = [p for p in positions if len(p)]
     pos = np.concatenate(pos) if pos else np.zeros((0, 2))
     finite = pos[np.isfinite(pos).all(axis=1)]
@@ -52,22 +55,23 @@ def _data_bounds(positions, duration=None):
 
 
 class AmplitudeView(LassoMixin, MarkerSizeMixin, ManualClusteringView):
-    """This view displays an amplitude plot for all selected clusters.
+    """Amplitude plot of the selected clusters (amplitude vs time) over background spikes.
 
     Constructor
     -----------
     amplitudes : dict
         Dictionary ``{amplitude_name: function}``, for different types of amplitudes (a single
         function is one type named ``amplitude``). Each function maps ``cluster_ids`` (a list,
-        and a keyword ``load_all``) to a list ``[Bunch(amplitudes, spike_ids, spike_times), ...]``
-        with one Bunch per cluster. The cluster id None stands for the background spikes (a
-        subset of all spikes). With ``load_all=True`` (lasso splits), each Bunch holds every
-        spike of its cluster; otherwise a displayable subset.
+        and a keyword ``load_all``) to a list
+        ``[Bunch(amplitudes, spike_ids, spike_times), ...]`` with one Bunch per cluster. The
+        cluster id None stands for the background spikes (a subset of all spikes). With
+        ``load_all=True`` (lasso splits), each Bunch holds every spike of its cluster; otherwise
+        a displayable subset.
     amplitudes_type : str
         The type shown first (default: the first key of ``amplitudes``).
     duration : float
-        Recording duration in seconds: the time axis spans ``[0, duration]`` (default: up to the
-        last spike shown).
+        Recording duration in seconds: the time axis spans ``[0, duration]`` (default: up to
+        the last spike shown).
 
     """
 

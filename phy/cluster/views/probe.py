@@ -14,18 +14,22 @@ from phy.utils import Bunch
 from .base import ManualClusteringView
 
 
-def _probe_bounds(positions, margin=0.1):
-    """Data bounds around the channel positions, a margin on each side (1 for a flat extent)."""
+def _probe_bounds(positions, margin=(0.25, 0.06)):
+    """Data bounds around the channel positions, with an (x, y) margin on each side.
+
+    The margins are fractions of the extent (of 1 for a flat one); the wider horizontal margin
+    leaves room for the labels right of the last column.
+    """
     lo, hi = positions.min(axis=0), positions.max(axis=0)
     span = hi - lo
     span = np.where(span > 0, span, np.maximum(np.abs(hi), 1.0))
+    margin = np.asarray(margin)
     lo, hi = lo - margin * span, hi + margin * span
     return tuple(float(v) for v in (lo[0], lo[1], hi[0], hi[1]))
 
 
 class ProbeView(ManualClusteringView):
-    """This view displays the positions of all channels on the probe, highlighting channels where
-    the selected clusters belong.
+    """The positions of all channels on the probe, the selected clusters' channels highlighted.
 
     Constructor
     -----------
