@@ -82,3 +82,9 @@ TOGGLE_SPIKE_REORDER = "toggle_spike_reorder"
 #: ``request_similar_clusters(cluster_id)``: kept for phy 2 plugins listening to the similarity
 #: view; phy itself computes the similarity rows with a direct call.
 REQUEST_SIMILAR_CLUSTERS = "request_similar_clusters"
+
+# --- Cluster views (sender: the view) ---------------------------------------------------------
+
+#: ``select_time(view, time)``: the user picked a time in seconds (alt+click in the amplitude
+#: view); the trace view goes there.
+SELECT_TIME = "select_time"
