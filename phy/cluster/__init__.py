@@ -28,6 +28,8 @@ _LAZY = {
     "ClusterView": "tables",
     "SimilarityView": "tables",
     "ManualClusteringView": "views",
+    "ProbeView": "views",
+    "AmplitudeView": "views",
 }
 
 __all__ = sorted([

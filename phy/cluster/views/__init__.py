@@ -5,5 +5,7 @@ contract (prepare on a worker thread, draw on the GUI thread) with an example, a
 :mod:`phy.cluster.views.mixins` has the shared behaviours (marker size, scaling, lasso).
 """
 
+from .amplitude import AmplitudeView  # noqa: F401
 from .base import ManualClusteringView  # noqa: F401
 from .mixins import LassoMixin, MarkerSizeMixin, ScalingMixin  # noqa: F401
+from .probe import ProbeView  # noqa: F401
