@@ -150,6 +150,7 @@ class RasterView(AllClustersMixin, MarkerSizeMixin, ManualClusteringView):
         self.init_all_clusters(cluster_ids, cluster_color_selector)
         self.spikes_in_clusters = spikes_in_clusters
         self._pending = spike_clusters  # Spike clusters waiting to be uploaded.
+        self._prepared = None  # The spikes prepared for the upload, until drawn.
         self._spike_slots = None  # The slots uploaded (float32, one per spike).
         self._slot_cluster = np.zeros(0, dtype=np.int64)  # Slot -> current cluster (-1: none).
         self.time_bounds = (0.0, 1.0)
@@ -163,10 +164,18 @@ class RasterView(AllClustersMixin, MarkerSizeMixin, ManualClusteringView):
     # ---------------------------------------------------------------------------------------------
 
     def prepare(self, cluster_ids):
-        """The spike times in NDC and the slots, when spikes wait to be uploaded (else None)."""
+        """The spike times in NDC and the slots, when spikes wait to be uploaded (else None).
+
+        The result is also kept (``_prepared``) until drawn: a selection made meanwhile makes
+        this record stale, and its own ``prepare`` reuses the arrays instead of computing them
+        again.
+        """
         spike_clusters = self._pending
         if spike_clusters is None:
             return Bunch(spikes=None)
+        prepared = self._prepared  # A selection made while the spikes were being prepared.
+        if prepared is not None and prepared.source is spike_clusters:
+            return Bunch(spikes=prepared)
         t = self.spike_times
         t0, t1 = (float(t.min()), float(t.max())) if t.size else (0.0, 1.0)
         t1 = t1 if t1 > t0 else t0 + 1.0
@@ -175,15 +184,17 @@ class RasterView(AllClustersMixin, MarkerSizeMixin, ManualClusteringView):
         time -= 1.0
         if spike_clusters.size and spike_clusters.min() < 0:
             raise ValueError("RasterView: spike_clusters has negative cluster ids.")
-        return Bunch(spikes=Bunch(
+        # Kept until drawn, in case a newer selection makes this record stale (it then reuses it).
+        self._prepared = Bunch(
             source=spike_clusters, time=time, slots=spike_clusters.astype(np.float32),
-            time_bounds=(t0, t1)))
+            time_bounds=(t0, t1))
+        return Bunch(spikes=self._prepared)
 
     def draw(self, data):
         """Upload the spikes if they changed, and the slot table (rows and colours)."""
         spikes = data.spikes
         if spikes is not None and spikes.source is self._pending:
-            self._pending = None
+            self._pending = self._prepared = None
             self.visual.set_data(time=spikes.time, slot=spikes.slots)
             self._spike_slots = spikes.slots
             n_slots = int(spikes.source.max()) + 1 if spikes.source.size else 0
