@@ -22,9 +22,8 @@ A view implements ``cluster_at(pos)``, ``on_clusters_changed(up)`` (update in pl
 
 import numpy as np
 
-from phy.utils import ClusterColorSelector, emit
+from phy.utils import ClusterColorSelector, connect, emit
 from phy.utils import bus_events as ev
-from phy.utils import connect
 
 from ..tables import ClusterView
 

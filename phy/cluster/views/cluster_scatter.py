@@ -36,7 +36,7 @@ def _bounds(values):
 
 
 class ClusterScatterView(AllClustersMixin, MarkerSizeMixin, ManualClusteringView):
-    """This view shows all clusters in a customizable scatter plot.
+    """Show all clusters in a customizable scatter plot.
 
     Constructor
     -----------

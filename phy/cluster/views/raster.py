@@ -109,7 +109,7 @@ class RasterVisual(BaseVisual):
 
 
 class RasterView(AllClustersMixin, MarkerSizeMixin, ManualClusteringView):
-    """This view shows a raster plot of all clusters.
+    """Show a raster plot of all clusters.
 
     Constructor
     -----------

@@ -18,7 +18,7 @@ from .mixins import ScalingMixin
 #: Fraction of the width of a column taken by the templates.
 COLUMN_FILL = 0.9
 #: Height of the largest template, in rows, at scaling 1.
-TEMPLATE_HEIGHT = 3.0
+TEMPLATE_HEIGHT = 6.0
 #: Width of the margin with the channel labels, in NDC.
 LABEL_MARGIN = 0.12
 
@@ -36,8 +36,7 @@ def _template_curves(bunch, channel_rows, amplitude):
 
 
 class TemplateView(AllClustersMixin, ScalingMixin, ManualClusteringView):
-    """This view shows all template waveforms of all clusters in a large grid of shape
-    `(n_channels, n_clusters)`.
+    """Show all template waveforms of all clusters in a grid `(n_channels, n_clusters)`.
 
     Constructor
     -----------
@@ -144,7 +143,7 @@ class TemplateView(AllClustersMixin, ScalingMixin, ManualClusteringView):
         return [c for c in self.all_cluster_ids.tolist() if c in self._curves]
 
     def _column_bounds(self):
-        """x of the left edge of the columns, and the width of one column (NDC)."""
+        """X of the left edge of the columns, and the width of one column (NDC)."""
         n = max(len(self._shown()), 1)
         return -1.0 + LABEL_MARGIN, (2.0 - LABEL_MARGIN) / n
 

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from phy.cluster.views.cluster_scatter import ClusterScatterView
-from phy.utils import connect, selected_cluster_color, unconnect
 from phy.utils import bus_events as ev
+from phy.utils import connect, selected_cluster_color, unconnect
 
 from ...plot.conftest import EventSender
 from .conftest import pixels, rgb255

@@ -24,7 +24,8 @@ def make_templates():
         out = []
         for c in cluster_ids:
             channels = np.arange(c % 4, c % 4 + 3)
-            out.append(Bunch(template=np.outer(shape, [1., .6, .3]) * (1 + c % 4), channel_ids=channels))
+            template = np.outer(shape, [1., .6, .3]) * (1 + c % 4)
+            out.append(Bunch(template=template, channel_ids=channels))
         return out
 
     return templates, calls
