@@ -73,7 +73,8 @@ ATTACH_GUI = "attach_gui"
 #: ``request_split()``: the user asked to split; a callback returns the spike ids to split
 #: (typically those inside the lasso).
 REQUEST_SPLIT = "request_split"
-#: ``color_mapping_changed()``: the cluster colour mapping changed.
+#: ``color_mapping_changed()``: the cluster colour mapping changed (sender: the supervisor, or
+#: a view switching the colour field with shift+wheel).
 COLOR_MAPPING_CHANGED = "color_mapping_changed"
 #: ``save_clustering(spike_clusters, cluster_groups, *cluster_labels)``: the user asked to save.
 SAVE_CLUSTERING = "save_clustering"
@@ -83,8 +84,17 @@ TOGGLE_SPIKE_REORDER = "toggle_spike_reorder"
 #: view; phy itself computes the similarity rows with a direct call.
 REQUEST_SIMILAR_CLUSTERS = "request_similar_clusters"
 
-# --- Cluster views (sender: the view) ---------------------------------------------------------
+# --- Cluster views (sender: the view; the supervisor answers the selection requests) ---------
 
 #: ``select_time(view, time)``: the user picked a time in seconds (alt+click in the amplitude
 #: view); the trace view goes there.
 SELECT_TIME = "select_time"
+#: ``request_select(cluster_ids)``: a click on clusters in a view (raster, template, cluster
+#: scatter) asks to select them in the cluster view, instead of the current selection.
+REQUEST_SELECT = "request_select"
+#: ``select_more(cluster_ids)``: a click in a view asks to add clusters to the clusters
+#: selected in the cluster view.
+SELECT_MORE = "select_more"
+#: ``request_select_similar(cluster_ids)``: a click in a view asks to add clusters to the
+#: clusters selected in the similarity view.
+REQUEST_SELECT_SIMILAR = "request_select_similar"
