@@ -28,6 +28,9 @@ _LAZY = {
     "ClusterView": "tables",
     "SimilarityView": "tables",
     "ManualClusteringView": "views",
+    "ClusterScatterView": "views",
+    "TemplateView": "views",
+    "RasterView": "views",
     "ProbeView": "views",
     "AmplitudeView": "views",
 }
