@@ -82,3 +82,16 @@ TOGGLE_SPIKE_REORDER = "toggle_spike_reorder"
 #: ``request_similar_clusters(cluster_id)``: kept for phy 2 plugins listening to the similarity
 #: view; phy itself computes the similarity rows with a direct call.
 REQUEST_SIMILAR_CLUSTERS = "request_similar_clusters"
+
+# --- Cluster views (sender: the view) ---------------------------------------------------------
+
+#: ``channel_click(view, channel_id=, key=, button=)``: a channel was clicked in the waveform
+#: view (control+click: ``button='Left'``, control+right click: ``'Right'``; ``key``: the number
+#: key held, or None); the feature view then shows that channel as its first (``'Left'``) or
+#: second (``'Right'``) channel, or as channel ``key - 1``.
+CHANNEL_CLICK = "channel_click"
+#: ``select_feature(view, dim=, channel_id=, pc=)``: a dimension of the feature view was chosen
+#: with alt+click (left: the x dimension of the subplot, right: its y dimension); ``dim`` is the
+#: grid name (``'0A'``, ``'time'``), ``channel_id`` its channel (for an attribute, the channel
+#: of the other dimension, or None) and ``pc`` its principal component (None for an attribute).
+SELECT_FEATURE = "select_feature"
