@@ -27,9 +27,8 @@ import re
 import numpy as np
 
 from phy.plot import LineVisual, ScatterVisual, TextVisual
-from phy.utils import Bunch, emit
+from phy.utils import Bunch, connect, emit
 from phy.utils import bus_events as ev
-from phy.utils import connect
 
 from .base import ManualClusteringView
 from .mixins import LassoMixin, MarkerSizeMixin, ScalingMixin
@@ -106,14 +105,10 @@ def _on_channels(bunch, channel_ids):
     return np.asarray(bunch.data)[:, [index[int(c)] for c in channel_ids], :]
 
 
-def _finite(pos):
-    """The rows of ``(n, 2)`` positions that are finite (spikes without features are NaN)."""
-    return np.zeros((0, 2)) if pos is None else pos[np.isfinite(pos).all(axis=1)]
-
-
 class FeatureView(LassoMixin, ScalingMixin, MarkerSizeMixin, ManualClusteringView):
-    """This view displays a 4x4 subplot matrix with different projections of the principal
-    component features. This view keeps track of which channels are currently shown.
+    """A 4x4 subplot matrix with different projections of the principal component features.
+
+    The view keeps track of which channels are currently shown (``channel_ids``).
 
     Parameters
     ----------
@@ -214,12 +209,28 @@ class FeatureView(LassoMixin, ScalingMixin, MarkerSizeMixin, ManualClusteringVie
             if bunch is None:
                 sources.append(None)
                 continue
-            pcs = _on_channels(bunch, used)
-            if pcs is None:  # This cluster's features lack some shown channels: ask for them.
-                bunch = self.features(cluster_id, channel_ids=used, load_all=load_all)
-                pcs = _on_channels(bunch, used)
-            sources.append(Bunch(spike_ids=np.asarray(bunch.spike_ids), pcs=pcs))
+            source = self._source(bunch, used)
+            if source is None:  # This cluster's features lack some shown channels: ask them.
+                source = self._source(
+                    self.features(cluster_id, channel_ids=used, load_all=load_all), used)
+            sources.append(source)
         return channels, sources, self._labels(labelled)
+
+    @staticmethod
+    def _source(bunch, channel_ids):
+        """``Bunch(spike_ids, pcs)``: the features of a bunch on some channels, or None.
+
+        ``pcs`` is ``(n_spikes, len(channel_ids), n_pcs)``; the spikes without features (NaN)
+        are left out. None when the bunch lacks one of the channels.
+        """
+        pcs = _on_channels(bunch, channel_ids)
+        if pcs is None:
+            return None
+        spike_ids = np.asarray(bunch.spike_ids)
+        keep = np.isfinite(pcs).all(axis=(1, 2))
+        if not keep.all():
+            spike_ids, pcs = spike_ids[keep], pcs[keep]
+        return Bunch(spike_ids=spike_ids, pcs=pcs)
 
     @staticmethod
     def _labels(bunches):
@@ -236,10 +247,9 @@ class FeatureView(LassoMixin, ScalingMixin, MarkerSizeMixin, ManualClusteringVie
         if dim[0] == "attr":
             return np.asarray(self.attributes[dim[1]][source.spike_ids], dtype=np.float64)
         _, channel, pc = dim
-        pcs = source.pcs
-        if pcs is None or channel >= pcs.shape[1] or pc >= pcs.shape[2]:
+        if channel >= source.pcs.shape[1] or pc >= source.pcs.shape[2]:
             return None
-        return np.asarray(pcs[:, channel, pc], dtype=np.float64)
+        return np.asarray(source.pcs[:, channel, pc], dtype=np.float64)
 
     def _cells(self, grid_dim):
         """``(box, dim_x, dim_y)`` of every subplot, dimensions parsed."""
@@ -253,21 +263,53 @@ class FeatureView(LassoMixin, ScalingMixin, MarkerSizeMixin, ManualClusteringVie
             return None
         return np.column_stack([x, y])
 
+    def _dim_bounds(self, dim, pc_bound, scaling=1.0):
+        """Data bounds ``(vmin, vmax)`` of a dimension: scaled PC bounds, or attribute range."""
+        if dim[0] == "attr":
+            return self._attribute_bounds[dim[1]]
+        return (-pc_bound / scaling, pc_bound / scaling)
+
     def _cell_bounds(self, dims, pc_bound, scaling=1.0):
         """Data bounds ``(xmin, ymin, xmax, ymax)`` of a subplot."""
-        (x0, x1), (y0, y1) = (
-            self._attribute_bounds[d[1]] if d[0] == "attr"
-            else (-pc_bound / scaling, pc_bound / scaling) for d in dims)
+        (x0, x1), (y0, y1) = (self._dim_bounds(d, pc_bound, scaling) for d in dims)
         return (x0, y0, x1, y1)
 
     @staticmethod
     def _pc_bound(sources):
         """Largest absolute feature value of the sources (1 when there is none)."""
-        values = [np.nanmax(np.abs(s.pcs)) for s in sources
-                  if s is not None and s.pcs is not None and s.pcs.size
-                  and np.isfinite(s.pcs).any()]
-        bound = max(values, default=0.0)
-        return float(bound) if bound > 0 else 1.0
+        bound = max((float(np.abs(s.pcs).max()) for s in sources
+                     if s is not None and s.pcs.size), default=0.0)
+        return bound if bound > 0 else 1.0
+
+    def _points(self, source, cells, pc_bound):
+        """The points of a source in the subplots, to draw (None if none).
+
+        ``Bunch(pos, box_index, pc_axes)``: ``pos`` in the NDC of the subplots at scaling 1
+        (float32), ``pc_axes`` whether each coordinate is a PC (the scaling applies to it).
+        """
+        normalized = {}
+
+        def norm(dim):
+            if dim not in normalized:
+                v = self._values(source, dim)
+                if v is not None:
+                    lo, hi = self._dim_bounds(dim, pc_bound)
+                    v = (2.0 * (v - lo) / (hi - lo) - 1.0).astype(np.float32)
+                normalized[dim] = v
+            return normalized[dim]
+
+        pos, boxes, pc_axes = [], [], []
+        for cell in cells:
+            x, y = (norm(d) for d in cell.dims)
+            if x is None or y is None or not len(x):
+                continue
+            pos.append(np.column_stack([x, y]))
+            boxes.append(np.broadcast_to(np.array(cell.box, dtype=np.float32), (len(x), 2)))
+            pc_axes.append(np.broadcast_to([d[0] == "pc" for d in cell.dims], (len(x), 2)))
+        if not pos:
+            return None
+        return Bunch(pos=np.concatenate(pos), box_index=np.concatenate(boxes),
+                     pc_axes=np.concatenate(pc_axes))
 
     def prepare(self, cluster_ids, fixed_channels=False):
         """Load the features of the selected clusters and of the background (worker thread).
@@ -278,42 +320,37 @@ class FeatureView(LassoMixin, ScalingMixin, MarkerSizeMixin, ManualClusteringVie
         grid_dim = [list(row) for row in self.grid_dim]
         fixed = (fixed_channels or self.fixed_channels) and self.channel_ids is not None
         channel_ids = list(self.channel_ids) if fixed else None
-        empty = Bunch(cluster_ids=list(cluster_ids), grid_dim=grid_dim, channel_ids=channel_ids,
-                      channel_labels={}, cells=[], clusters=[], background=None, pc_bound=1.0)
+        out = Bunch(cluster_ids=list(cluster_ids), grid_dim=grid_dim, channel_ids=channel_ids,
+                    channel_labels={}, cells=[], clusters=[], background=None, pc_bound=1.0)
         if not cluster_ids:
-            return empty
+            return out
         n_used = self._n_used_channels(grid_dim)
         channel_ids, sources, labels = self._load(cluster_ids, channel_ids, n_used)
-        if channel_ids is None:
-            return empty
+        loaded = [s for s in sources if s is not None]
+        if channel_ids is None or not loaded:
+            return out
         used = channel_ids[:n_used]
         background = self.features(None, channel_ids=used, load_all=False) if used else None
-        bg_pcs = _on_channels(background, used) if background is not None else None
-        bg_source = (Bunch(spike_ids=np.asarray(background.spike_ids), pcs=bg_pcs)
-                     if bg_pcs is not None else None)
-        cells, clusters, bg = [], [[] for _ in sources], []
-        for box, *dims in self._cells(grid_dim):
-            pos = [self._cell_positions(s, dims) if s is not None else None for s in sources]
-            if all(p is None for p in pos):
-                continue  # A dimension beyond the shown channels or PCs: an empty subplot.
-            cells.append(Bunch(box=box, dims=dims))
-            for i, p in enumerate(pos):
-                clusters[i].append(_finite(p))
-            bg.append(_finite(self._cell_positions(bg_source, dims)) if bg_source else None)
-        return Bunch(
-            cluster_ids=list(cluster_ids), grid_dim=grid_dim, channel_ids=channel_ids,
-            channel_labels=labels, cells=cells, pc_bound=self._pc_bound(sources),
-            clusters=[Bunch(pos=p, n_spikes=len(s.spike_ids) if s is not None else 0)
-                      for p, s in zip(clusters, sources)],
-            background=bg if bg_source is not None and cells else None)
+        background = self._source(background, used) if background is not None else None
+        n_pcs = max(s.pcs.shape[2] for s in loaded)
+        # The subplots whose dimensions exist (the others stay empty).
+        cells = [Bunch(box=box, dims=dims) for box, *dims in self._cells(grid_dim)
+                 if all(d[0] == "attr" or (d[1] < len(used) and d[2] < n_pcs) for d in dims)]
+        out.pc_bound = pc_bound = self._pc_bound(sources)
+        out.update(
+            channel_ids=channel_ids, channel_labels=labels, cells=cells,
+            clusters=[self._points(s, cells, pc_bound) if s is not None else None
+                      for s in sources],
+            background=self._points(background, cells, pc_bound) if background else None)
+        return out
 
     def get_clusters_data(self, fixed_channels=None, load_all=None):
-        """Return one Bunch per selected cluster and subplot: ``pos``, ``spike_ids``,
-        ``data_bounds`` (those drawn), ``box_index``, ``cluster_id``.
+        """Return one Bunch per selected cluster and subplot, with attributes pos and spike_ids.
 
-        The channels are the shown ones when ``fixed_channels`` or ``load_all`` is set (else
-        chosen from the clusters). With ``load_all``, every spike of the clusters, and only the
-        subplot of the lasso when there is one (a lasso split).
+        Also ``data_bounds`` (those drawn), ``box_index`` and ``cluster_id``. The channels are
+        the shown ones when ``fixed_channels`` or ``load_all`` is set (else chosen from the
+        clusters). With ``load_all``, every spike of the clusters, and only the subplot of the
+        lasso when there is one (a lasso split).
         """
         if not self.cluster_ids:
             return []
@@ -355,21 +392,14 @@ class FeatureView(LassoMixin, ScalingMixin, MarkerSizeMixin, ManualClusteringVie
         shape = (len(data.grid_dim), len(data.grid_dim[0]))
         if self.canvas.layout.shape != shape:
             self.canvas.layout.shape = shape
-        cells = data.cells
-        boxes = np.array([c.box for c in cells], dtype=np.float32).reshape(-1, 2)
-        bounds = np.array([self._cell_bounds(c.dims, data.pc_bound, self.scaling)
-                           for c in cells]).reshape(-1, 4)
-        size = self.marker_size
-        for visual in (self.visual, self.background_visual, self.line_visual, self.text_visual):
+        visuals = (self.visual, self.background_visual, self.line_visual, self.text_visual)
+        for visual in visuals:
             visual.reset_batch()
-        if data.background is not None:
-            self._add_points(self.background_visual, data.background, boxes, bounds,
-                             BACKGROUND_COLOR, size)
-        for i, cluster in enumerate(data.clusters):
-            self._add_points(self.visual, cluster.pos, boxes, bounds,
-                             self.selected_color(i), size)
-        self._add_decorations(cells, boxes, data.channel_ids or [])
-        for visual in (self.visual, self.background_visual, self.line_visual, self.text_visual):
+        self._add_points(self.background_visual, data.background, BACKGROUND_COLOR)
+        for i, points in enumerate(data.clusters):
+            self._add_points(self.visual, points, self.selected_color(i))
+        self._add_decorations(data.cells, data.channel_ids or [])
+        for visual in visuals:
             if not visual.has_batch_data:
                 visual.add_batch_data(**self._empty_data(visual))
             self.canvas.update_visual(visual)
@@ -382,31 +412,28 @@ class FeatureView(LassoMixin, ScalingMixin, MarkerSizeMixin, ManualClusteringVie
             return dict(pos=np.zeros((0, 4)))
         return dict(pos=np.zeros((0, 2)))
 
-    @staticmethod
-    def _add_points(visual, positions, boxes, bounds, color, size):
-        """Add the positions of every subplot (a list aligned with the cells) to a visual."""
-        counts = np.array([len(p) if p is not None else 0 for p in positions], dtype=np.int64)
-        if not counts.sum():
+    def _add_points(self, visual, points, color):
+        """Add prepared points to a visual, the PC coordinates multiplied by the scaling."""
+        if points is None:
             return
-        pos = np.concatenate([p for p in positions if p is not None and len(p)])
-        visual.add_batch_data(
-            pos=pos, color=color, size=size, data_bounds=np.repeat(bounds, counts, axis=0),
-            box_index=np.repeat(boxes, counts, axis=0))
+        scale = np.where(points.pc_axes, np.float32(self.scaling), np.float32(1))
+        visual.add_batch_data(pos=points.pos * scale, color=color, size=self.marker_size,
+                              box_index=points.box_index)
 
-    def _add_decorations(self, cells, boxes, channel_ids):
+    def _add_decorations(self, cells, channel_ids):
         """Zero lines of the PC dimensions and the x / y labels of every subplot."""
         segments, line_boxes, texts, anchors, text_boxes = [], [], [], [], []
-        for cell, box in zip(cells, boxes):
+        for cell in cells:
             dim_x, dim_y = cell.dims
             if dim_x[0] == "pc":
                 segments.append((0, -1, 0, 1))
-                line_boxes.append(box)
+                line_boxes.append(cell.box)
             if dim_y[0] == "pc":
                 segments.append((-1, 0, 1, 0))
-                line_boxes.append(box)
+                line_boxes.append(cell.box)
             texts += [self._label(dim_x, channel_ids), self._label(dim_y, channel_ids)]
             anchors += [(-1.1, 1.2), (1.1, -1.2)]  # x at the bottom right, y at the top left
-            text_boxes += [box, box]
+            text_boxes += [cell.box, cell.box]
         if segments:
             self.line_visual.add_batch_data(
                 pos=np.array(segments, dtype=np.float64), color=_LINE_COLOR,

@@ -33,20 +33,20 @@ def _union_bounds(bunches):
         pos = b.pos
         if len(pos):
             lo, hi = pos.min(axis=0), pos.max(axis=0)
-            m = _MARGIN * np.maximum(hi - lo, 1e-12)
+            m = np.where(hi > lo, _MARGIN * (hi - lo), 1.0)
             rects.append(np.r_[lo - m, hi + m])
     if not rects:
         return (-1.0, -1.0, 1.0, 1.0)
     rects = np.array(rects)
     x0, y0 = rects[:, :2].min(axis=0)
     x1, y1 = rects[:, 2:].max(axis=0)
-    x0, x1 = (x0, x1) if x1 > x0 else (x0 - 1, x1 + 1)
+    x0, x1 = (x0, x1) if x1 > x0 else (x0 - 1, x1 + 1)  # given empty bounds
     y0, y1 = (y0, y1) if y1 > y0 else (y0 - 1, y1 + 1)
     return (float(x0), float(y0), float(x1), float(y1))
 
 
 class ScatterView(LassoMixin, MarkerSizeMixin, ManualClusteringView):
-    """This view displays a scatter plot for all selected clusters.
+    """A scatter plot of two numbers per spike for all selected clusters.
 
     Parameters
     ----------
