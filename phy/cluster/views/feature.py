@@ -197,8 +197,10 @@ class FeatureView(LassoMixin, ScalingMixin, MarkerSizeMixin, ManualClusteringVie
         being ``(n_spikes, n_used, n_pcs)``: the features on the first `n_used` channels), and
         the ``{channel_id: label}`` of the channels of the features.
         """
-        bunches = [self.features(c, channel_ids=channel_ids, load_all=load_all)
-                   for c in cluster_ids]
+        # Given channels: only those the grid uses are loaded (all the spikes of a big cluster
+        # on many channels would not fit in memory).
+        request = list(channel_ids)[:n_used] if channel_ids is not None else None
+        bunches = [self.features(c, channel_ids=request, load_all=load_all) for c in cluster_ids]
         labelled = [b for b in bunches if b is not None and len(b.channel_ids)]
         if not labelled:
             return channel_ids, [None] * len(cluster_ids), {}

@@ -196,6 +196,7 @@ def test_scaling_zooms_the_pc_subplots(feature_view, select):
     view.actions.run("increase")
     view.actions.run("increase")
     assert view.scaling == pytest.approx(1.21)
+    assert view.actions.get("increase").shortcut().toString() == "Ctrl++"
     assert distance() == pytest.approx(1.21 * before, rel=0.08)
     # Control+wheel too.
     from phy.gui.qt import QPoint, QPointF, Qt, QWheelEvent
@@ -220,7 +221,8 @@ def test_channel_click_and_automatic_channel_selection(feature_view, select):
     emit(ev.CHANNEL_CLICK, "waveform view", channel_id=6, key=None, button="Left")
     t.wait()
     assert view.channel_ids == [6, 3, 4, 5]
-    assert t.features.calls[-1] == (None, [6, 3], False)  # the background, on 0* and 1*
+    # The features of the cluster and of the background, on the channels of the grid only.
+    assert t.features.calls[-2:] == [(2, [6, 3], False), (None, [6, 3], False)]
     # Control+right click on a shown channel: it swaps with the second one.
     emit(ev.CHANNEL_CLICK, "waveform view", channel_id=4, key=None, button="Right")
     t.wait()
@@ -309,6 +311,8 @@ def test_lasso_split_returns_every_spike_of_the_subplot(feature_view, select):
     spike_ids = emit(ev.REQUEST_SPLIT, t.supervisor, single=True)
     assert np.array_equal(spike_ids, expected)
     assert view.canvas.lasso.count == 0
+    # All the spikes, on the two channels of the grid only.
+    assert t.features.calls[-2:] == [(0, [1, 2], True), (1, [1, 2], True)]
 
 
 # -------------------------------------------------------------------------------------------------
@@ -354,3 +358,24 @@ def test_template_dataset(phy_data, dataset_copy, make_gui_with_supervisor, sele
     for i in range(2):
         assert px.matching(rgb255(view.selected_color(i)), tolerance=40).sum() > 5
     model.close()
+
+
+def test_documented_members_and_shortcuts(qtbot):
+    from phy.cluster.views.scatter import ScatterView
+    from phy.cluster.views.template_feature import TemplateFeatureView
+
+    common = ("attach", "close", "decrease_marker_size", "get_clusters_data",
+              "increase_marker_size", "on_cluster", "on_mouse_wheel", "on_request_split",
+              "on_select", "on_select_threaded", "plot", "reset_marker_size", "screenshot",
+              "set_dock_status", "set_state", "show", "toggle_auto_update", "update_status")
+    feature = ("clear_channels", "decrease", "increase", "on_channel_click", "on_mouse_click",
+               "reset_scaling", "set_grid_dim", "toggle_automatic_channel_selection")
+    for cls, names in ((FeatureView, common + feature), (ScatterView, common),
+                       (TemplateFeatureView, common)):
+        missing = [n for n in names if not callable(getattr(cls, n, None))]
+        assert not missing, (cls.__name__, missing)
+        assert isinstance(cls.marker_size, property)
+    # The default shortcuts of SHORTCUTS.md.
+    assert {k: FeatureView.default_shortcuts[k] for k in (
+        "increase", "decrease", "toggle_automatic_channel_selection")} == {
+        "increase": "ctrl++", "decrease": "ctrl+-", "toggle_automatic_channel_selection": "c"}
