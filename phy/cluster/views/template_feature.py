@@ -13,7 +13,7 @@ controller then creates no view::
 
     coords = template_feature_coords(
         model.get_template_features if model.template_features is not None else None,
-        cluster_spikes=supervisor.clustering.spikes_per_cluster.get,
+        cluster_spikes=lambda c: supervisor.clustering.spikes_in_clusters([c]),
         spike_templates=model.spike_templates)
     if coords is not None:
         TemplateFeatureView(coords=coords).attach(gui)
