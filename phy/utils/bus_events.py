@@ -98,3 +98,13 @@ SELECT_MORE = "select_more"
 #: ``request_select_similar(cluster_ids)``: a click in a view asks to add clusters to the
 #: clusters selected in the similarity view.
 REQUEST_SELECT_SIMILAR = "request_select_similar"
+#: ``channel_click(view, channel_id=, key=, button=)``: a channel was clicked in the waveform
+#: view (control+click: ``button='Left'``, control+right click: ``'Right'``; ``key``: the number
+#: key held, or None); the feature view then shows that channel as its first (``'Left'``) or
+#: second (``'Right'``) channel, or as channel ``key - 1``.
+CHANNEL_CLICK = "channel_click"
+#: ``select_feature(view, dim=, channel_id=, pc=)``: a dimension of the feature view was chosen
+#: with alt+click (left: the x dimension of the subplot, right: its y dimension); ``dim`` is the
+#: grid name (``'0A'``, ``'time'``), ``channel_id`` its channel (for an attribute, the channel
+#: of the other dimension, or None) and ``pc`` its principal component (None for an attribute).
+SELECT_FEATURE = "select_feature"
