@@ -4,7 +4,8 @@
 ``data`` (a 1D array: the values to histogram), and optionally ``plot`` (a 1D array drawn as a
 line over the histogram, across its x range, in the units of the histogram's density) and
 ``text`` (shown in the upper left corner of the histogram). The selected clusters are stacked
-vertically, each in its colour, with a shared x axis.
+vertically, each in its colour, above the labels of their shared x axis (no pan and zoom: the
+x range is set by the actions and control+wheel; the heights by the scaling).
 
 Histogram rule (FORMATS §4.6): ``n_bins`` bin *edges* from ``x_min`` to ``x_max`` (so
 ``n_bins - 1`` bins), normalised to unit area. ``x_min`` / ``x_max`` left to None are the data
@@ -19,7 +20,8 @@ heights; control+wheel widens or narrows the x range (``x_max``).
 
 import numpy as np
 
-from phy.plot import HistogramVisual, TextVisual, ThickLineVisual
+from phy.plot import HistogramVisual, Stacked, TextVisual, ThickLineVisual
+from phy.plot.visuals.text import DEFAULT_FONT_SIZE, font_pixel_size, glyph_atlas
 from phy.utils import Bunch
 
 from ..stats import histogram_density
@@ -30,6 +32,8 @@ from .mixins import ScalingMixin, _wheel_steps
 FILL = 0.9
 #: Factor of one control+wheel notch on the x range.
 WINDOW_INCREMENT = 1.1
+#: Height of the strip of the x axis labels below the histograms, in lines of text.
+AXIS_LINES = 1.6
 _UNITS = {"s": 1.0, "ms": 1e3}
 _LABEL_COLOR = (1.0, 1.0, 1.0, 0.8)
 _PLOT_COLOR = (1.0, 1.0, 1.0, 0.9)
@@ -92,9 +96,8 @@ class HistogramView(ScalingMixin, ManualClusteringView):
         self.cluster_stat = cluster_stat
         self.n_bins = self.default_n_bins
         self.x_min, self.x_max = self.default_x_min, self.default_x_max
-        self.canvas.set_layout("grid", shape=(1, 1))
+        self.canvas.set_layout("boxed", box_bounds=self._box_bounds(1))
         self.canvas.layout.add_boxes(self.canvas)
-        self.canvas.enable_panzoom()
         self.canvas.enable_axes(data_bounds=(0, 0, 1, 1), show_y=False)
         self.hist_visual = HistogramVisual()
         self.plot_visual = ThickLineVisual(width=1.5)
@@ -185,6 +188,20 @@ class HistogramView(ScalingMixin, ManualClusteringView):
             plots=[stat.get("plot") for stat in stats],
             texts=[stat.get("text") for stat in stats])
 
+    def _box_bounds(self, n):
+        """Bounds of `n` full-width boxes stacked above the strip of the x axis labels."""
+        ratio = self.canvas.pixel_ratio
+        glyph_height = glyph_atlas(font_pixel_size(DEFAULT_FONT_SIZE, ratio)).glyph_size[1] / ratio
+        strip = 2 * AXIS_LINES * glyph_height / max(self.canvas.get_size()[1], 1)
+        bottom = min(-1 + strip, 0.0)
+        bounds = Stacked.get_box_bounds(max(n, 1))
+        bounds[:, 1::2] = bottom + (bounds[:, 1::2] + 1) / 2 * (1 - bottom)
+        return bounds
+
+    def on_resize(self, e):
+        """Keep the strip of the x axis labels a constant height in pixels."""
+        self.canvas.layout.box_bounds = self._box_bounds(self.canvas.layout.n_boxes)
+
     def _ylim(self, data):
         """The histogram value at the top of each box."""
         return data.hists.max(axis=1, initial=0) / (FILL * self.scaling)
@@ -192,12 +209,14 @@ class HistogramView(ScalingMixin, ManualClusteringView):
     def draw(self, data):
         """Draw the histograms stacked vertically, their plots and texts, and the x axis."""
         n = len(data.cluster_ids)
-        self.canvas.layout.shape = (max(n, 1), 1)
-        boxes = np.column_stack([np.arange(n), np.zeros(n)])
+        self.canvas.layout.box_bounds = self._box_bounds(n)
+        boxes = np.arange(n)
         ylim = self._ylim(data)
         colors = np.array([self.selected_color(i) for i in range(n)]).reshape(-1, 4)
+        # The boxes do not clip: the bars are cut at the top of their box.
         self.canvas.update_visual(
-            self.hist_visual, hist=data.hists, color=colors, ylim=ylim, box_index=boxes)
+            self.hist_visual, hist=np.minimum(data.hists, ylim[:, np.newaxis]), color=colors,
+            ylim=ylim, box_index=boxes)
         self._draw_plots(data, ylim)
         labels = [" ".join(str(s) for s in (c, t) if s is not None and s != "")
                   for c, t in zip(data.cluster_ids, data.texts)]
@@ -211,12 +230,12 @@ class HistogramView(ScalingMixin, ManualClusteringView):
         """The optional plots over the histograms, across their width, in density units."""
         plots = [(i, np.asarray(p, dtype=np.float64).ravel())
                  for i, p in enumerate(data.plots) if p is not None and np.size(p) > 1]
-        pos = [np.column_stack([np.linspace(-1, 1, len(y)), 2 * y / ylim[i] - 1])
+        pos = [np.column_stack([np.linspace(-1, 1, len(y)), np.clip(2 * y / ylim[i] - 1, -1, 1)])
                for i, y in plots]
         self.canvas.update_visual(
             self.plot_visual, pos=np.vstack(pos) if pos else np.zeros((0, 2)),
             plot_sizes=[len(y) for _, y in plots], color=_PLOT_COLOR,
-            box_index=np.array([(i, 0) for i, _ in plots]).reshape(-1, 2))
+            box_index=np.array([i for i, _ in plots]))
 
     def update_status(self):
         """Show the bin size and the x range in the dock title bar."""
