@@ -8,7 +8,9 @@ contract (prepare on a worker thread, draw on the GUI thread) with an example, a
 from .amplitude import AmplitudeView  # noqa: F401
 from .base import ManualClusteringView  # noqa: F401
 from .cluster_scatter import ClusterScatterView  # noqa: F401
+from .correlogram import CorrelogramView  # noqa: F401
 from .feature import FeatureView  # noqa: F401
+from .histogram import FiringRateView, HistogramView, ISIView  # noqa: F401
 from .mixins import LassoMixin, MarkerSizeMixin, ScalingMixin  # noqa: F401
 from .probe import ProbeView  # noqa: F401
 from .raster import RasterView  # noqa: F401
