@@ -82,3 +82,11 @@ TOGGLE_SPIKE_REORDER = "toggle_spike_reorder"
 #: ``request_similar_clusters(cluster_id)``: kept for phy 2 plugins listening to the similarity
 #: view; phy itself computes the similarity rows with a direct call.
 REQUEST_SIMILAR_CLUSTERS = "request_similar_clusters"
+
+# --- Cluster views (sender: the view) ---------------------------------------------------------
+
+#: ``channel_click(view, channel_id=None, key=None, button=None)``: a channel was clicked in a
+#: view (control+click in the waveform view); ``key`` is the number key held (1-9) or None,
+#: ``button`` 'Left' or 'Right'. The feature view shows that channel as its first (left) or
+#: second (right, or the key's) dimension.
+CHANNEL_CLICK = "channel_click"
