@@ -43,8 +43,9 @@ def template_waveforms(model, n_spikes_waveforms=N_SPIKES_WAVEFORMS):
     labels = model.channel_labels
 
     def channels_bunch(channel_ids):
-        return Bunch(channel_ids=channel_ids, channel_positions=model.channel_positions[channel_ids],
-                     channel_labels=[labels[c] for c in channel_ids])
+        return Bunch(
+            channel_ids=channel_ids, channel_positions=model.channel_positions[channel_ids],
+            channel_labels=[labels[c] for c in channel_ids])
 
     def waveforms(cluster_id, n_spikes=n_spikes_waveforms):
         spike_ids = model.get_cluster_spikes(cluster_id)

@@ -1,4 +1,4 @@
-"""The waveform view: the waveforms of the selected clusters in channel boxes, laid out as the probe.
+"""The waveform view: the selected clusters' waveforms in channel boxes laid out as the probe.
 
 Each displayed channel has a box placed at the channel's position on the probe (a
 :class:`~phy.plot.Boxed` layout, the largest boxes that do not overlap). The displayed channels
@@ -40,6 +40,8 @@ BOX_WIDTH_FILL = 0.9
 PROBE_MARGIN = 0.04
 #: Alpha of the individual waveforms (a type returning one waveform per cluster is opaque).
 WAVEFORM_ALPHA = 0.5
+#: Width of the mean waveforms and of their dark outline, in pixels.
+MEAN_WIDTH, MEAN_OUTLINE_WIDTH = 2.5, 5.0
 
 
 def _fit_to_ndc(bounds, margin=PROBE_MARGIN):
@@ -97,8 +99,7 @@ def _check_bunch(bunch, waveforms_type, cluster_id):
 
 
 class WaveformView(ManualClusteringView):
-    """This view shows the waveforms of the selected clusters, on relevant channels, following
-    the probe geometry.
+    """The waveforms of the selected clusters, on relevant channels, following the probe geometry.
 
     Constructor
     -----------
@@ -187,7 +188,7 @@ class WaveformView(ManualClusteringView):
         self._probe_scaling = np.ones(2)
         self._box_bounds = np.array([[-1.0, -1.0, 1.0, 1.0]])
         self.waveform_visual = PlotVisual()
-        self.mean_visual = ThickLineVisual(width=2.5)
+        self.mean_visual = ThickLineVisual(width=MEAN_WIDTH)
         self.label_visual = TextVisual(color=(1.0, 1.0, 1.0, 0.75))
         for visual in (self.waveform_visual, self.mean_visual, self.label_visual):
             self.canvas.add_visual(visual)
@@ -275,13 +276,19 @@ class WaveformView(ManualClusteringView):
                     labels.append(str(given[i]) if given is not None else str(c))
         return np.array(ids, dtype=np.int64), np.array(positions).reshape(-1, 2), labels
 
-    def _cluster_x(self, i, n_clusters, n_samples):
-        """X coordinates of the samples of the i-th cluster's waveforms, in its box."""
-        x = np.linspace(-1.0, 1.0, n_samples)
-        if self.overlap or n_clusters == 1:
-            return x
-        width = 2.0 / n_clusters
-        return -1.0 + width * (i + 0.5) + 0.5 * width * CLUSTER_WIDTH_FILL * x
+    def _cluster_x(self, slot, n_slots, n_samples):
+        """X coordinates of the samples of a cluster's waveforms on each of its channels.
+
+        Without overlap, the clusters sharing a box are side by side: the cluster takes the
+        slot ``slot`` of ``n_slots`` equal parts of the box width (per channel).
+        """
+        x = np.linspace(-1.0, 1.0, n_samples)[None, :]
+        slot, n_slots = np.asarray(slot)[:, None], np.asarray(n_slots)[:, None]
+        if self.overlap:
+            return np.broadcast_to(x, (len(slot), n_samples))
+        width = 2.0 / n_slots
+        side_by_side = -1.0 + width * (slot + 0.5) + 0.5 * width * CLUSTER_WIDTH_FILL * x
+        return np.where(n_slots > 1, side_by_side, x)
 
     def prepare(self, cluster_ids):
         """Load the waveforms of the selected clusters and compute every vertex (worker thread).
@@ -290,9 +297,11 @@ class WaveformView(ManualClusteringView):
         -------
         data : Bunch
             ``waveforms_type``, ``channel_ids``, ``channel_labels``, ``box_bounds`` (before the
-            probe scaling), ``data_scale``; the waveforms as ``pos`` (box coordinates),
-            ``plot_sizes``, ``box_index`` (per vertex), ``masks``, ``plot_cluster`` (the index of
-            the cluster of each waveform) and ``alpha`` (per cluster); the means as ``mean_pos``,
+            probe scaling), ``data_scale`` (the amplitude drawn as half a box height: the
+            type's scale, else the largest peak of the clusters' mean waveforms); the waveforms
+            as ``pos`` (box coordinates), ``plot_sizes``, ``box_index`` (per vertex), ``masks``,
+            ``plot_cluster`` (the index of the cluster of each waveform) and ``alpha`` (per
+            cluster); the means as ``mean_pos``,
             ``mean_sizes``, ``mean_box``, ``mean_cluster``.
 
         """
@@ -305,8 +314,8 @@ class WaveformView(ManualClusteringView):
             box_bounds=(get_non_overlapping_boxes(positions) if len(positions) else
                         np.array([[-1.0, -1.0, 1.0, 1.0]])))
         scale = self._data_scales.get(waveforms_type)
-        if scale is None:
-            peaks = [float(np.abs(b.data).max()) for b in bunches if b.data.size]
+        if scale is None:  # The largest peak of the clusters' mean waveforms.
+            peaks = [float(np.abs(b.data.mean(axis=0)).max()) for b in bunches if b.data.size]
             scale = max(peaks) if peaks and max(peaks) > 0 else None
         out.data_scale = scale
         out.update(self._waveform_vertices(bunches, channel_ids, 1.0 / (scale or 1.0)))
@@ -316,16 +325,21 @@ class WaveformView(ManualClusteringView):
         """Vertices of the waveforms and of their means, all clusters concatenated."""
         n_clusters = len(bunches)
         index = {int(c): i for i, c in enumerate(channel_ids)}
+        boxes = [np.array([index[int(c)] for c in b.channel_ids], dtype=np.int64)
+                 for b in bunches]
+        present = np.zeros((n_clusters, len(channel_ids)), dtype=np.int64)
+        for i, box in enumerate(boxes):
+            present[i, box] = 1
+        slots, n_slots = np.cumsum(present, axis=0) - 1, present.sum(axis=0)
         n_vertices = sum(b.data.size for b in bunches)
         pos = np.empty((n_vertices, 2), dtype=np.float32)
         box_index = np.empty(n_vertices, dtype=np.float32)
         sizes, means = [], []
         offset = 0
-        for i, b in enumerate(bunches):
+        for i, (b, box) in enumerate(zip(bunches, boxes)):
             n_spikes, n_samples, n_channels = b.data.shape
             n = b.data.size
-            box = np.array([index[int(c)] for c in b.channel_ids], dtype=np.float32)
-            x = self._cluster_x(i, n_clusters, n_samples)
+            x = self._cluster_x(slots[i, box], n_slots[box], n_samples)
             block = pos[offset:offset + n].reshape(n_spikes, n_channels, n_samples, 2)
             block[..., 0] = x
             np.multiply(b.data.transpose(0, 2, 1), gain, out=block[..., 1], casting="unsafe")
@@ -337,7 +351,8 @@ class WaveformView(ManualClusteringView):
                 mean = b.data.mean(axis=0, dtype=np.float64).T * gain  # (n_channels, n_samples)
                 means.append(Bunch(
                     pos=np.stack(np.broadcast_arrays(x, mean), axis=-1).reshape(-1, 2),
-                    box=box, sizes=np.full(n_channels, n_samples), cluster=np.full(n_channels, i)))
+                    box=box.astype(np.float32), sizes=np.full(n_channels, n_samples),
+                    cluster=np.full(n_channels, i)))
 
         def cat(arrays, shape=(0,), dtype=np.float64):
             return np.concatenate(arrays) if arrays else np.zeros(shape, dtype=dtype)
@@ -382,10 +397,16 @@ class WaveformView(ManualClusteringView):
             self.waveform_visual, len(data.plot_sizes) > 0, pos=data.pos,
             plot_sizes=data.plot_sizes, color=colors[data.plot_cluster], masks=data.masks,
             box_index=data.box_index)
+        # The means in the clusters' colours over a dark outline, to stand out of the waveforms.
+        n_means = len(data.mean_sizes)
+        mean_colors = self._colors(data, opaque=True)[data.mean_cluster]
         self._set(
-            self.mean_visual, self.show_mean and len(data.mean_sizes) > 0, pos=data.mean_pos,
-            plot_sizes=data.mean_sizes, color=self._colors(data, opaque=True)[data.mean_cluster],
-            box_index=data.mean_box)
+            self.mean_visual, self.show_mean and n_means > 0,
+            pos=np.concatenate([data.mean_pos, data.mean_pos]),
+            plot_sizes=np.tile(data.mean_sizes, 2),
+            color=np.concatenate([np.tile([0.0, 0.0, 0.0, 1.0], (n_means, 1)), mean_colors]),
+            width=np.repeat([MEAN_OUTLINE_WIDTH, MEAN_WIDTH], n_means),
+            box_index=np.tile(data.mean_box, 2))
         n_channels = len(data.channel_ids)
         self._set(
             self.label_visual, self.do_show_labels and n_channels > 0,

@@ -15,7 +15,7 @@ from .conftest import pixels, rgb255
 
 N_CHANNELS, N_SAMPLES, N_SPIKES = 8, 40, 20
 #: A two-column probe: channel c at x = 20 (c % 2), y = 20 (c // 2).
-POSITIONS = np.column_stack([20.0 * (np.arange(N_CHANNELS) % 2), 20.0 * (np.arange(N_CHANNELS) // 2)])
+POSITIONS = 20.0 * np.column_stack([np.arange(N_CHANNELS) % 2, np.arange(N_CHANNELS) // 2])
 
 
 def cluster_channels(cluster_id):
@@ -135,12 +135,13 @@ def test_two_clusters_drawn_in_their_channel_boxes(waveform_view):
 def test_waveforms_drawn_at_their_amplitude(waveform_view):
     view, select = waveform_view()
     select([0])
-    # The largest amplitude is the box's half height: the peak of channel 0 (negative, the
-    # largest) reaches the bottom of its box.
+    # The largest peak of the mean waveform is the box's half height: the mean peak of channel
+    # 0 (negative, the largest) reaches the bottom of its box.
     data = view._data
     assert data.data_scale == pytest.approx(
-        np.abs(make_waveforms()(0).data).max(), rel=0.1)
-    assert data.pos[:, 1].min() == pytest.approx(-1.0, abs=1e-6)
+        np.abs(make_waveforms()(0).data.mean(axis=0)).max(), rel=0.05)
+    assert data.mean_pos[:, 1].min() == pytest.approx(-1.0, abs=1e-6)
+    assert data.pos[:, 1].min() == pytest.approx(-1.0, abs=0.1)
     px = pixels(view)
     colour = px.matching(rgb255(view.selected_color(0)), tolerance=40)
     x, y_peak = box_pixel(view, px, 0, (0.0, -0.95))
@@ -154,8 +155,12 @@ def test_overlap_toggle(waveform_view, idle):
     px = pixels(view)
     box = box_mask(view, px, 2)
     first, second = colour_masks(view, px)
-    # Side by side: cluster 0 on the left of the shared box, cluster 1 on the right.
+    # Side by side: cluster 0 on the left of the shared box, cluster 1 on the right; alone in
+    # its box, a cluster takes the whole width.
     assert px.centroid(first & box)[0] < px.centroid(second & box)[0] - 10
+    alone = box_mask(view, px, 0)
+    x_center, _ = box_pixel(view, px, 0)
+    assert abs(px.centroid(first & alone)[0] - x_center) < 3
     view.actions.run("toggle_waveform_overlap", True)
     idle(view)
     assert view.overlap and view.actions.get("toggle_waveform_overlap").isChecked()
@@ -227,7 +232,7 @@ def test_waveform_types_cycle_and_rescale(waveform_view, idle):
     idle(view)
     # The waveforms are 10 times smaller than the templates, and rescaled to fill their boxes.
     assert view.waveforms_type == "waveforms" and view._data.waveforms_type == "waveforms"
-    assert view._data.pos[:, 1].min() == pytest.approx(-1.0, abs=1e-6)
+    assert view._data.mean_pos[:, 1].min() == pytest.approx(-1.0, abs=1e-6)
     assert len(view._data.plot_sizes) == 4 * N_SPIKES
     # The scale of a type is kept across selections (amplitudes are comparable).
     select([1])
