@@ -13,6 +13,16 @@ each function maps a cluster id to a Bunch with ``data`` ``(n_spikes, n_samples,
 that takes an ``n_spikes`` keyword argument is given :attr:`WaveformView.n_spikes_waveforms`;
 the view shows at most that many waveforms per cluster in any case.
 
+Amplitudes: the largest peak of the mean waveforms of the first selection shown with a type is
+drawn as half a box height, and kept for that type (amplitudes compare across selections) until
+the type is shown again after ``next_waveforms_type``/``previous_waveforms_type``, which
+rescales it. The mean waveforms toggle (``m``) draws, over the waveforms of any type, the mean
+of each cluster's waveforms (phy 2 switched to a ``mean_waveforms`` type instead).
+
+Control+click on a box (or a click with a number key held) emits
+:data:`~phy.utils.bus_events.CHANNEL_CLICK` with the box's ``channel_id``: the feature view
+shows that channel as PC A (left button) or PC B (right button).
+
 What costs what: preparing (worker thread) loads the waveforms and computes every vertex;
 the box size, amplitude and probe scalings are GPU uniforms (no data is computed again); the
 overlap toggle and the waveform type prepare again.
@@ -79,7 +89,7 @@ def probe_box_bounds(box_bounds, probe_scaling=(1.0, 1.0)):
 
 
 def _check_bunch(bunch, waveforms_type, cluster_id):
-    """Check the Bunch of a waveform function; return ``(data, n_channels)``."""
+    """Check the Bunch of a waveform function; return its data array."""
     what = f"The {waveforms_type!r} waveforms of cluster {cluster_id}"
     if bunch is None or bunch.get("data") is None:
         raise ValueError(f"{what} are not available.")
@@ -95,6 +105,11 @@ def _check_bunch(bunch, waveforms_type, cluster_id):
         raise ValueError(
             f"{what}: the channel positions must have shape ({n_channels}, 2), got "
             f"{np.shape(bunch.channel_positions)}.")
+    masks = bunch.get("masks")
+    if masks is not None and np.shape(masks) != (data.shape[0], n_channels):
+        raise ValueError(
+            f"{what}: the masks must have shape {(data.shape[0], n_channels)}, got "
+            f"{np.shape(masks)}.")
     return data
 
 

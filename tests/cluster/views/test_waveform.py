@@ -209,6 +209,24 @@ def test_channel_labels_toggle(waveform_view):
     assert not view.actions.get("toggle_show_labels").isChecked()
 
 
+def test_masked_channels_desaturated(waveform_view):
+    f = make_waveforms(alpha=1.0)
+
+    def masked(cluster_id):
+        b = f(cluster_id)
+        b.masks = np.ones((N_SPIKES, 4))
+        b.masks[:, 1] = 0  # The second channel (1) is masked for every spike.
+        return b
+
+    view, select = waveform_view({"waveforms": masked})
+    select([0])
+    px = pixels(view)
+    colour = px.matching(rgb255(view.selected_color(0)), tolerance=40)
+    assert (colour & box_mask(view, px, 0)).sum() > 30
+    assert (px.drawn() & box_mask(view, px, 1)).sum() > 30
+    assert (colour & box_mask(view, px, 1)).sum() == 0
+
+
 # -------------------------------------------------------------------------------------------------
 # Waveform types, number of waveforms, scalings
 # -------------------------------------------------------------------------------------------------
@@ -394,9 +412,19 @@ def test_bad_waveforms_shown_in_status(waveform_view):
         b.channel_ids = b.channel_ids[:2]
         return b
 
-    view, select = waveform_view({"waveforms": broken})
+    def bad_masks(cluster_id):
+        b = f(cluster_id)
+        b.masks = np.ones((3, 4))
+        return b
+
+    view, select = waveform_view({"waveforms": broken, "masked": bad_masks})
     select([0])
     assert "2 channel ids for 4 channels" in view.dock.status
+    assert "'waveforms' waveforms of cluster 0" in view.dock.status
+    view.waveforms_type = "masked"
+    select([1])
+    assert "masks must have shape (20, 4), got (3, 4)" in view.dock.status
+    view.waveforms_type = "waveforms"
     select([])
     assert view.dock.status == "waveforms"
 
