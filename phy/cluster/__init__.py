@@ -28,6 +28,7 @@ _LAZY = {
     "ClusterView": "tables",
     "SimilarityView": "tables",
     "ManualClusteringView": "views",
+    "WaveformView": "views",
     "FiringRateView": "views",
     "ISIView": "views",
     "HistogramView": "views",
