@@ -6,8 +6,9 @@
 * Mean waveforms as thick lines (``ThickLineVisual``, 3 pixels wide): 384 channels x 10 clusters
   x 82 samples in the same layout (four vertices per segment), one call.
 
-For each: the time of ``set_data`` (validation, normalization, buffers prepared on the CPU), of
-the first frame (upload to the GPU and draw) and of a redraw (draw only), each frame read back
+For each: the time of ``set_data`` (validation, normalization, buffers prepared on the CPU), the
+vertex data uploaded to the GPU (bytes per vertex, all attribute buffers), the time of the first
+frame (upload to the GPU and draw) and of a redraw (draw only), each frame read back
 with ``glReadPixels`` so that the time includes the whole rendering. The frame time per vertex
 shows whether drawing scales linearly. The measures run in a child process (its own Qt
 application), with Mesa's software renderer (llvmpipe) unless ``LIBGL_ALWAYS_SOFTWARE`` is set
@@ -56,6 +57,7 @@ def _measure_frames(canvas, visual, n_vertices, set_data):
     t_redraw = min(_timed(canvas.read_pixels)[0] for _ in range(REDRAWS))
     return dict(
         n_vertices=n_vertices, set_data=t_set, first_frame=t_first, redraw=t_redraw,
+        bytes_per_vertex=visual.program.vertex_nbytes / max(n_vertices, 1),
         draw_calls=len(calls) // (REDRAWS + 1), peak_mb=_peak_mb())
 
 
@@ -125,15 +127,16 @@ def _child(quick):
 
 def _print_table(results):
     header = (
-        f"{'benchmark':<28} {'vertices':>10} {'set_data':>9} {'1st frame':>10} {'redraw':>8} "
-        f"{'ns/vertex':>10} {'calls':>6} {'peak MB':>8}")
+        f"{'benchmark':<28} {'vertices':>10} {'set_data':>9} {'B/vertex':>9} {'1st frame':>10} "
+        f"{'redraw':>8} {'ns/vertex':>10} {'calls':>6} {'peak MB':>8}")
     print(header)
     print("-" * len(header))
     for r in results:
         ns = 1e9 * r["redraw"] / r["n_vertices"]
         print(
             f"{r['name']:<28} {r['n_vertices']:>10,} {r['set_data'] * 1e3:>7.1f}ms "
-            f"{r['first_frame'] * 1e3:>8.1f}ms {r['redraw'] * 1e3:>6.1f}ms {ns:>10.1f} "
+            f"{r['bytes_per_vertex']:>9.1f} {r['first_frame'] * 1e3:>8.1f}ms "
+            f"{r['redraw'] * 1e3:>6.1f}ms {ns:>10.1f} "
             f"{r['draw_calls']:>6} {r['peak_mb']:>8.0f}")
 
 

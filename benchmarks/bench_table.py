@@ -2,9 +2,13 @@
 
 The row store (Python) sorts and filters; the renderers draw it. The times are measured in
 Python from the call (``sort_by``, ``filter``) until the table has drawn the result: for the
-HTML table, until the page answers a forced layout (so the times include sending the new order
-to the page and its re-rendering); for the native table, until a synchronous repaint. The round
-trip is a sort followed by ``get_ids``.
+HTML table, until the page answers a forced layout with all its drawn rows filled (so the times
+include sending the new order and the rows shown to the page and its re-rendering); for the
+native table, until a synchronous repaint. Each call starts from an idle table (``SETTLE``
+seconds after the previous one, as between two clicks of a user). For the HTML table, the
+page's own part is also measured in the page (``performance.now()`` around ``table.update``
+and a forced layout): the rest of the time is spent in Python, in the messages and in showing
+the new frame. A click selects a shown row. The round trip is a sort followed by ``get_ids``.
 The measures run in a child process (its own Qt application), under an Xvfb server started for
 the occasion when there is no display.
 """
@@ -20,6 +24,18 @@ from benchmarks.display import virtual_display
 
 FILTER = "n_spikes > 2000 && group != 'noise'"
 REPEATS = 5
+SETTLE = 0.1  # seconds the table is left idle before each timed call (as between user actions)
+# Times each table.update(patch) in the page, with a forced layout.
+_PAGE_TIMER = """(() => {
+  const update = table.update.bind(table);
+  window.phyUpdateMs = [];
+  table.update = patch => {
+    const t0 = performance.now();
+    update(patch);
+    document.body.offsetHeight;
+    window.phyUpdateMs.push(performance.now() - t0);
+  };
+})()"""
 
 
 def _make_data(n, seed=0):
@@ -46,18 +62,43 @@ def _drawn(table):
     if table.implementation == "html":
         from phy.gui.html import wait_for
 
-        return wait_for(lambda done: table.eval_js(
-            "(document.body.offsetHeight, table.getIds().length)", callback=done))
+        while True:  # until no drawn row waits for its cells
+            n, missing = wait_for(lambda done: table.eval_js(
+                "(document.body.offsetHeight, [table.getIds().length, table.missing])",
+                callback=done))
+            if not missing:
+                return n
     table.impl.view.viewport().repaint()
     return table.impl.model.rowCount()
 
 
+def _settle(seconds=SETTLE):
+    """Let the table finish its previous work (frames, row requests) for some time."""
+    from phy.gui.qt import QApplication
+
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < seconds:
+        QApplication.processEvents()
+        time.sleep(0.005)
+
+
 def _ms(table, f):
-    """Time (ms) of a call until the table has drawn its result."""
+    """Time (ms) of a call until the table has drawn its result, and the page's part (HTML).
+
+    The table is idle when the call is made, as when a user clicks.
+    """
+    _settle()
     t0 = time.perf_counter()
     f()
     _drawn(table)
-    return 1000 * (time.perf_counter() - t0)
+    total = 1000 * (time.perf_counter() - t0)
+    if table.implementation != "html":
+        return total, None
+    from phy.gui.html import wait_for
+
+    page = wait_for(lambda done: table.eval_js(
+        "window.phyUpdateMs.splice(0).reduce((a, b) => a + b, 0)", callback=done))
+    return total, page
 
 
 def _bench(app, implementation, n):
@@ -74,8 +115,14 @@ def _bench(app, implementation, n):
     _wait(app, table.is_ready)
     _wait(app, lambda: _drawn(table) == n)
     load = 1000 * (time.perf_counter() - t0)
-    sort = [_ms(table, lambda d=d: table.sort_by("amplitude", d)) for d in ("asc", "desc") * 3]
-    filt = [_ms(table, lambda t=t: table.filter(t)) for t in (FILTER, "") * 3]
+    if table.implementation == "html":
+        table.eval_js(_PAGE_TIMER)
+    sort, sort_page = zip(*[
+        _ms(table, lambda d=d: table.sort_by("amplitude", d)) for d in ("asc", "desc") * 3])
+    filt, filt_page = zip(*[_ms(table, lambda t=t: table.filter(t)) for t in (FILTER, "") * 3])
+    shown = table.get_ids()[:6]
+    click = [_ms(table, lambda i=i: table.user_click(i))[0] for i in shown]
+    page = (float(np.median(sort_page)), float(np.median(filt_page))) if sort_page[0] else None
     t0 = time.perf_counter()
     for _ in range(REPEATS):
         table.sort_by("fr", "asc")
@@ -86,7 +133,7 @@ def _bench(app, implementation, n):
     table.deleteLater()
     app.sendPostedEvents(None, QEvent.DeferredDelete)
     return used, load, float(np.median(sort)), max(sort), float(np.median(filt)), max(filt), \
-        round_trip
+        page, float(np.median(click)), round_trip
 
 
 def _run(quick):
@@ -96,12 +143,16 @@ def _run(quick):
     app = create_app()
     sizes = [500] if quick else [1000, 5000, 20000]
     print(f"{'table':>7} {'rows':>6} {'load ms':>9} {'sort ms (med/max)':>18} "
-          f"{'filter ms (med/max)':>20} {'sort+get_ids round trip ms':>27}")
+          f"{'filter ms (med/max)':>20} {'in page (sort/filter)':>22} {'click ms':>9} "
+          f"{'sort+get_ids round trip ms':>27}")
     for implementation in ("html", "native"):
         for n in sizes:
-            used, load, sort, sort_max, filt, filt_max, rt = _bench(app, implementation, n)
+            used, load, sort, sort_max, filt, filt_max, page, click, rt = _bench(
+                app, implementation, n)
+            page = f"{page[0]:.1f} / {page[1]:.1f}" if page else "-"
             print(f"{used:>7} {n:>6} {load:>9.0f} {sort:>10.1f} / {sort_max:<6.1f} "
-                  f"{filt:>11.1f} / {filt_max:<6.1f} {rt:>27.1f}", flush=True)
+                  f"{filt:>11.1f} / {filt_max:<6.1f} {page:>22} {click:>9.1f} {rt:>27.1f}",
+                  flush=True)
 
 
 def main(quick=False):

@@ -28,6 +28,19 @@ _LAZY = {
     "ClusterView": "tables",
     "SimilarityView": "tables",
     "ManualClusteringView": "views",
+    "WaveformView": "views",
+    "FiringRateView": "views",
+    "ISIView": "views",
+    "HistogramView": "views",
+    "CorrelogramView": "views",
+    "TemplateFeatureView": "views",
+    "ScatterView": "views",
+    "FeatureView": "views",
+    "ClusterScatterView": "views",
+    "TemplateView": "views",
+    "RasterView": "views",
+    "ProbeView": "views",
+    "AmplitudeView": "views",
 }
 
 __all__ = sorted([

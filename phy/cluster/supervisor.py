@@ -103,6 +103,9 @@ class Supervisor:
         connect(self._on_table_select, event=ev.SELECT, sender=self.cluster_view)
         connect(self._on_table_select, event=ev.SELECT, sender=self.similarity_view)
         connect(self._on_cluster, event=ev.CLUSTER, sender=self)
+        connect(self._on_request_select, event=ev.REQUEST_SELECT)
+        connect(self._on_select_more, event=ev.SELECT_MORE)
+        connect(self._on_request_select_similar, event=ev.REQUEST_SELECT_SIMILAR)
 
     def _schedule(self, flush):
         """Emit at once when idle; otherwise wait for `select_delay` ms without requests."""
@@ -119,6 +122,22 @@ class Supervisor:
     def _on_table_select(self, sender, cluster_ids, **kwargs):
         """The user selected rows in a table (the table's store has the new selection)."""
         self.wizard.sync()
+
+    def _on_request_select(self, sender, cluster_ids):
+        """A view asks to select clusters (a click in the raster view...)."""
+        self.wizard.set_selection(cluster_ids)
+
+    def _on_select_more(self, sender, cluster_ids):
+        """A view asks to add clusters to the selection of the cluster view."""
+        best = self.selected_clusters
+        self.wizard.set_selection(
+            best + [c for c in cluster_ids if c not in best], self.selected_similar)
+
+    def _on_request_select_similar(self, sender, cluster_ids):
+        """A view asks to add clusters to the selection of the similarity view."""
+        similar = self.selected_similar
+        self.wizard.set_selection(
+            self.selected_clusters, similar + [c for c in cluster_ids if c not in similar])
 
     def _on_cluster(self, sender, up):
         """A label field created by the user gets its sort and color actions."""

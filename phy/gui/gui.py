@@ -51,6 +51,7 @@ from .qt import (
     QT_VERSION_STR,
     QByteArray,
     QEvent,
+    QGuiApplication,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -109,6 +110,18 @@ def _menu_rank(key):
 def _qbytearray(value):
     return value if isinstance(value, QByteArray) else QByteArray(bytes(value))
 
+
+#: Size of a new window when none is given nor saved: phy 2's layout needs about this much.
+DEFAULT_SIZE = (1280, 800)
+
+
+def _default_size():
+    """The default window size, shrunk to the available screen area if that is smaller."""
+    screen = QGuiApplication.primaryScreen()
+    if screen is None:
+        return DEFAULT_SIZE
+    available = screen.availableGeometry()
+    return (min(DEFAULT_SIZE[0], available.width()), min(DEFAULT_SIZE[1], available.height()))
 
 class GUI(QMainWindow):
     """A Qt main window containing docking widgets. This class derives from QMainWindow.
@@ -173,8 +186,7 @@ class GUI(QMainWindow):
         self.setDockOptions(QMainWindow.AllowTabbedDocks | QMainWindow.AllowNestedDocks)
         if position is not None:
             self.move(*position)
-        if size is not None:
-            self.resize(*size)
+        self.resize(*(size or _default_size()))
         self.setStatusBar(QStatusBar(self))
 
         self.config_dir = Path(config_dir) if config_dir else phy_config_dir()

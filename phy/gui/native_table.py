@@ -3,7 +3,8 @@
 Used by :class:`phy.gui.Table` when Qt WebEngine is not available, when the page never
 becomes ready or its render process dies, or on request. It draws a
 :class:`phy.utils.row_store.RowStore` (the rows in the store's order, the cell texts of
-:mod:`phy.utils.table_rows`, the store's selection) and applies no rule of its own: the user's
+:mod:`phy.utils.table_rows`, cached by the store, and the store's selection) and applies no rule
+of its own; it asks the store for the cells of the rows it paints only. The user's
 clicks, navigation keys, header clicks and filter text go to the table's ``user_*`` methods,
 which update the store; the store's changes come back through :meth:`NativeTable.render`.
 """
@@ -12,7 +13,6 @@ import logging
 
 from phy.utils import selected_cluster_color
 from phy.utils.row_store import Change
-from phy.utils.table_rows import format_value, is_number
 
 from .qt import (
     QAbstractItemView,
@@ -43,6 +43,9 @@ ROW_HEIGHT = 20
 
 _GROUP_COLORS = {"good": "#86d16d", "mua": "#d3a95b", "noise": "#8a8a8a"}
 _SKIPPED_COLOR = "#5e5e5e"
+_COLORS = {c: QColor(c) for c in (_SKIPPED_COLOR, *_GROUP_COLORS.values())}
+_RIGHT = int(Qt.AlignRight | Qt.AlignVCenter)
+_LEFT = int(Qt.AlignLeft | Qt.AlignVCenter)
 _STYLE = """
 QWidget { background-color: #0f0f0f; color: #d8d8d8; }
 QLineEdit { margin: 3px; padding: 3px 6px; border: 1px solid #3a3a3a; border-radius: 2px;
@@ -92,17 +95,16 @@ class StoreModel(QAbstractTableModel):
         id = self.ids[index.row()]
         if role == Qt.UserRole:
             return id
-        row = self.store.row(id)
         if role == Qt.DisplayRole:
-            return format_value(row.get(self.columns[index.column()]))
+            return self.store.cells(id)[0][index.column()]
         if role == Qt.TextAlignmentRole:
-            right = is_number(row.get(self.columns[index.column()]))
-            return int((Qt.AlignRight if right else Qt.AlignLeft) | Qt.AlignVCenter)
+            right = self.store.cells(id)[1][index.column()]
+            return _RIGHT if right else _LEFT
         if role == Qt.ForegroundRole:
-            if self.store.is_skipped(id):
-                return QColor(_SKIPPED_COLOR)
-            color = _GROUP_COLORS.get(row.get("group"))
-            return QColor(color) if color else None
+            if id in self.store.skipped:
+                return _COLORS[_SKIPPED_COLOR]
+            color = _GROUP_COLORS.get(self.store.row(id).get("group"))
+            return _COLORS[color] if color else None
         return None
 
     def reset(self):
@@ -156,6 +158,7 @@ class _TableView(QTableView):
         self.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.setSelectionMode(QAbstractItemView.NoSelection)  # the store selects
         self.setShowGrid(False)
+        self.setAutoScroll(False)  # the table scrolls to the rows the store says (scroll_to)
         self.setWordWrap(False)
         self.setSortingEnabled(False)
         self.verticalHeader().hide()
@@ -289,9 +292,8 @@ class NativeTable(QWidget):
     def _update_column_widths(self):
         """Each column as wide as its longest text (in characters), within bounds."""
         char = QFontMetrics(self.view.font()).horizontalAdvance("0")
-        rows = self.store.rows
-        for j, name in enumerate(self.model.columns):
-            n = max([len(name) + 2] + [len(format_value(r.get(name))) for r in rows])
+        for j, (name, width) in enumerate(zip(self.model.columns, self.store.text_widths())):
+            n = max(len(name) + 2, width)
             self.view.setColumnWidth(j, (min(n, 40) + 1) * char + 12)
 
     def scroll_to(self, id):

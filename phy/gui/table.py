@@ -19,7 +19,9 @@ The rows, the columns, the sort, the filter and the selection live in one Qt-fre
 Both report the user's clicks, keys, header clicks and filter text to the table's ``user_*``
 methods, which update the store; the store's changes come back to the renderer. Every query
 (``get_ids``, ``get_selected``, ...) is answered by the store at once, with either renderer;
-methods taking a ``callback`` call it with the result at once and also return it.
+methods taking a ``callback`` call it with the result at once and also return it. The page
+draws only the rows it shows: it is sent the shown order and the cells of the rows in and around
+its visible part, and asks for more as it scrolls (see :mod:`phy.gui.html_table`).
 
 Which renderer a table uses is, in order of precedence: the ``implementation=`` argument, the
 class attribute ``Table.implementation`` (or that of a subclass), the user configuration key
@@ -59,7 +61,7 @@ from phy.utils.row_store import Change, RowStore
 from phy.utils.table_rows import DEFAULT_SKIP_GROUPS, sanitize_value
 
 from .html import HTMLWidget, to_js
-from .html_table import page_body, update_expression
+from .html_table import PageFeed, page_body, update_expression
 from .qt import HAS_WEBENGINE, QTimer
 from .threads import Debouncer
 
@@ -192,6 +194,7 @@ class Table(HTMLWidget):
         self.destroyed.connect(lambda *_: alive.update(alive=False))
         self._native = None
         self._ready_timer = None
+        self._feed = PageFeed(self.store)
         if implementation == "html":
             self.implementation = "html"
             self._start_html()
@@ -255,7 +258,17 @@ class Table(HTMLWidget):
         if self._native is not None:
             self._native.render(change)
         elif self._ready:
-            self.eval_js(update_expression(self.store, change))
+            self._send(self._feed.patch(change))
+
+    def _send(self, patch, then=None):
+        """Send a patch to the page (if not empty), then a JavaScript statement (if any).
+
+        Straight to the page, without the wrapping of ``eval_js`` that returns a value (which
+        would parse the whole order twice): an error is logged from the page's console.
+        """
+        expr = "; ".join(e for e in (update_expression(patch), then) if e)
+        if expr:
+            self.page().runJavaScript(expr)
 
     @property
     def impl(self):
@@ -324,12 +337,12 @@ class Table(HTMLWidget):
         if name == ev.READY:
             self._ready_timer.stop()
             # The whole state first, before the calls queued while the page loaded.
-            self._pending.insert(0, (update_expression(
-                self.store, Change(reset=True, order=True, selection=True)), None, None))
+            self._pending.insert(0, (update_expression(self._feed.patch(
+                Change(reset=True, order=True, selection=True))), None, None))
         super()._on_js_event(name, data)
 
     def _relay_event(self, name, data):
-        """The page's events: ready, and the user's input."""
+        """The page's events: ready, the user's input, and its requests for rows."""
         if name == ev.READY:
             emit(ev.READY, self)
             return
@@ -340,6 +353,7 @@ class Table(HTMLWidget):
             "filter": lambda d: self.user_filter(d["text"]),
             "sort_by": lambda d: self.user_sort(d["name"], d["dir"]),
             "select": lambda d: self.user_select(d["ids"], d["kwargs"]),
+            "fetch": lambda d: self._fetch(d["start"], d["end"], d["ids"]),
         }
         handler = handlers.get(name)
         if handler is None:
@@ -376,6 +390,11 @@ class Table(HTMLWidget):
     def user_filter(self, text):
         """The user typed a filter expression."""
         self.filter(text)
+
+    @_guarded
+    def _fetch(self, start, end, ids):
+        """The page draws the positions `start` to `end` and lacks the rows `ids`: send them."""
+        self._send(self._feed.fetch(start, end, ids))
 
     @_guarded
     def user_select(self, ids, kwargs):
@@ -526,7 +545,7 @@ class Table(HTMLWidget):
         if self._native is not None:
             self._native.scroll_to(id)
         elif self._ready:
-            super().eval_js(f"table.scrollTo({to_js(id)})")
+            self._send(self._feed.scroll(id), then=f"table.scrollTo({to_js(id)})")
 
     def set_busy(self, busy):
         """Set the busy state of the table (busy cursor, dimmed rows)."""

@@ -15,20 +15,11 @@ from phy.utils.event import connect
 from .transform import NDC, Range
 from .visuals import TextVisual, ThickLineVisual
 from .visuals.text import font_pixel_size, glyph_atlas
+from .visuals.thick_line import snap_to_pixels
 
 _NICE_STEPS = (1.0, 2.0, 2.5, 5.0, 10.0)
 #: Width of the grid lines, in logical pixels.
 GRID_WIDTH = 1.0
-
-
-def _snap(ndc, n_pixels, width):
-    """Snap the window NDC coordinates of lines `width` pixels wide, out of `n_pixels`.
-
-    The lines then cover whole pixels: an odd width centred on a pixel, an even one between two.
-    """
-    p = (np.asarray(ndc, dtype=np.float64) + 1.0) * 0.5 * n_pixels
-    p = np.floor(p) + 0.5 if round(width) % 2 else np.round(p)
-    return p / n_pixels * 2.0 - 1.0
 
 
 def nice_step(span, n_bins):
@@ -172,7 +163,8 @@ class Axes:
         ratio = self.canvas.pixel_ratio
         width, height = self.canvas.get_size()
         line_width = GRID_WIDTH * ratio
-        gx, gy = _snap(x, width * ratio, line_width), _snap(y, height * ratio, line_width)
+        gx = snap_to_pixels(x, width * ratio, line_width)
+        gy = snap_to_pixels(y, height * ratio, line_width)
         segments = np.vstack([
             np.column_stack([gx, -np.ones(nx), gx, np.ones(nx)]),
             np.column_stack([-np.ones(ny), gy, np.ones(ny), gy])]).reshape(-1, 2)

@@ -11,11 +11,14 @@ inserted at ``before_transforms``, the GLSL of every GPU transform, the snippets
 then the assignment of the result to ``<out>`` (as ``vec4(..., 0.0, 1.0)`` for ``gl_Position`` or a
 ``vec4`` declaration, as the ``vec2`` otherwise), then the snippets at ``after_transforms``.
 Snippets may refer to the transformed variable as ``{{ var }}``. Snippets at ``header`` go after
-the ``#version`` line. A vertex shader without a hook is used unchanged.
+the ``#version`` line, without the declarations of variables that the shader (or an earlier
+snippet) declares already: a phy 2 plugin shader may declare ``attribute float a_box_index;``
+itself. A vertex shader without a hook is used unchanged. A hook may be in a function other than
+``main()`` (as in ``glsl/precise.glsl``).
 
-A Clip transform also cuts each fragment at its rectangle mapped to window coordinates, so that
-markers are clipped to their own box (this needs the uniform ``u_framebuffer_size``, which
-``BaseVisual.on_resize`` sets).
+A :class:`~phy.plot.transform.Clip` cuts each fragment at its rectangle mapped to window
+coordinates, so that lines, triangles and markers (point sprites) are clipped to their own box
+(this needs the uniform ``u_framebuffer_size``, which ``BaseVisual.on_resize`` sets).
 
 Shaders in phy 2's dialect (GLSL 1.20 style) are first translated to GLSL 3.30 core
 (:func:`phy.plot.gloo.translate_shader`), the dialect of the inserted code.
@@ -29,7 +32,7 @@ import re
 
 from phy.utils import Bunch
 
-from .gloo import translate_shader
+from .gloo import drop_declared, parse_declarations, translate_shader
 from .transform import Clip
 
 #: Insertion points in the vertex shader.
@@ -105,11 +108,11 @@ def _assignment(out, var):
 def _window_clips(transforms):
     """GLSL cutting every fragment at the rectangles of the Clip transforms, in window NDC.
 
-    A Clip compares the position where it applies to its rectangle, per fragment. A point
-    sprite (a marker) has one position for all its fragments, its center: it would be drawn
-    whole across the edge of its box. So each rectangle is also mapped through the transforms
-    after its Clip to window NDC in the vertex shader, passed flat to the fragment shader, and
-    every fragment (``gl_FragCoord``) outside it is discarded.
+    Each rectangle is mapped through the transforms after its Clip to window NDC in the vertex
+    shader (at each transform hook), passed flat to the fragment shader, and every fragment
+    (``gl_FragCoord``) outside it is discarded. Clipping in window coordinates rather than
+    comparing an interpolated position also cuts point sprites (markers), whose fragments all
+    share the position of their center.
 
     Returns
     -------
@@ -236,15 +239,13 @@ class GLSLInserter:
         fragment = translate_shader(fragment, "fragment")
         hooks = transform_hooks(vertex)
         transforms = self._transforms(exclude_origins) if hooks else []
-        declarations = [t.glsl_declarations() for t in transforms]
         clips = _window_clips(transforms)
         fragment_header = self._snippet_code("fragment", ("header",), exclude_origins, "")
-        fragment_header += [d["fragment_header"] for d in declarations if d.get("fragment_header")]
         fragment_header += clips.fragment_header
-        fragment_main = [d["fragment_main"] for d in declarations if d.get("fragment_main")]
-        fragment_main += clips.fragment_main
+        fragment_main = clips.fragment_main
         fragment_main += self._snippet_code("fragment", LOCATIONS[1:], exclude_origins, "")
-        fragment = _insert_header(fragment, "\n".join(fragment_header))
+        fragment = _insert_header(fragment, drop_declared(
+            "\n".join(fragment_header), parse_declarations(fragment)))
         fragment = _insert_main(fragment, _indent(fragment_main), "fragment")
         if not hooks:
             return vertex, fragment
@@ -257,7 +258,7 @@ class GLSLInserter:
                 self._snippet_code("vertex", ("before_transforms",), exclude_origins, var)
                 + [t.glsl(var) for t in transforms]
                 + self._snippet_code("vertex", ("transforms",), exclude_origins, var)
-                + (clips.vertex_main if hook.out == "gl_Position" else []))
+                + clips.vertex_main)
             code = (
                 [f"vec2 {var} = {hook.expr};", "{", _indent(block), "}",
                  _assignment(hook.out, var)]
@@ -265,9 +266,9 @@ class GLSLInserter:
             vertex = vertex[:hook.start] + "\n".join(code) + vertex[hook.end:]
 
         vertex_header = self._snippet_code("vertex", ("header",), exclude_origins, "")
-        vertex_header += [d["vertex_header"] for d in declarations if d.get("vertex_header")]
         vertex_header += clips.vertex_header
-        return _insert_header(vertex, "\n".join(vertex_header)), fragment
+        vertex_header = drop_declared("\n".join(vertex_header), parse_declarations(vertex))
+        return _insert_header(vertex, vertex_header), fragment
 
 
 def _excluded(origin, exclude_origins):

@@ -19,24 +19,24 @@ from contextlib import contextmanager
 import numpy as np
 
 from .transform import NDC, Clip, Range, Scale, Subplot, TransformChain, subplot_bounds
-from .visuals import LineVisual
+from .visuals import ThickLineVisual
+from .visuals.thick_line import snap_to_pixels
 from .visuals.utils import item_texture
 
-#: Inset of the box borders, in NDC of the box, so that they are drawn inside the box.
-BORDER_INSET = 0.999
+#: Width of the box borders, in logical pixels.
+BORDER_WIDTH = 1.0
 
 
-def _rectangle_segments(bounds, inset=BORDER_INSET):
-    """The four segments ``(x0, y0, x1, y1)`` of each rectangle of ``(n, 4)`` bounds."""
-    bounds = np.asarray(bounds, dtype=np.float64).reshape(-1, 4)
-    center = 0.5 * (bounds[:, :2] + bounds[:, 2:])
-    half = 0.5 * (bounds[:, 2:] - bounds[:, :2]) * inset
-    x0, y0 = (center - half).T
-    x1, y1 = (center + half).T
-    return np.stack([
-        np.column_stack([x0, y0, x1, y0]), np.column_stack([x1, y0, x1, y1]),
-        np.column_stack([x1, y1, x0, y1]), np.column_stack([x0, y1, x0, y0])],
-        axis=1).reshape(-1, 4)
+def _rectangle_sides(bounds):
+    """The sides ``(x0, y0, x1, y1)`` of rectangles of ``(n, 4)`` bounds, each side once.
+
+    Adjacent boxes share sides: they are drawn once.
+    """
+    x0, y0, x1, y1 = np.asarray(bounds, dtype=np.float64).reshape(-1, 4).T
+    sides = np.concatenate([
+        np.column_stack([x0, y0, x1, y0]), np.column_stack([x0, y1, x1, y1]),
+        np.column_stack([x0, y0, x0, y1]), np.column_stack([x1, y0, x1, y1])])
+    return np.unique(sides, axis=0)
 
 
 class BaseLayout(ABC):
@@ -110,8 +110,7 @@ class BaseLayout(ABC):
         has_box_index = visual.box_index is not None and len(visual.box_index) == visual.n_vertices
         if visual.n_vertices and not has_box_index:
             visual.set_box_index(self.active_box)
-        if self.scaling_var:
-            visual.program[self.scaling_var] = self._scaling
+        visual.program.set_declared({self.scaling_var: self._scaling})
 
     def update(self):
         """Update all visuals in the attached canvas."""
@@ -158,17 +157,41 @@ class BaseLayout(ABC):
         """The bounds of every box in window NDC, shape (n, 4)."""
 
     def add_boxes(self, canvas):
-        """Show the box borders (a visual outside of all interacts)."""
+        """Show the box borders (a visual outside of all interacts).
+
+        The borders are lines one logical pixel wide (two physical pixels on a HiDPI screen),
+        snapped to whole pixels so that they are crisp, the sides shared by adjacent boxes drawn
+        once. Their color is opaque (the translucent border color over the canvas background),
+        so that the pixels where sides meet are the same as the others.
+        """
         self.canvas = self.canvas or canvas
-        self._boxes_visual = LineVisual()
+        self._boxes_visual = ThickLineVisual(width=BORDER_WIDTH)
         canvas.add_visual(
             self._boxes_visual, clearable=False, exclude_origins="all")
+        canvas.attach_events(self)
         self._update_boxes_visual()
 
     def _update_boxes_visual(self):
-        if self._boxes_visual is not None and self._boxes_visual.canvas is not None:
-            self._boxes_visual.set_data(
-                pos=_rectangle_segments(self._box_bounds_list()), color=self._boxes_color)
+        visual = self._boxes_visual
+        if visual is None or visual.canvas is None:
+            return
+        canvas = visual.canvas
+        ratio = canvas.pixel_ratio
+        (w, h), width = canvas.get_size(), BORDER_WIDTH * ratio
+        bounds = np.asarray(self._box_bounds_list(), dtype=np.float64).reshape(-1, 4)
+        bounds[:, ::2] = snap_to_pixels(bounds[:, ::2], w * ratio, width, keep_inside=True)
+        bounds[:, 1::2] = snap_to_pixels(bounds[:, 1::2], h * ratio, width, keep_inside=True)
+        sides = _rectangle_sides(bounds)
+        alpha = self._boxes_color[3]
+        color = np.r_[
+            alpha * np.asarray(self._boxes_color[:3])
+            + (1 - alpha) * np.asarray(canvas.background_color[:3]), 1.0]
+        visual.set_data(
+            pos=sides.reshape(-1, 2), plot_sizes=np.full(len(sides), 2), color=color)
+
+    def on_resize(self, e):
+        """Snap the box borders to the pixels of the new size."""
+        self._update_boxes_visual()
 
 
 class Grid(BaseLayout):
@@ -226,7 +249,7 @@ class Grid(BaseLayout):
     def update_visual(self, visual):
         """Update a visual."""
         super().update_visual(visual)
-        visual.program[self.shape_var] = self._shape
+        visual.program.set_declared({self.shape_var: self._shape})
 
     def _box_chain(self, box):
         return TransformChain([Scale(self._scaling), Subplot(self._shape, box)])
@@ -325,6 +348,9 @@ class Boxed(BaseLayout):
         Name of the GLSL variable with the box index.
     keep_aspect_ratio : boolean
         Whether to keep the aspect ratio of the positions when fitting the boxes in NDC.
+    has_clip : boolean
+        Whether the plots are clipped to their box (lines, shapes and markers are cut at its
+        edges, after the box scaling).
 
     """
 
@@ -332,9 +358,10 @@ class Boxed(BaseLayout):
 
     def __init__(
             self, box_bounds=None, box_pos=None, box_size=None, box_var=None,
-            keep_aspect_ratio=False):
+            keep_aspect_ratio=False, has_clip=True):
         super().__init__(box_var=box_var)
         self.keep_aspect_ratio = keep_aspect_ratio
+        self.has_clip = has_clip
         self._box_bounds = None
         if box_bounds is not None:
             self.box_bounds = box_bounds
@@ -343,7 +370,8 @@ class Boxed(BaseLayout):
         else:
             raise ValueError("Boxed needs `box_bounds`, or `box_pos` (and optionally `box_size`).")
         self.gpu_transforms = TransformChain(
-            [Scale(gpu_var=self.scaling_var), Range(NDC, to_gpu_var="boxed_bounds")])
+            [Scale(gpu_var=self.scaling_var)] + ([Clip(NDC)] if has_clip else [])
+            + [Range(NDC, to_gpu_var="boxed_bounds")])
 
     def _glsl_declarations(self):
         return f"uniform sampler2D u_box_bounds;\nuniform vec2 {self.scaling_var};"
@@ -400,7 +428,8 @@ class Boxed(BaseLayout):
     def update_visual(self, visual):
         """Update a visual."""
         super().update_visual(visual)
-        visual.program["u_box_bounds"] = item_texture(self._box_bounds)
+        if "u_box_bounds" in visual.program:
+            visual.program["u_box_bounds"] = item_texture(self._box_bounds)
 
     def _box_chain(self, box):
         return TransformChain([Scale(self._scaling), Range(NDC, self._box_bounds[int(box)])])
@@ -429,13 +458,16 @@ class Stacked(Boxed):
         Name of the GLSL variable with the box index.
     origin : str
         ``'top'`` (box 0 at the top, the default) or ``'bottom'``.
+    has_clip : boolean
+        Whether the plots are clipped to their box.
 
     """
 
-    def __init__(self, n_boxes, box_var=None, origin=None):
+    def __init__(self, n_boxes, box_var=None, origin=None, has_clip=True):
         self._origin = self._check_origin(origin)
         super().__init__(
-            box_bounds=self.get_box_bounds(n_boxes, self._origin), box_var=box_var)
+            box_bounds=self.get_box_bounds(n_boxes, self._origin), box_var=box_var,
+            has_clip=has_clip)
 
     @staticmethod
     def _check_origin(origin):

@@ -30,6 +30,7 @@ from phy.utils import bus_events as ev
 from phy.utils.event import emit
 
 from .transform import Scale, Translate, _positions
+from .visuals.utils import split_high_low
 
 #: Pan step of the arrow keys, in NDC.
 KEY_PAN_STEP = 0.1
@@ -41,13 +42,6 @@ KEY_ZOOM_STEP = 0.15
 WHEEL_ZOOM_STEP = 0.075
 #: Zoom per NDC unit of right-button drag (`c` of :meth:`PanZoom.zoom_delta`).
 DRAG_ZOOM_COEFF = 4.0 / 3.0
-
-
-def _split(value):
-    """Split float64 values in float32 high and low parts: ``hi + lo`` is ``value``."""
-    value = np.asarray(value, dtype=np.float64)
-    hi = value.astype(np.float32)
-    return hi, (value - hi).astype(np.float32)
 
 
 class PanZoom:
@@ -272,10 +266,15 @@ class PanZoom:
         self.update()
 
     def update_visual(self, visual):
-        """Update a visual with the current pan and zoom values."""
-        visual.program[self.pan_var_name], visual.program[self._translate.lo_gpu_var] = \
-            _split(self._pan)
-        visual.program[self.zoom_var_name] = self._effective_zoom
+        """Update a visual with the current pan and zoom values.
+
+        The uniforms that the visual's program does not declare (e.g. a visual whose vertex
+        shader has no transform hook) are skipped.
+        """
+        pan, pan_lo = split_high_low(self._pan)
+        visual.program.set_declared({
+            self.pan_var_name: pan, self._translate.lo_gpu_var: pan_lo,
+            self.zoom_var_name: self._effective_zoom})
 
     def update(self):
         """Update all visuals in the attached canvas, and emit ``pan_zoom`` on the bus."""

@@ -51,15 +51,20 @@ class PlotCanvas(BaseCanvas):
     def set_layout(
             self, layout=None, shape=None, n_plots=None, origin=None, box_bounds=None,
             box_pos=None, box_size=None, has_clip=True):
-        """Set the plot layout: 'grid', 'boxed', 'stacked', or None; return it."""
+        """Set the plot layout: 'grid', 'boxed', 'stacked', or None; return it.
+
+        With `has_clip`, the plots are clipped to their subplot or box.
+        """
         if layout == "grid":
             Grid(shape=shape or (1, 1), has_clip=has_clip).attach(self)
         elif layout == "boxed":
-            Boxed(box_bounds=box_bounds, box_pos=box_pos, box_size=box_size).attach(self)
+            Boxed(
+                box_bounds=box_bounds, box_pos=box_pos, box_size=box_size, has_clip=has_clip,
+            ).attach(self)
         elif layout == "stacked":
             if n_plots is None:
                 raise ValueError("A stacked layout needs `n_plots`.")
-            Stacked(n_plots, origin=origin).attach(self)
+            Stacked(n_plots, origin=origin, has_clip=has_clip).attach(self)
         elif layout is None:
             if self.layout is not None:
                 self.remove_interact(self.layout)

@@ -18,9 +18,7 @@ amount, called at each use.
 
 ``t1 + t2`` is the :class:`TransformChain` applying ``t1`` then ``t2``.
 
-To write a transform, subclass :class:`BaseTransform` and implement the three methods; override
-:meth:`BaseTransform.glsl_declarations` if the GLSL code needs declarations or fragment code
-(as :class:`Clip` does).
+To write a transform, subclass :class:`BaseTransform` and implement the three methods.
 
 Bounds are 4-tuples ``(xmin, ymin, xmax, ymax)``; :data:`NDC` is ``(-1, -1, 1, 1)``.
 """
@@ -120,14 +118,6 @@ class BaseTransform(ABC):
     @abstractmethod
     def inverse(self):
         """Return the inverse transform."""
-
-    def glsl_declarations(self):
-        """Return the extra GLSL code this transform needs, as a dictionary.
-
-        Keys: ``vertex_header``, ``fragment_header`` (declarations) and ``fragment_main``
-        (code at the start of the fragment shader's ``main()``). Empty by default.
-        """
-        return {}
 
     def __add__(self, other):
         return TransformChain([self]) + other
@@ -372,23 +362,25 @@ class Subplot(Range):
 class Clip(BaseTransform):
     """Discard the fragments outside a rectangle (in the coordinates where it is applied).
 
-    On the CPU, :meth:`apply` keeps the rows whose positions are all inside the rectangle. On
-    the GPU, the position is passed to the fragment shader through a varying, where the
-    fragments outside are discarded: lines and triangles are cut at the edges, and a point
-    (marker) is drawn whole if its center is inside. The inverse is the identity.
+    On the CPU, :meth:`apply` keeps the rows whose positions are all inside the rectangle.
+
+    On the GPU, the clipping is done per fragment, in window coordinates: the shader inserter
+    (:mod:`phy.plot.inserter`) maps the rectangle through the transforms that follow the Clip to
+    window coordinates in the vertex shader, and the fragment shader discards every fragment
+    outside it. Lines and triangles are cut at the edges of the rectangle, and so are markers
+    (point sprites): a marker on the edge of its box is drawn only inside it. The transforms
+    after a Clip must keep rectangles axis-aligned (translations, scalings, ranges, subplots).
+    :meth:`glsl` adds no code at the Clip's place in the chain. The inverse is the identity.
 
     Parameters
     ----------
     bounds : 4-tuple
         The clipping rectangle.
-    varying : str
-        Name of the GLSL varying holding the position.
 
     """
 
-    def __init__(self, bounds=NDC, varying="v_clip_position"):
+    def __init__(self, bounds=NDC):
         self.bounds = _bounds(bounds)
-        self.varying = varying
 
     def apply(self, arr):
         """Return the rows of an ``(n, k)`` array whose positions are inside the rectangle."""
@@ -403,20 +395,9 @@ class Clip(BaseTransform):
         return arr[inside.all(axis=1)]
 
     def glsl(self, var):
-        """Return a GLSL snippet passing the position to the fragment shader."""
-        return f"{self.varying} = {var};"
-
-    def glsl_declarations(self):
-        """Declare the varying and discard the fragments outside the rectangle."""
-        x0, y0, x1, y1 = (repr(float(v)) for v in self.bounds)
-        v = self.varying
-        return {
-            "vertex_header": f"out vec2 {v};",
-            "fragment_header": f"in vec2 {v};",
-            "fragment_main": (
-                f"if (({v}.x < {x0}) || ({v}.y < {y0}) || ({v}.x > {x1}) || ({v}.y > {y1})) "
-                "discard;"),
-        }
+        """Return a GLSL comment: the clipping happens in the fragment shader (see above)."""
+        x0, y0, x1, y1 = self.bounds
+        return f"// Clip({x0:g}, {y0:g}, {x1:g}, {y1:g}): fragments outside discarded."
 
     def inverse(self):
         """Clipping has no inverse: return the identity (this transform)."""

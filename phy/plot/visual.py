@@ -108,6 +108,9 @@ class BaseVisual:
 
     #: Keys of the validated data that are not concatenated in batches.
     _noconcat = ("data_bounds",)
+    #: The dtype of the normalized positions of :meth:`transform_positions` (float64 for the
+    #: visuals uploading them precisely, see ``glsl/precise.glsl``).
+    _position_dtype = np.float32
 
     def __init__(self):
         self.gl_primitive_type = None
@@ -154,7 +157,7 @@ class BaseVisual:
         """
         self.data_range.from_bounds = _bounds(data_range)
 
-    def transform_positions(self, pos, data_bounds=None, dtype=np.float32):
+    def transform_positions(self, pos, data_bounds=None, dtype=None):
         """Normalize positions to NDC with the CPU transforms (computed in float64).
 
         Parameters
@@ -165,9 +168,11 @@ class BaseVisual:
             Data coordinates of the NDC rectangle: None for the data range of the visual,
             ``'auto'`` for the bounds of `pos`.
         dtype : dtype
-            The dtype of the result (float32 for the GPU by default).
+            The dtype of the result (by default float32 for the GPU, or float64 for the
+            visuals whose positions are precise at deep zoom).
 
         """
+        dtype = dtype or self._position_dtype
         pos = np.asarray(pos).reshape(-1, 2)
         if isinstance(data_bounds, str):
             if data_bounds != "auto":
@@ -180,7 +185,7 @@ class BaseVisual:
         for t in self.transforms.transforms:
             if t is not self.data_range:
                 pos = t.apply(pos)
-        return pos.astype(dtype)
+        return pos.astype(dtype, copy=False)
 
     def validate(self, **kwargs):
         """Make consistent the input data for the visual; return a Bunch.
@@ -340,14 +345,11 @@ class BaseVisual:
         """Update the window size, device pixel ratio and framebuffer size in the program."""
         if self.program is None:
             return
-        if "u_window_size" in self.program:
-            self.program["u_window_size"] = (width, height)
-        if self.canvas is None:
-            return
-        if "u_pixel_ratio" in self.program:
-            self.program["u_pixel_ratio"] = self.canvas.pixel_ratio
-        if FRAMEBUFFER_SIZE_VAR in self.program:
-            self.program[FRAMEBUFFER_SIZE_VAR] = self.canvas.framebuffer_size()
+        self.program.set_declared({"u_window_size": (width, height)})
+        if self.canvas is not None:
+            self.program.set_declared({
+                "u_pixel_ratio": self.canvas.pixel_ratio,
+                FRAMEBUFFER_SIZE_VAR: self.canvas.framebuffer_size()})
 
     def show(self):
         """Show the visual."""

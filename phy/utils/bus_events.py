@@ -73,7 +73,8 @@ ATTACH_GUI = "attach_gui"
 #: ``request_split()``: the user asked to split; a callback returns the spike ids to split
 #: (typically those inside the lasso).
 REQUEST_SPLIT = "request_split"
-#: ``color_mapping_changed()``: the cluster colour mapping changed.
+#: ``color_mapping_changed()``: the cluster colour mapping changed (sender: the supervisor, or
+#: a view switching the colour field with shift+wheel).
 COLOR_MAPPING_CHANGED = "color_mapping_changed"
 #: ``save_clustering(spike_clusters, cluster_groups, *cluster_labels)``: the user asked to save.
 SAVE_CLUSTERING = "save_clustering"
@@ -83,14 +84,29 @@ TOGGLE_SPIKE_REORDER = "toggle_spike_reorder"
 #: view; phy itself computes the similarity rows with a direct call.
 REQUEST_SIMILAR_CLUSTERS = "request_similar_clusters"
 
-# --- Cluster views (sender: the view) ---------------------------------------------------------
+# --- Cluster views (sender: the view; the supervisor answers the selection requests) ---------
 
-#: ``select_time(view, time)``: the user picked a time (in seconds) in a view (alt+click in the
-#: amplitude view); the trace view goes there.
+#: ``select_time(view, time)``: the user picked a time in seconds (alt+click in the amplitude
+#: view); the trace view goes there.
 SELECT_TIME = "select_time"
-#: ``select_spike(view, channel_id=, spike_id=, cluster_id=)``: the user picked a spike in a view
-#: (ctrl+click in the trace view); the controller selects its cluster.
-SELECT_SPIKE = "select_spike"
-#: ``select_channel(view, channel_id=, key=, button=)``: the user picked a channel in a view
-#: (shift+click in the trace view); the feature view shows it as PC A ('Left' button) or B.
-SELECT_CHANNEL = "select_channel"
+#: ``request_select(cluster_ids)``: a click on clusters in a view (raster, template, cluster
+#: scatter; control+click on a spike in the trace view) asks to select them in the cluster
+#: view, instead of the current selection.
+REQUEST_SELECT = "request_select"
+#: ``select_more(cluster_ids)``: a click in a view asks to add clusters to the clusters
+#: selected in the cluster view.
+SELECT_MORE = "select_more"
+#: ``request_select_similar(cluster_ids)``: a click in a view asks to add clusters to the
+#: clusters selected in the similarity view.
+REQUEST_SELECT_SIMILAR = "request_select_similar"
+#: ``channel_click(view, channel_id=, key=, button=)``: a channel was clicked in the waveform
+#: view (control+click: ``button='Left'``, control+right click: ``'Right'``; ``key``: the number
+#: key held, or None) or in the trace view (shift+click, shift+right click); the feature view
+#: then shows that channel as its first (``'Left'``) or second (``'Right'``) channel, or as
+#: channel ``key - 1``.
+CHANNEL_CLICK = "channel_click"
+#: ``select_feature(view, dim=, channel_id=, pc=)``: a dimension of the feature view was chosen
+#: with alt+click (left: the x dimension of the subplot, right: its y dimension); ``dim`` is the
+#: grid name (``'0A'``, ``'time'``), ``channel_id`` its channel (for an attribute, the channel
+#: of the other dimension, or None) and ``pc`` its principal component (None for an attribute).
+SELECT_FEATURE = "select_feature"

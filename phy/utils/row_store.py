@@ -12,21 +12,33 @@ order on screen.
 
 A store tells the one object rendering it what changed by calling ``store.on_change(change)``
 with a :class:`Change` after every change.
+
+Thousands of rows stay fast: the sort ranks of a column, the ids passing the filter, the cell
+texts of a row (:meth:`RowStore.cells`) and the width of a column's texts
+(:meth:`RowStore.text_widths`) are computed when first needed and kept until a change makes
+them stale, so that the renderers format only the rows they draw.
 """
 
 import logging
 from dataclasses import dataclass
+from itertools import repeat
+
+import numpy as np
 
 from .table_rows import (
     DEFAULT_SKIP_GROUPS,
     FilterError,
     compile_filter,
     first_id,
+    format_value,
+    is_number,
     is_skipped,
     next_id,
+    order_from_ranks,
     sanitize_objects,
     sanitize_value,
-    sort_rows,
+    sort_ranks,
+    text_width,
 )
 
 logger = logging.getLogger(__name__)
@@ -104,11 +116,36 @@ class RowStore:
         self.color_offset = 0
         self.on_change = None
         self._sorted = self._ids = self._positions = self._skipped = None
+        self._by_id = self._matched = None  # ids in increasing order; ids passing the filter
+        self._matched_mask = None  # whether each id of _by_id passes the filter
+        self._ranks = {}  # column -> sort ranks of the rows, in the order of _by_id
+        self._widths = {}  # column -> length of its longest cell text
+        self._cells = {}  # id -> (cell texts, number flags), for the columns _cell_columns
+        self._cell_columns = None
 
-    def _notify(self, rows_changed=False, **kwargs):
+    def _forget(self, ids=None, fields=None):
+        """Drop what is cached about some rows and some fields.
+
+        ``ids=None``: all the rows, the filter's matches included. ``fields=None``: all the
+        fields, and the positions of the rows (ids added or removed).
+        """
+        self._sorted = self._matched_mask = None
+        if ids is None:
+            self._matched = self._skipped = None
+            self._cells = {}
+        else:
+            for i in ids:
+                self._cells.pop(i, None)
+        if fields is None:
+            self._by_id = None
+            self._ranks, self._widths = {}, {}
+        else:
+            for f in fields:
+                self._ranks.pop(f, None)
+                self._widths.pop(f, None)
+
+    def _notify(self, **kwargs):
         """Drop the stale cached orders, then tell the renderer what changed."""
-        if rows_changed:
-            self._sorted = self._skipped = None
         if kwargs.get("order"):
             self._ids = self._positions = None
         if self.on_change is not None:
@@ -129,6 +166,40 @@ class RowStore:
         """Change the columns shown."""
         self._columns = list(columns)
         self._notify(reset=True, order=True)
+
+    def cells(self, id):
+        """The cell texts of a row and whether each cell is a number, in the columns' order.
+
+        Returns
+        -------
+        texts, numbers : list of str, list of bool
+            Formatted with the rules of :mod:`phy.utils.table_rows`; cached until the row or
+            the columns change (not to be modified).
+
+        """
+        columns = self.columns
+        if columns != self._cell_columns:
+            self._cells, self._cell_columns = {}, columns
+        cells = self._cells.get(id)
+        if cells is None:
+            values = [self._rows[id].get(c) for c in columns]
+            cells = self._cells[id] = (
+                [format_value(v) for v in values], [is_number(v) for v in values])
+        return cells
+
+    def text_widths(self):
+        """The length (in characters) of the longest cell text of each column shown."""
+        widths = []
+        for name in self.columns:
+            if name not in self._widths:
+                self._widths[name] = text_width(self._column(name))
+            widths.append(self._widths[name])
+        return widths
+
+    def _column(self, name, ids=None):
+        """The values of a field in the rows of some ids (all rows, in insertion order)."""
+        rows = self._rows.values() if ids is None else map(self._rows.__getitem__, ids)
+        return list(map(dict.get, rows, repeat(name)))
 
     @property
     def rows(self):
@@ -151,48 +222,68 @@ class RowStore:
         return len(self._rows)
 
     def _store(self, rows, merge=False):
+        keys = self._keys
         for r in rows:
             if merge:
                 self._rows[r["id"]].update(r)
             else:
                 self._rows[r["id"]] = r
-            self._keys.update(r)
+            keys.update(r)
         if self.filter_text:
-            self._matches = compile_filter(self.filter_text, self._keys)
+            self._matches = compile_filter(self.filter_text, keys)
+        for r in rows:  # filter and classify the new or changed rows only
+            id = r["id"]
+            if self._matched is not None:
+                _toggle(self._matched, id, self._matches(self._rows[id]))
+            if self._skipped is not None:
+                _toggle(self._skipped, id, self.is_skipped(id))
 
     def set_rows(self, rows):
         """Replace all rows; the selection is emptied."""
         rows = sanitize_objects(rows)
         self._rows = {}
         self.selected, self._anchor, self._cursor = [], None, None
+        self._forget()
         self._store(rows)
-        self._notify(rows_changed=True, reset=True, order=True, selection=True)
+        self._notify(reset=True, order=True, selection=True)
 
     def add(self, rows):
         """Add rows (dictionaries with an ``id``); an existing id is replaced."""
         rows = sanitize_objects(rows)
         if rows:
+            ids = [r["id"] for r in rows]
+            if all(i in self._rows for i in ids):  # replaced rows: old and new fields changed
+                self._forget(ids, {k for i in ids for k in self._rows[i]} |
+                             {k for r in rows for k in r})
+            else:
+                self._forget(ids)
             self._store(rows)
-            self._notify(rows_changed=True, rows=[r["id"] for r in rows], order=True)
+            self._notify(rows=ids, order=True)
 
     def change(self, rows):
         """Change some fields of existing rows (rows with other ids are ignored)."""
         rows = [r for r in sanitize_objects(rows) if r["id"] in self._rows]
         if rows:
+            ids = [r["id"] for r in rows]
+            self._forget(ids, {k for r in rows for k in r})
             self._store(rows, merge=True)
-            self._notify(rows_changed=True, rows=[r["id"] for r in rows], order=True)
+            self._notify(rows=ids, order=True)
 
     def remove(self, ids):
         """Remove rows from their ids (and from the selection)."""
-        ids = [i for i in (sanitize_value(i) for i in ids) if i in self._rows]
+        ids = _unique(i for i in (sanitize_value(i) for i in ids) if i in self._rows)
         if not ids:
             return
         for i in ids:
             del self._rows[i]
         gone = set(ids)
+        self._forget(ids)
+        for cache in (self._matched, self._skipped):
+            if cache is not None:
+                cache -= gone
         selection = bool(gone.intersection(self.selected))
         self.selected = [i for i in self.selected if i not in gone]
-        self._notify(rows_changed=True, removed=ids, order=True, selection=selection)
+        self._notify(removed=ids, order=True, selection=selection)
 
     # Sort and filter
     # ---------------------------------------------------------------------------------------------
@@ -226,31 +317,51 @@ class RowStore:
             self._notify(order=True)
             return False
         self.filter_text, self._matches, self.filter_error = text, matches, None
+        self._matched = self._matched_mask = None
         self._notify(order=True)
         return True
 
+    def _order(self):
+        """Positions in the increasing ids (:attr:`_by_id`) of all the rows, in the sort order."""
+        if self._sorted is None:
+            if self._by_id is None:
+                self._by_id = _id_array(sorted(self._rows))
+            if self.sort:
+                name, sort_dir = self.sort
+                if name not in self._ranks:
+                    self._ranks[name] = sort_ranks(self._column(name, self._by_id.tolist()))
+                self._sorted = order_from_ranks(self._ranks[name], sort_dir)
+            else:
+                self._sorted = np.arange(len(self._by_id))
+        return self._sorted
+
     def sorted_ids(self):
         """All ids (hidden by the filter or not), in the sort order."""
-        if self._sorted is None:
-            rows = self._rows.values()
-            self._sorted = [r["id"] for r in (
-                sort_rows(rows, *self.sort) if self.sort else sorted(rows, key=_row_id))]
-        return self._sorted
+        order = self._order()  # (sets _by_id)
+        return self._by_id[order].tolist()
 
     @property
     def ids(self):
         """The shown ids (passing the filter), in the shown order."""
         if self._ids is None:
-            ids = self.sorted_ids()
+            order = self._order()
             if self._matches is not None:
-                ids = [i for i in ids if self._matches(self._rows[i])]
-            self._ids = ids
+                if self._matched is None:
+                    matches = self._matches
+                    self._matched = {i for i, r in self._rows.items() if matches(r)}
+                if self._matched_mask is None:
+                    matched = self._matched
+                    self._matched_mask = np.fromiter(
+                        (i in matched for i in self._by_id.tolist()), dtype=bool,
+                        count=len(self._by_id))
+                order = order[self._matched_mask[order]]
+            self._ids = self._by_id[order].tolist()
         return self._ids
 
     def position(self, id):
         """The position of an id in the shown order, or None if it is not shown."""
         if self._positions is None:
-            self._positions = {id_: k for k, id_ in enumerate(self.ids)}
+            self._positions = dict(zip(self.ids, range(len(self.ids))))
         return self._positions.get(id)
 
     @property
@@ -359,8 +470,21 @@ class RowStore:
         return first_id(self.ids[::-1], self.skipped)
 
 
-def _row_id(row):
-    return row["id"]
+def _id_array(ids):
+    """An array of ids: int64 if they are integers that fit, else Python objects."""
+    array = np.array(ids)
+    if array.dtype.kind != "i" or array.ndim != 1:
+        array = np.empty(len(ids), dtype=object)
+        array[:] = ids
+    return array
+
+
+def _toggle(ids, id, present):
+    """Add an id to a set or discard it."""
+    if present:
+        ids.add(id)
+    else:
+        ids.discard(id)
 
 
 def _check_sort(sort):

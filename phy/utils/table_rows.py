@@ -8,7 +8,9 @@ here, the rows in the store's order). No Qt: the rules are unit-tested headless.
 * **Formatting**: integers as they are, floats with two decimals (three significant digits
   under 1), missing values (None, NaN, infinities) as an empty cell.
 * **Sorting**: numbers numerically, strings in natural order (``"a2"`` before ``"a10"``, case
-  ignored), numbers before strings, missing values always last; ties by increasing id.
+  ignored), numbers before strings, missing values always last; ties by increasing id. The
+  sort key of each distinct value is computed once (:func:`sort_ranks`) and the rows are
+  ordered by NumPy from these ranks, so that sorting thousands of rows stays fast.
 * **Filtering**: a JavaScript expression on the field names (``n_spikes > 100 && group !=
   'noise'``), translated here into a restricted Python expression: names, literals, arithmetic,
   comparisons and logic only (no calls, attributes or subscripts), evaluated with the row's
@@ -22,6 +24,8 @@ import math
 import re
 from numbers import Integral, Real
 
+import numpy as np
+
 #: Groups whose rows are skipped by next/previous (ignored clusters in phy).
 DEFAULT_SKIP_GROUPS = ("noise", "mua")
 
@@ -34,6 +38,10 @@ _JS_TOKEN = re.compile(r"""
 """, re.VERBOSE)
 
 _ROW = "_phy_row"
+_PLAIN_TYPES = (int, str, bool, type(None))  # values kept as they are (no NumPy, not a float)
+_PLAIN_OR_FLOAT = frozenset(_PLAIN_TYPES + (float,))
+_STR = {str}
+_EXACT_INTEGERS = 2 ** 53  # the floats hold every integer of smaller magnitude
 _JS_WORDS = {"true": "True", "false": "False", "null": "None", "undefined": "None"}
 _JS_OPS = {"===": "==", "!==": "!=", "&&": " and ", "||": " or "}
 
@@ -60,6 +68,11 @@ def is_missing(value):
 
 def sanitize_value(value):
     """Turn NumPy scalars into Python numbers and non-finite floats into None."""
+    kind = type(value)
+    if kind is float:
+        return value if math.isfinite(value) else None
+    if kind in _PLAIN_TYPES:
+        return value
     if hasattr(value, "item") and not isinstance(value, (str, bytes)):
         value = value.item()
     if isinstance(value, float) and not math.isfinite(value):
@@ -84,12 +97,26 @@ def sanitize_objects(objects):
     for obj in objects:
         if not isinstance(obj, dict) or "id" not in obj:
             raise ValueError(f"Table rows must be dictionaries with an 'id' key, got {obj!r}.")
-        out.append({str(k): sanitize_value(v) for k, v in obj.items()})
+        kinds = set(map(type, obj.values()))
+        if kinds <= _PLAIN_OR_FLOAT and set(map(type, obj)) == _STR:  # the usual rows: fast
+            copy = dict(obj)
+            if float in kinds:
+                for k, v in obj.items():
+                    if type(v) is float and not math.isfinite(v):
+                        copy[k] = None
+        else:
+            copy = {str(k): sanitize_value(v) for k, v in obj.items()}
+        out.append(copy)
     return out
 
 
 def format_value(value):
     """Text shown in a table cell for a value."""
+    kind = type(value)
+    if kind is str:
+        return value
+    if kind is int:
+        return str(value)
     if is_missing(value):
         return ""
     if isinstance(value, bool):
@@ -105,6 +132,9 @@ def format_value(value):
 
 def is_number(value):
     """Whether a value is shown as a number (right-aligned)."""
+    kind = type(value)
+    if kind in _PLAIN_TYPES:
+        return kind is int
     return isinstance(value, Real) and not isinstance(value, bool) and not is_missing(value)
 
 
@@ -128,6 +158,95 @@ def sort_key(value):
     return (1, _natural_chunks(str(value)))
 
 
+def _hashable(value):
+    """The value itself if it can be hashed, else its text (which it sorts as)."""
+    try:
+        hash(value)
+    except TypeError:
+        return str(value)
+    return value
+
+
+def sort_ranks(values):
+    """Dense ranks of values in the increasing order of :func:`sort_key`.
+
+    Values with equal sort keys (``"A1"`` and ``"a1"``, ``2`` and ``2.0``) get the same rank;
+    missing values get -1. Numbers alone (ints, floats, None) are ranked by NumPy; otherwise the
+    key of each distinct value is computed once.
+
+    Parameters
+    ----------
+    values : list
+
+    Returns
+    -------
+    ranks : ndarray
+        One int64 rank per value.
+
+    """
+    ranks = _number_ranks(values)
+    if ranks is not None:
+        return ranks
+    try:
+        distinct = set(values)
+    except TypeError:  # unhashable values (lists, ...) sort as their text
+        values = [_hashable(v) for v in values]
+        distinct = set(values)
+    keyed = [(key, v) for v in distinct if (key := sort_key(v)) is not None]
+    keyed.sort(key=_first)
+    ranks, rank, previous = {}, -1, None
+    for key, v in keyed:
+        if rank < 0 or key != previous:
+            rank, previous = rank + 1, key
+        ranks[v] = rank
+    get = ranks.get
+    return np.fromiter((get(v, -1) for v in values), dtype=np.int64, count=len(values))
+
+
+def _first(pair):
+    return pair[0]
+
+
+def _number_ranks(values):
+    """The ranks of :func:`sort_ranks` computed by NumPy, or None if not only numbers."""
+    if not set(map(type, values)) <= {int, float, type(None)}:
+        return None
+    try:
+        x = np.array(values, dtype=np.float64)  # None -> NaN
+    except OverflowError:  # an integer beyond the floats
+        return None
+    present = ~np.isnan(x)
+    if np.any(np.abs(x[present]) >= _EXACT_INTEGERS):  # integers may not be exact as floats
+        return None
+    ranks = np.full(len(x), -1, dtype=np.int64)
+    ranks[present] = np.unique(x[present], return_inverse=True)[1].ravel()
+    return ranks
+
+
+def order_from_ranks(ranks, sort_dir="asc"):
+    """Positions sorting the ranks of :func:`sort_ranks`, increasing or decreasing.
+
+    Missing values (rank -1) come last; equal ranks keep their order (a stable sort).
+
+    Parameters
+    ----------
+    ranks : ndarray
+    sort_dir : str
+        ``'asc'`` or ``'desc'``.
+
+    Returns
+    -------
+    order : ndarray
+        The positions, in the sort order.
+
+    """
+    if sort_dir not in ("asc", "desc"):
+        raise ValueError(f"The sort direction must be 'asc' or 'desc', not {sort_dir!r}.")
+    key = ranks if sort_dir == "asc" else -ranks
+    key = np.where(ranks < 0, np.iinfo(np.int64).max, key)
+    return np.argsort(key, kind="stable")
+
+
 def sort_rows(rows, name, sort_dir="asc"):
     """Sort row dictionaries by one field (see the module docstring for the order).
 
@@ -145,15 +264,62 @@ def sort_rows(rows, name, sort_dir="asc"):
         A new, sorted list.
 
     """
-    if sort_dir not in ("asc", "desc"):
-        raise ValueError(f"The sort direction must be 'asc' or 'desc', not {sort_dir!r}.")
     by_id = sorted(rows, key=lambda r: r["id"])
-    keys = {id(r): sort_key(r.get(name)) for r in by_id}
-    present = [r for r in by_id if keys[id(r)] is not None]
-    missing = [r for r in by_id if keys[id(r)] is None]
-    # Python's sort is stable, also with reverse=True: ties keep their increasing ids.
-    present.sort(key=lambda r: keys[id(r)], reverse=sort_dir == "desc")
-    return present + missing
+    order = order_from_ranks(sort_ranks([r.get(name) for r in by_id]), sort_dir)
+    return [by_id[k] for k in order.tolist()]
+
+
+# -------------------------------------------------------------------------------------------------
+# Column widths
+# -------------------------------------------------------------------------------------------------
+
+def _float_candidates(x):
+    """The floats of an array whose texts are the longest (see :func:`text_width`)."""
+    x = x[np.isfinite(x)]
+    integral = x == np.trunc(x)
+    small = ~integral & (np.abs(x) < 1)
+    large = ~integral & ~small
+    out = []
+    for subset in (x[integral], x[large]):  # the text grows with the magnitude
+        if subset.size:
+            out += [subset.min(), subset.max()]
+    positive, negative = x[small & (x > 0)], x[small & (x < 0)]
+    if positive.size:  # under 1, the text grows as the magnitude shrinks (leading zeros)
+        out.append(positive.min())
+    if negative.size:
+        out.append(negative.max())
+    return [float(v) for v in out]
+
+
+def text_width(values):
+    """Length of the longest text of :func:`format_value` over values, without formatting all.
+
+    The text of a number grows with its magnitude (above 1) or with its smallness (under 1),
+    so only the extreme numbers of a column are formatted; strings are measured once each.
+
+    Parameters
+    ----------
+    values : list
+
+    Returns
+    -------
+    width : int
+        The number of characters (0 for no value).
+
+    """
+    kinds = set(map(type, values))
+    candidates = values  # anything else: format every value
+    if kinds <= {int, type(None)}:
+        numbers = [v for v in values if v is not None]
+        candidates = [min(numbers), max(numbers)] if numbers else []
+    elif kinds <= {int, float, type(None)}:
+        try:
+            candidates = _float_candidates(np.array(values, dtype=np.float64))
+        except OverflowError:  # an integer beyond the floats
+            pass
+    elif kinds <= {str, type(None)}:
+        candidates = {v for v in values if v is not None}
+    return max(map(len, map(format_value, candidates)), default=0)
 
 
 # -------------------------------------------------------------------------------------------------

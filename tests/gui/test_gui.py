@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from phy.gui.dock import DockWidget
+from phy.gui.gui import DEFAULT_SIZE
 from phy.gui.qt import (
     QApplication,
     QEvent,
@@ -68,6 +69,13 @@ def test_title_position_size(make_gui):
     assert (gui.width(), gui.height()) == (640, 480)
     assert gui.enable_threading
     assert make_gui().windowTitle() == "GUI"
+
+
+def test_default_size_fills_the_screen_up_to_phy_layout_size(make_gui, qapp):
+    gui = make_gui()
+    available = qapp.primaryScreen().availableGeometry()
+    assert gui.width() == min(DEFAULT_SIZE[0], available.width()) > 600
+    assert gui.height() == min(DEFAULT_SIZE[1], available.height()) > 400
 
 
 def test_default_views_numbered(make_gui):

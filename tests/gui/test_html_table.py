@@ -12,7 +12,7 @@ import pytest
 
 from phy.gui import table as table_module
 from phy.gui.html import HTMLWidget, wait_for
-from phy.gui.html_table import patch, selection_colors
+from phy.gui.html_table import PageFeed, selection_colors
 from phy.gui.qt import QApplication, QEvent
 from phy.gui.table import Table
 from phy.utils import connect, selected_cluster_color
@@ -57,13 +57,41 @@ def test_selection_colors():
 def test_patch_sends_what_changed():
     store = RowStore(columns=["id", "q"], sort=("q", "desc"))
     store.set_rows([dict(id=1, q=0.5, group="noise"), dict(id=2, q=2.0)])
-    full = patch(store, Change(reset=True, order=True, selection=True))
-    assert full["columns"] == ["id", "q"]
+    feed = PageFeed(store)
+    full = feed.patch(Change(reset=True, order=True, selection=True))
+    assert full["reset"] and full["columns"] == ["id", "q"] and full["widths"] == [1, 5]
     assert full["ids"] == [2, 1] and full["sort"] == ["q", "desc"]
     assert full["rows"][1] == {"id": 1, "cells": ["1", "0.500"], "num": [True, True],
                                "cls": "group-noise skip"}
-    assert patch(store, Change(selection=True)) == {"selected": [], "offset": 0}
-    assert patch(store, Change(rows=[2], order=True))["changed"][0]["cells"] == ["2", "2"]
+    assert feed.patch(Change(selection=True)) == {"selected": [], "offset": 0}
+    store.change([{"id": 2, "q": 3.0}])
+    assert feed.patch(Change(rows=[2], order=True))["rows"][0]["cells"] == ["2", "3"]
+    assert "rows" not in feed.patch(Change(order=True))  # the page has them
+
+
+def test_feed_sends_the_window_only():
+    """The page gets the whole order but the cells of the rows it draws only."""
+    store = RowStore(columns=["id", "n"], sort=("n", "asc"))
+    store.set_rows([dict(id=i, n=(7 * i) % 1000) for i in range(1000)])
+    feed = PageFeed(store)
+    feed.window = (0, 50)
+    full = feed.patch(Change(reset=True, order=True, selection=True))
+    assert len(full["ids"]) == 1000
+    assert [r["id"] for r in full["rows"]] == store.ids[:50]
+    store.sort_by("n", "desc")
+    sorted_ = feed.patch(Change(order=True))
+    assert [r["id"] for r in sorted_["rows"]] == store.ids[:50]  # the new rows in the window
+    # The page scrolls to the end and asks for its rows: they come with their neighbours.
+    fetched = feed.fetch(950, 1000, store.ids[950:])
+    got = [r["id"] for r in fetched["rows"]]
+    assert set(store.ids[950:]) <= set(got) and set(got) <= set(store.ids[900:])
+    assert feed.fetch(950, 1000) == {}  # nothing new to send
+    assert feed.fetch(950, 1000, [store.ids[-1]])["rows"][0]["id"] == store.ids[-1]
+    for row in fetched["rows"]:  # the cells are the store's formatting
+        row_n = store.row(row["id"])["n"]
+        assert row["cells"] == store.cells(row["id"])[0] == [str(row["id"]), str(row_n)]
+    around = {r["id"] for r in feed.scroll(store.ids[500])["rows"]}  # about to scroll there
+    assert store.ids[500] in around and around <= set(store.ids[500 - 80:500 + 80])
 
 
 @pytest.fixture(scope="module")
@@ -145,6 +173,42 @@ def test_cells(table):
     assert cells[0][3] == ["good", ""]
 
 
+def drawn_rows(table):
+    """The ids and cell texts of the rows drawn by the page, in order (none may be pending)."""
+    return js(table, "[table.missing, Array.from(table.tbody.querySelectorAll('tr.row'))"
+                     ".map(tr => [tr.phyRow.id, Array.from(tr.cells).map(td => td.textContent)])]")
+
+
+def test_scroll_to_the_bottom_of_a_large_table(qtbot, table):
+    """The page holds the rows it draws; scrolling fetches the others from the store."""
+    n = 5000
+    table.remove_all_and_add([dict(id=i, n_spikes=(i * 7919) % 10007, quality=i / 7,
+                                   group="good" if i % 3 else None) for i in range(n)])
+    table.sort_by("n_spikes", "desc")
+    store = table.store
+    missing, rows = drawn_rows(table)
+    assert missing == 0 and [r[0] for r in rows] == store.ids[:len(rows)]
+    assert 10 < len(rows) < 100
+    assert js(table, "table.rows.size") < 500  # not the whole table
+    js(table, "table.scroller.scrollTop = table.scroller.scrollHeight")
+
+    def at_bottom():
+        missing, rows = drawn_rows(table)
+        return not missing and rows and rows[-1][0] == store.ids[-1]
+
+    qtbot.waitUntil(at_bottom)
+    _, rows = drawn_rows(table)
+    assert [r[0] for r in rows] == store.ids[-len(rows):]  # the right last rows
+    for id, cells in rows:  # the cells are the store's formatting
+        assert cells == store.cells(id)[0]
+    assert rows[-1][1] == ["0", "0", "0", ""]
+    table.filter("n_spikes < 5")  # the page scrolls back within the fewer rows
+    qtbot.waitUntil(lambda: drawn_rows(table)[0] == 0)
+    assert [r[0] for r in drawn_rows(table)[1]] == store.ids == [
+        i for i in sorted(range(n), key=lambda i: -((i * 7919) % 10007))
+        if (i * 7919) % 10007 < 5]
+
+
 def test_row_classes(table):
     def row_classes():
         return js(table, "Object.fromEntries(Array.from(table.tbody.querySelectorAll('tr.row'))"
@@ -219,6 +283,15 @@ def test_error_in_callback_is_shown(qtbot, table, caplog):
     qtbot.waitUntil(lambda: "boom" in caplog.text)
     assert js(table, "table.error.textContent") == "ValueError: boom"
     assert table.get_selected() == [1]
+
+
+def test_error_in_the_page_is_logged(qtbot, table, caplog):
+    js(table, "(table.update = () => { throw new Error('broken page'); }, 1)")
+    try:
+        table.sort_by("n_spikes", "desc")
+        qtbot.waitUntil(lambda: "broken page" in caplog.text)
+    finally:
+        js(table, "(delete table.update, 1)")
 
 
 def test_busy(table):

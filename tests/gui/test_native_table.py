@@ -146,3 +146,24 @@ def test_error_in_a_select_callback_is_shown(qtbot, table, caplog):
     assert "boom" in caplog.text
     assert table.impl.error_label.isVisible()
     assert "ValueError: boom" in table.impl.error_label.text()
+
+
+def test_sort_keeps_the_scroll_position(qtbot):
+    """Like the page, the view stays where the user scrolled (no jump to the selected row)."""
+    table = Table(columns=["id", "n"], data=[dict(id=i, n=i % 7) for i in range(500)],
+                  implementation="native")
+    try:
+        table.resize(400, 300)
+        table.show()
+        qtbot.waitExposed(table)
+        table.select([0])
+        bar = table.impl.view.verticalScrollBar()
+        bar.setValue(bar.maximum() // 2)
+        value = bar.value()
+        table.sort_by("n", "desc")
+        assert bar.value() == value > 0
+        assert table.get_selected() == [0]
+    finally:
+        table.close()
+        table.deleteLater()
+        QApplication.sendPostedEvents(None, QEvent.DeferredDelete)

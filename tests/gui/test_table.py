@@ -104,6 +104,8 @@ def _html_point(table, rect_expr):
 
 def click_row(qtbot, table, id, modifier=Qt.NoModifier):
     if table.implementation == "html":
+        # The page scrolls to the row; a row far down comes from Python a moment later.
+        qtbot.waitUntil(lambda: _js(table, f"table.rowRect({id})") is not None)
         widget, pos = _html_point(table, f"table.rowRect({id})")
     else:
         view = table.impl.view

@@ -68,13 +68,36 @@ def test_inserter_add_and_remove():
     assert "// from b" not in (a + b).insert_into_shaders(VERTEX, FRAGMENT)[0]
 
 
-def test_clip_declarations():
+def test_clip_is_one_window_clip():
     inserter = GLSLInserter()
     inserter.add_gpu_transforms(TransformChain([Clip()]))
     vertex, fragment = inserter.insert_into_shaders(VERTEX, FRAGMENT)
-    assert "out vec2 v_clip_position;" in vertex
-    assert "v_clip_position = a_position_tr;" in vertex
-    assert "in vec2 v_clip_position;" in fragment and "discard;" in fragment
+    # One mechanism: the rectangle in window coordinates, no interpolated position.
+    assert "flat out vec4 v_window_clip_0;" in vertex and "v_clip_position" not in vertex
+    assert "// Clip(-1, -1, 1, 1): fragments outside discarded." in _lines(vertex)
+    assert _lines(fragment).count("discard;") == 0 and fragment.count("discard;") == 1
+
+
+def test_header_declarations_not_repeated():
+    inserter = GLSLInserter()
+    inserter.insert_vert("in float a_box_index;\nuniform vec2 u_pan;\nuniform vec2 u_x;", "header")
+    inserter.insert_vert("uniform vec2 u_x;", "header")
+    inserter.insert_frag("uniform vec2 u_framebuffer_size;\nfloat f() { return 1.0; }", "header")
+    inserter.add_gpu_transforms(TransformChain([Clip()]))
+    vertex = PHY2_VERTEX.replace(
+        "attribute vec4 a_color;", "attribute vec4 a_color;\nattribute float a_box_index;")
+    vertex, fragment = inserter.insert_into_shaders(vertex, PHY2_FRAGMENT)
+    lines = _lines(vertex)
+    assert lines.count("in float a_box_index;") == 1
+    assert lines.count("uniform vec2 u_x;") == 1 and lines.count("uniform vec2 u_pan;") == 1
+    flines = _lines(fragment)
+    assert flines.count("uniform vec2 u_framebuffer_size;") == 1
+    assert "float f() { return 1.0; }" in flines
+    # The shader's declaration with another type than the inserted one: a clear error.
+    with pytest.raises(ValueError, match="declares `in vec2 a_box_index`.*`in float"):
+        inserter.insert_into_shaders(
+            PHY2_VERTEX.replace("vec4 a_color;", "vec4 a_color;\nattribute vec2 a_box_index;"),
+            PHY2_FRAGMENT)
 
 
 def test_inserter_errors():
@@ -122,8 +145,7 @@ def test_phy2_dialect_and_several_hooks():
     inserter.insert_vert("int local = 1;", "before_transforms")
     vertex, fragment = inserter.insert_into_shaders(PHY2_VERTEX, PHY2_FRAGMENT)
     lines = _lines(vertex)
-    assert lines[:3] == [
-        "#version 330 core", "out vec2 v_clip_position;", "flat out vec4 v_window_clip_0;"]
+    assert lines[:2] == ["#version 330 core", "flat out vec4 v_window_clip_0;"]
     assert "in vec3 a_position;" in lines and "out vec4 v_color;" in lines
     assert "vec2 position_0_tr = a_position.xy;" in lines
     assert "position_0_tr = position_0_tr * vec2(2.0, 2.0);" in lines
@@ -133,7 +155,10 @@ def test_phy2_dialect_and_several_hooks():
     # Each hook's code is in its own block: the snippets' locals do not collide.
     assert lines.count("int local = 1;") == 2
     flines = _lines(fragment)
-    assert flines[:2] == ["#version 330 core", "in vec2 v_clip_position;"]
+    assert flines[:2] == ["#version 330 core", "flat in vec4 v_window_clip_0;"]
+    # The rectangle is computed at each hook (the first may be in any function).
+    assert lines.count("v_window_clip_0 = vec4(min(v_window_clip_0_low, v_window_clip_0_high), "
+                       "max(v_window_clip_0_low, v_window_clip_0_high));") == 2
     assert "out vec4 phy_FragColor;" in flines
     assert "phy_FragColor = v_color * texture(u_tex, vec2(0.5));" in flines
     assert "in vec4 v_color;" in flines
@@ -147,7 +172,7 @@ def test_shader_without_hook_is_unchanged():
     vertex = VERTEX.replace("transform(a_position)", "vec4(a_position, 0.0, 1.0)")
     new_vertex, fragment = inserter.insert_into_shaders(vertex, FRAGMENT)
     assert new_vertex == vertex
-    assert "// frag header" in fragment and "v_clip_position" not in fragment
+    assert "// frag header" in fragment and "v_window_clip" not in fragment
 
 
 def test_clip_in_window_coordinates():

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from phy.plot import Boxed, Grid, PlotVisual, ScatterVisual, Stacked
+from phy.plot import Boxed, Grid, PlotCanvas, PlotVisual, ScatterVisual, Stacked
 from phy.plot.layout import get_non_overlapping_boxes
 
 
@@ -77,9 +77,17 @@ def test_grid_box_map_and_boxes(canvas, snapshot):
     assert box == (0, 1) and np.allclose(pos, (0, 0))
     grid.add_boxes(canvas)
     px = snapshot(canvas)
-    # The box borders: thin lines around and between the four boxes.
-    assert px.drawn()[:, 50].sum() + px.drawn()[:, 49].sum() >= 100
-    assert px.drawn()[0].sum() >= 90 and not px.drawn()[25, 25]
+    # The box borders: crisp lines of one pixel around and between the four boxes (the side
+    # shared by two boxes drawn once), all of the same gray, corners and crossings too.
+    gray = px.array[..., 0]
+    rows, cols = [0, 49, 99], [0, 50, 99]  # The y axis goes up: the middle row is 49.
+    assert np.all(gray[rows] == 64) and np.all(gray[:, cols] == 64)
+    inside = np.setdiff1d(np.arange(100), rows), np.setdiff1d(np.arange(100), cols)
+    assert not gray[np.ix_(*inside)].any()
+    # With another shape, the borders follow.
+    grid.shape = (1, 3)
+    gray = snapshot(canvas).array[..., 0]
+    assert np.all(gray[:, [0, 33, 66, 99]] == 64) and not gray[1:-1, [32, 34, 65, 67]].any()
 
 
 def test_boxed(canvas, snapshot):
@@ -185,3 +193,58 @@ def test_layout_replacement(canvas, snapshot):
 def test_boxed_needs_boxes():
     with pytest.raises(ValueError, match="box_pos"):
         Boxed()
+
+
+def _squares(canvas, pos, box_index, size=20):
+    visual = ScatterVisual(marker="square")
+    canvas.add_visual(visual)
+    visual.set_data(pos=pos, size=size, box_index=box_index)
+    return visual
+
+
+@pytest.mark.parametrize("has_clip", [True, False])
+def test_boxed_clips_markers(canvas, snapshot, has_clip):
+    canvas.set_layout("boxed", box_bounds=[[-1, -1, 0, 0], [0, 0, 1, 1]], has_clip=has_clip)
+    # A square (16 pixels wide) on the left edge of box 1 (the upper right quadrant), at (50, 25).
+    _squares(canvas, [[-1, 0]], 1)
+    px = snapshot(canvas)
+    row0, row1, col0, col1 = px.bbox(px.drawn())
+    assert (row0, row1, col1) == (17, 32, 57)
+    # Cut at the box edge (between pixels 49 and 50) with the clip, whole without.
+    assert col0 == (50 if has_clip else 42)
+
+
+def test_stacked_clips_markers_and_lines(canvas, snapshot):
+    canvas.set_layout("stacked", n_plots=4)
+    # A square on the bottom edge of row 0 (rows 0 to 24), another on the top edge of row 2.
+    _squares(canvas, [[-0.5, -1], [0.5, 1]], [0, 2])
+    px = snapshot(canvas)
+    left, right = px.drawn()[:, :50], px.drawn()[:, 50:]
+    assert px.bbox(left)[:2] == (17, 24)
+    assert px.bbox(right)[:2] == (50, 57)
+    # A line going out of its row is cut at the row edges.
+    canvas.clear()
+    line = PlotVisual()
+    canvas.add_visual(line)
+    line.set_data(x=[[0, 0]], y=[[-3, 3]], box_index=1)
+    px = snapshot(canvas)
+    assert px.bbox(px.drawn())[:2] == (25, 49)
+
+
+class _HiDPICanvas(PlotCanvas):
+    pixel_ratio = 2.0
+
+
+def test_box_borders_hidpi(canvas_factory, snapshot):
+    canvas = canvas_factory(cls=_HiDPICanvas)
+    boxed = canvas.set_layout("boxed", box_bounds=[[-1, -1, 0, 0], [0.2, 0.2, 0.8, 0.8]])
+    boxed.add_boxes(canvas)
+    gray = snapshot(canvas).array[..., 0]
+    assert gray.shape == (200, 200)
+    # One logical pixel: two physical pixels, crisp (the outer corners round, 62 for 64).
+    # Box 0: the lower left quadrant, from physical pixel 0 to 100 (its right and top sides
+    # on pixels 99-100, centred on its edge).
+    assert np.all(gray[100:, [0, 1, 99, 100]] >= 62) and not gray[101:-2, [2, 98, 101]].any()
+    assert np.all(gray[[99, 100, 198, 199], :100] >= 62)
+    # Box 1: x and y from 0.2 to 0.8, pixels 120 to 180 (rows from the top).
+    assert np.all(gray[20:80, [119, 120, 179, 180]] >= 62) and not gray[22:78, 121:179].any()

@@ -41,6 +41,33 @@ def test_excluded_visual_does_not_move(canvas, snapshot, panzoom):
     assert np.allclose(_center(snapshot, canvas), (50, 50), atol=0.5)
 
 
+def test_visual_without_transform_hook(canvas, snapshot, panzoom):
+    from phy.plot import BaseVisual
+
+    class WindowVisual(BaseVisual):
+        """A point in window NDC: no transform hook, hence no pan/zoom uniforms."""
+
+        def __init__(self):
+            super().__init__()
+            self.vertex_shader = (
+                "attribute vec2 a_position;\n"
+                "void main() { gl_Position = vec4(a_position, 0.0, 1.0); gl_PointSize = 5.0; }")
+            self.fragment_shader = "void main() { gl_FragColor = vec4(1.0, 0.0, 0.0, 1.0); }"
+            self.set_primitive_type("points")
+
+    grid = canvas.set_layout("grid", shape=(2, 2))
+    visual = WindowVisual()
+    canvas.add_visual(visual)
+    visual.program["a_position"] = np.array([[0.5, 0.5]], dtype=np.float32)
+    visual.n_vertices = 1
+    assert "u_pan" not in visual.program
+    # The interacts may update any visual: those without their uniforms are left alone.
+    panzoom.update_visual(visual)
+    grid.update_visual(visual)
+    panzoom.set_pan_zoom(pan=(0.5, 0), zoom=3)
+    assert np.allclose(_center(snapshot, canvas), (75, 25), atol=0.5)
+
+
 def test_mouse_pan_and_zoom(canvas, snapshot, panzoom, send):
     _disc(canvas)
     send.drag(canvas, (50, 50), (70, 40))

@@ -166,8 +166,16 @@ class Phy2Visual(BaseVisual):
         return pos
 
 
-def _green_rect(canvas, pos=(-0.5, -0.5, 0.5, 0.5)):
-    visual = Phy2Visual()
+class Phy2BoxVisual(Phy2Visual):
+    """A phy 2 plugin visual declaring its box index itself (as phy 2's docs ask)."""
+
+    def __init__(self, box_type="float"):
+        super().__init__()
+        self.vertex_shader = f"attribute {box_type} a_box_index;\n" + self.vertex_shader
+
+
+def _green_rect(canvas, pos=(-0.5, -0.5, 0.5, 0.5), cls=Phy2Visual):
+    visual = cls()
     canvas.add_visual(visual)
     visual.set_data(pos, (0, 1, 0, 1))
     return visual
@@ -210,13 +218,25 @@ def test_phy2_visual_panzoom(canvas, snapshot):
      (0, 49, 50, 99)),
     ("stacked", dict(n_plots=2), (-1, -1, 1, 1), 0, (0, 49, 0, 99)),
 ])
-def test_phy2_visual_layouts(canvas, snapshot, layout, kwargs, rect, box, bbox):
+@pytest.mark.parametrize("declares_box_index", [False, True])
+def test_phy2_visual_layouts(
+        canvas, snapshot, layout, kwargs, rect, box, bbox, declares_box_index):
     canvas.set_layout(layout, **kwargs)
-    visual = _green_rect(canvas, rect)
+    box_type = "vec2" if layout == "grid" else "float"
+    cls = (lambda: Phy2BoxVisual(box_type)) if declares_box_index else Phy2Visual
+    visual = _green_rect(canvas, rect, cls=cls)
+    # Declared once, whoever declares it.
+    assert visual.program.vertex_shader.count(f"in {box_type} a_box_index;") == 1
     visual.set_box_index(box)
     px = snapshot(canvas)
     # Within one pixel (box edges fall between pixels).
     assert np.allclose(_green_bbox(px), bbox, atol=1)
+
+
+def test_phy2_box_index_of_the_wrong_type(canvas):
+    canvas.set_layout("grid", shape=(1, 2))
+    with pytest.raises(ValueError, match="declares `in float a_box_index`.*`in vec2"):
+        canvas.add_visual(Phy2BoxVisual("float"))
 
 
 def test_simple_shader(canvas, snapshot):

@@ -1,9 +1,12 @@
 """Tests of the pure-Python table rules (formatting, sorting, filtering, navigation)."""
 
 import math
+import random
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from phy.utils.table_rows import (
     FilterError,
@@ -13,8 +16,13 @@ from phy.utils.table_rows import (
     is_skipped,
     js_to_python,
     next_id,
+    order_from_ranks,
     sanitize_objects,
+    sanitize_value,
+    sort_key,
+    sort_ranks,
     sort_rows,
+    text_width,
 )
 
 
@@ -137,3 +145,54 @@ def test_skipped_and_navigation():
     assert next_id(ids, [99], skipped, -1) == 4  # a hidden selected row counts as none
     assert first_id([1, 2, 3], skipped) == 3
     assert first_id([1, 2], skipped) is None
+
+
+# -------------------------------------------------------------------------------------------------
+# Sorting by ranks agrees with the sort keys; column widths agree with the formatted texts
+# -------------------------------------------------------------------------------------------------
+
+def _reference_sort(rows, name, sort_dir):
+    """The rules written plainly: sort by sort_key, ties by id, missing values last."""
+    by_id = sorted(rows, key=lambda r: r["id"])
+    present = [r for r in by_id if sort_key(r.get(name)) is not None]
+    missing = [r for r in by_id if sort_key(r.get(name)) is None]
+    present.sort(key=lambda r: sort_key(r.get(name)), reverse=sort_dir == "desc")
+    return present + missing
+
+
+_numbers = st.one_of(
+    st.integers(-1000, 1000), st.integers(-2 ** 60, 2 ** 60), st.booleans(),
+    st.floats(allow_nan=True, allow_infinity=True), st.sampled_from([0.5, 2, 2.0, 1e-5, -0.25]))
+_values = st.one_of(
+    st.none(), _numbers, st.sampled_from(["a2", "a10", "A1", "a1", "b", "", "x 3", "X 03"]),
+    st.text(max_size=4))
+
+
+@given(values=st.lists(_values, max_size=30), sort_dir=st.sampled_from(["asc", "desc"]),
+       numbers_only=st.booleans())
+@settings(max_examples=300, deadline=None)
+def test_sort_rows_follows_the_sort_keys(values, sort_dir, numbers_only):
+    if numbers_only:  # the NumPy path
+        values = [v if v is None or isinstance(v, (int, float)) else len(v) for v in values]
+    ids = list(range(len(values)))
+    random.Random(len(values)).shuffle(ids)
+    rows = [{"id": i, "v": v} for i, v in zip(ids, values)]
+    assert _ids(sort_rows(rows, "v", sort_dir)) == _ids(_reference_sort(rows, "v", sort_dir))
+
+
+def test_sort_ranks():
+    ranks = sort_ranks(["b", 2, None, "a1", "A1", 2.0, 1, math.nan, [1]])
+    assert ranks.tolist() == [4, 1, -1, 3, 3, 1, 0, -1, 2]  # numbers, then texts ("[1]" < "a1")
+    assert sort_ranks([3, None, 2 ** 60 + 1, 2 ** 60]).tolist() == [0, -1, 2, 1]  # exact ints
+    assert order_from_ranks(np.array([1, -1, 0, 1]), "desc").tolist() == [0, 3, 2, 1]
+
+
+@given(values=st.lists(st.one_of(
+    st.none(), st.integers(-10 ** 6, 10 ** 6),
+    st.floats(-1e6, 1e6), st.floats(-1, 1), st.floats(-1e-3, 1e-3),
+    st.floats(allow_nan=True, allow_infinity=True), st.sampled_from(["good", "a long name"]),
+    st.booleans()), max_size=30))
+@settings(max_examples=300, deadline=None)
+def test_text_width_is_the_longest_text(values):
+    values = [sanitize_value(v) for v in values]
+    assert text_width(values) == max((len(format_value(v)) for v in values), default=0)

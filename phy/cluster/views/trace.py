@@ -548,16 +548,22 @@ class TraceView(ScalingMixin, ManualClusteringView):
         return t0 + (x + 1) / 2 * (t1 - t0), int(self.channel_order[rank])
 
     def on_mouse_click(self, e):
-        """Select a cluster by clicking on a spike (ctrl+click), a channel with shift+click."""
+        """Select a cluster by clicking on a spike (ctrl+click), a channel with shift+click.
+
+        Control+click asks the supervisor to select the spike's cluster (``request_select``);
+        shift+click (right: PC B) shows the channel in the feature view (``channel_click``).
+        """
         if self._data is None:
             return
         time, channel = self._time_channel(e.pos)
         if "Shift" in e.modifiers:
-            emit(ev.SELECT_CHANNEL, self, channel_id=channel, key=None, button=e.button)
+            emit(ev.CHANNEL_CLICK, self, channel_id=channel, key=None, button=e.button)
         elif "Control" in e.modifiers:
             spike = self._spike_at(time, channel)
             if spike is not None:
-                emit(ev.SELECT_SPIKE, self, channel_id=channel, **spike)
+                logger.debug("Spike %d of cluster %d clicked.", spike["spike_id"],
+                             spike["cluster_id"])
+                emit(ev.REQUEST_SELECT, self, [spike["cluster_id"]])
 
     def _spike_at(self, time, channel):
         """The drawn spike on a channel closest to a time (within 5 pixels), or None."""

@@ -1,21 +1,25 @@
 /*
  * phy's HTML table: a renderer of the row store held in Python (phy/utils/row_store.py).
  *
- * The page holds no rule of its own: Python sends the rows with their cell texts already
- * formatted, the shown order, the sort, the filter and the selection (`table.update(patch)`),
- * and the page draws them. The user's input goes back to Python, which updates the store and
- * sends the new state:
+ * The page holds no rule of its own: Python sends the shown order (a list of ids), the rows
+ * with their cell texts already formatted, the column widths, the sort, the filter and the
+ * selection (`table.update(patch)`), and the page draws them. The user's input goes back to
+ * Python, which updates the store and sends the new state:
  *   row_click {id, ctrl, shift}, key {key, shift, page}, header_click {name}, filter {text}.
  * Plugins and tests may also ask for a change from JavaScript: `table.sortBy(name, dir)`,
  * `table.filter(text)`, `table.select(ids, kwargs)` send sort_by, filter and select requests.
  *
  * Rendering is virtual: only the rows in and around the visible part of the table are in the
  * DOM (each row's <tr> is built once and reused), between two padding rows standing for the
- * others, so sorting and filtering thousands of rows re-render a few dozen rows only.
+ * others, so sorting and filtering thousands of rows re-render a few dozen rows only. The page
+ * keeps the cells of the rows Python sent; Python sends those of the drawn positions with each
+ * new order. When the page draws positions (scrolling) whose rows it lacks, it draws empty
+ * rows there and asks Python for them:
+ *   fetch {start, end (the positions drawn), ids (the rows lacking)}.
  */
 'use strict';
 
-const PHY_OVERSCAN = 20;  // rows rendered above and below the visible ones
+const PHY_OVERSCAN = 4;  // rows rendered above and below the visible ones
 const PHY_FILTER_DELAY = 250;  // ms between the last keystroke and the filtering
 const PHY_KEYS = new Set(['ArrowDown', 'ArrowUp', 'PageDown', 'PageUp', 'Home', 'End']);
 
@@ -26,6 +30,11 @@ function phyElement(tag, className, text) {
   return el;
 }
 
+function setIfChanged(object, name, value) {
+  // Assign a DOM property only if it changes (an assignment may make the browser redraw).
+  if (object[name] !== value) object[name] = value;
+}
+
 class PhyTable {
   /* root: the container element. options: {colors: [CSS colors of the selected rows]}. */
   constructor(root, options) {
@@ -33,9 +42,11 @@ class PhyTable {
     this.colors = options.colors || [];
     this.colorOffset = 0;
     this.columns = [];
-    this.rows = new Map();  // id -> {id, cells, num, cls, node}
-    this.view = [];  // rows shown, in order
-    this.positions = new Map();  // id -> position in this.view
+    this.rows = new Map();  // id -> {id, cells, num, cls, node}, the rows Python sent
+    this.view = [];  // ids shown, in order
+    this.requested = new Set();  // ids asked for and not yet received
+    this.drawn = [0, 0];  // positions drawn by the last render
+    this.missing = 0;  // rows lacking in the last render (drawn empty)
     this.selected = [];
     this.selectedIndex = new Map();  // id -> index in this.selected
     this.sort = null;
@@ -127,16 +138,16 @@ class PhyTable {
     for (const th of this.thead.querySelectorAll('th')) {
       const sorted = this.sort !== null && th.dataset.name === this.sort[0];
       th.classList.toggle('sorted', sorted);
-      th.querySelector('.arrow').textContent = sorted ? (this.sort[1] === 'asc' ? ' ▲' : ' ▼') : '';
+      setIfChanged(th.querySelector('.arrow'), 'textContent',
+                   sorted ? (this.sort[1] === 'asc' ? ' ▲' : ' ▼') : '');
     }
   }
 
-  _updateColumnWidths() {
+  _setColumnWidths(widths) {
     // Fixed layout: each column as wide as its longest text (in characters), within bounds.
     const cols = this.colgroup.children;
     this.columns.forEach((name, j) => {
-      let n = name.length + 2;
-      for (const row of this.rows.values()) n = Math.max(n, row.cells[j].length);
+      const n = Math.max(name.length + 2, widths[j] || 0);
       cols[j].style.width = (Math.min(n, 40) + 2) + 'ch';
     });
   }
@@ -157,42 +168,87 @@ class PhyTable {
   }
 
   _visibleRange() {
+    // The positions to draw: [start, end), and the end if there were rows enough (`room`).
     const h = this.rowHeight;
     const bodyHeight = this.scroller.clientHeight - this.thead.offsetHeight;
-    const top = Math.max(0, this.scroller.scrollTop);
+    // Where the page scrolls once the rows are drawn (fewer rows than before: not so far).
+    const top = Math.max(0, Math.min(this.scroller.scrollTop, this.view.length * h - bodyHeight));
     const start = Math.max(0, Math.floor(top / h) - PHY_OVERSCAN);
     const shown = bodyHeight > 0 ? Math.ceil(bodyHeight / h) : PHY_OVERSCAN;
-    const end = Math.min(this.view.length, Math.floor(top / h) + shown + PHY_OVERSCAN);
-    return [start, end];
+    const room = Math.floor(top / h) + shown + PHY_OVERSCAN;
+    return [start, Math.min(this.view.length, room), room];
+  }
+
+  _emptyRow() {
+    // A row drawn in place of a row whose cells have not arrived yet.
+    const tr = phyElement('tr', 'pending');
+    tr.append(phyElement('td'));
+    tr.firstChild.colSpan = Math.max(1, this.columns.length);
+    return tr;
   }
 
   render() {
-    const [start, end] = this._visibleRange();
-    const fragment = document.createDocumentFragment();
-    fragment.append(this.topPad);
+    const [start, end, room] = this._visibleRange();
+    const nodes = [this.topPad];
+    const lacking = [];
+    let firstRow = null;
     for (let i = start; i < end; i++) {
-      const row = this.view[i];
+      const row = this.rows.get(this.view[i]);
+      if (row === undefined) {
+        lacking.push(this.view[i]);
+        nodes.push(this._emptyRow());
+        continue;
+      }
+      firstRow = firstRow || row;
       const tr = this._rowNode(row);
       const k = this.selectedIndex.get(row.id);
-      tr.className = 'row' + (row.cls ? ' ' + row.cls : '') + (k === undefined ? '' : ' selected');
+      setIfChanged(tr, 'className',
+                   'row' + (row.cls ? ' ' + row.cls : '') + (k === undefined ? '' : ' selected'));
       if (k !== undefined && this.colors.length) {
-        tr.style.setProperty(
-          '--select-color', this.colors[(k + this.colorOffset) % this.colors.length]);
+        const color = this.colors[(k + this.colorOffset) % this.colors.length];
+        if (tr.style.getPropertyValue('--select-color') !== color) {
+          tr.style.setProperty('--select-color', color);
+        }
       }
-      fragment.append(tr);
+      nodes.push(tr);
     }
-    fragment.append(this.bottomPad);
-    this.topPad.firstChild.style.height = (start * this.rowHeight) + 'px';
-    this.bottomPad.firstChild.style.height = ((this.view.length - end) * this.rowHeight) + 'px';
-    this.tbody.textContent = '';
-    this.tbody.append(fragment);
-    if (!this.rowHeightMeasured && end > start) {
-      const h = this.view[start].node.getBoundingClientRect().height;
+    nodes.push(this.bottomPad);
+    setIfChanged(this.topPad.firstChild.style, 'height', (start * this.rowHeight) + 'px');
+    setIfChanged(this.bottomPad.firstChild.style, 'height',
+                 ((this.view.length - end) * this.rowHeight) + 'px');
+    this._place(nodes);
+    this.missing = lacking.length;
+    this._request(start, room, lacking);
+    if (!this.rowHeightMeasured && firstRow !== null) {
+      const h = firstRow.node.getBoundingClientRect().height;
       if (h > 0) {
         this.rowHeightMeasured = true;
         if (Math.abs(h - this.rowHeight) > 0.01) { this.rowHeight = h; this.render(); }
       }
     }
+  }
+
+  _place(nodes) {
+    // Make the rows of the body these nodes, moving only those not already in place: the
+    // browser then lays out and paints again only the rows that changed.
+    const keep = new Set(nodes);
+    for (const child of Array.from(this.tbody.children)) {
+      if (!keep.has(child)) child.remove();
+    }
+    let current = this.tbody.firstChild;
+    for (const node of nodes) {
+      if (node === current) current = current.nextSibling;
+      else this.tbody.insertBefore(node, current);
+    }
+  }
+
+  _request(start, end, lacking) {
+    // Tell Python the positions the page draws when they change, with the rows lacking there.
+    const ids = lacking.filter(id => !this.requested.has(id));
+    if (start === this.drawn[0] && end === this.drawn[1] && !ids.length) return;
+    this.drawn = [start, end];
+    ids.forEach(id => this.requested.add(id));
+    this._emit('fetch', {start: start, end: end, ids: ids});
   }
 
   // --------------------------------------------------------------------------------------
@@ -201,24 +257,30 @@ class PhyTable {
 
   update(patch) {
     /*
-     * patch: {columns, rows (all the rows: replace them), changed (rows to add or replace),
-     * removed (ids), ids (the shown order), sort, filter, filterError, selected, offset};
-     * each key is optional. A row is {id, cells: [texts], num: [booleans], cls: 'classes'}.
+     * patch: {reset (forget all rows), columns, widths (longest text of each column), rows
+     * (rows to add or replace), removed (ids), ids (the shown order), sort, filter,
+     * filterError, selected, offset}; each key is optional. A row is
+     * {id, cells: [texts], num: [booleans], cls: 'classes'}.
      */
+    if (patch.reset) {
+      this.rows = new Map();
+      this.requested.clear();
+      this.drawn = [0, 0];
+    }
     if (patch.columns !== undefined) {
       this.columns = patch.columns;
       this._buildHeader();
     }
-    if (patch.rows !== undefined) this.rows = new Map();
-    for (const row of (patch.rows || []).concat(patch.changed || [])) {
+    for (const id of (patch.removed || [])) this.rows.delete(id);
+    for (const row of (patch.rows || [])) {
       row.node = null;
       this.rows.set(row.id, row);
+      this.requested.delete(row.id);
     }
-    for (const id of (patch.removed || [])) this.rows.delete(id);
-    if (patch.rows !== undefined || patch.changed || patch.removed) this._updateColumnWidths();
+    if (patch.widths !== undefined) this._setColumnWidths(patch.widths);
     if (patch.ids !== undefined) {
-      this.view = patch.ids.map(id => this.rows.get(id));
-      this.positions = new Map(patch.ids.map((id, i) => [id, i]));
+      this.view = patch.ids;
+      this.requested.clear();  // ask again for what is still lacking in the new order
     }
     if (patch.sort !== undefined) this.sort = patch.sort;
     if (patch.filter !== undefined && !patch.filterError &&
@@ -239,7 +301,7 @@ class PhyTable {
   }
 
   getIds() {
-    return this.view.map(row => row.id);
+    return this.view.slice();
   }
 
   // --------------------------------------------------------------------------------------
@@ -265,8 +327,8 @@ class PhyTable {
 
   scrollTo(id) {
     // Scroll the least so that a row is visible.
-    const i = this.positions.get(id);
-    if (i === undefined) return;
+    const i = this.view.indexOf(id);
+    if (i < 0) return;
     const h = this.rowHeight;
     const bodyHeight = this.scroller.clientHeight - this.thead.offsetHeight;
     const top = this.scroller.scrollTop;

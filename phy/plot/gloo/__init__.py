@@ -10,6 +10,7 @@ from .gl import GLError, gl_info  # noqa: F401
 from .program import PRIMITIVES, Program  # noqa: F401
 from .shader import (  # noqa: F401
     ShaderError,
+    drop_declared,
     numbered_source,
     parse_declarations,
     translate_shader,

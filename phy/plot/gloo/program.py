@@ -186,6 +186,21 @@ class Program:
         else:
             self.set_value(name, data)
 
+    @property
+    def vertex_nbytes(self):
+        """Number of bytes of the vertex data (all attribute buffers) uploaded to the GPU."""
+        return sum(b.size * b.row_nbytes for b in self._buffers.values())
+
+    def set_declared(self, values):
+        """Set those of ``{name: data}`` that the program declares, and skip the others.
+
+        For interacts setting their uniforms in any visual: a visual whose shaders do not use
+        them (e.g. a vertex shader without a transform hook) does not declare them.
+        """
+        for name, data in values.items():
+            if name in self:
+                self[name] = data
+
     def set_value(self, name, data):
         """Set an attribute, a uniform or a texture now (bypassing the lazy queue)."""
         if name in self.attributes:

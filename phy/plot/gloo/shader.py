@@ -171,6 +171,55 @@ def parse_declarations(source):
         for m in _DECLARATION.finditer(code)}
 
 
+def _same_declaration(a, b):
+    """Whether two declarations (Bunch of parse_declarations) declare the same variable."""
+    def key(d):
+        qualifier = {"attribute": "in", "varying": "out"}.get(d.qualifier, d.qualifier)
+        return qualifier, d.type, d.size
+    return key(a) == key(b)
+
+
+def drop_declared(code, declared):
+    """Remove from GLSL code the declarations of variables that are already declared.
+
+    Used to insert declarations (of a layout's attribute, of uniforms) into a shader that may
+    declare some of them itself, as phy 2 plugin shaders do (``attribute float a_box_index;``).
+
+    Parameters
+    ----------
+    code : str
+        The GLSL code to insert (declarations and possibly functions).
+    declared : dict
+        ``{name: Bunch(qualifier, type, size)}`` of the variables already declared (see
+        :func:`parse_declarations`); the declarations kept in `code` are added to it.
+
+    Returns
+    -------
+    code : str
+        The code without the declarations of names in `declared`.
+
+    Raises
+    ------
+    ValueError
+        When a name is declared already with another type or qualifier.
+
+    """
+    def drop(match):
+        name = match.group(3)
+        new = Bunch(qualifier=match.group(1), type=match.group(2), size=int(match.group(4) or 1))
+        old = declared.get(name)
+        if old is None:
+            declared[name] = new
+            return match.group()
+        if not _same_declaration(old, new):
+            raise ValueError(
+                f"The shader declares `{old.qualifier} {old.type} {name}`, but phy inserts "
+                f"`{new.qualifier} {new.type} {name}` (the layout or interact needs this type).")
+        return re.match(r"\s*", match.group()).group()  # The line break before, if any.
+
+    return _DECLARATION.sub(drop, code)
+
+
 def _decode(log):
     return log.decode("utf-8", "replace") if isinstance(log, bytes) else str(log)
 

@@ -1,10 +1,11 @@
 #version 330 core
 #include "utils.glsl"
+#include "precise.glsl"
 // Thick antialiased polylines: one quad per segment (4 vertices, drawn as a triangle strip),
 // expanded across the segment in physical pixels. Vertex k of a segment (gl_VertexID % 4) is
 // at its start (k < 2) or its end (k >= 2), on the right (k even) or left (k odd) side.
 in vec2 a_position;     // This end of the segment: its float64 NDC position rounded to float32,
-in vec2 a_position_lo;  // and the rest (a_position + a_position_lo is the float64 position).
+in vec2 a_position_lo;  // and the rest (see precise.glsl).
 in vec2 a_other;        // The other end, likewise.
 in vec2 a_other_lo;
 in float a_plot_index;
@@ -22,19 +23,12 @@ void main() {
     vec4 color = fetch_item(u_plot_data, 2 * i);
     vec4 extra = fetch_item(u_plot_data, 2 * i + 1);
 
-    // The GPU transforms are linear per axis (plus a translation): transform a point one unit
-    // away from the other end, the other end, and this end (last, for the varyings that
-    // transforms such as Clip set). The difference of the first two scales the low parts.
-    vec2 ends[3];
-    for (int k = 0; k < 3; k++) {
-        vec2 pos = k == 0 ? a_other + vec2(1.0) : (k == 1 ? a_other : a_position);
-        gl_Position = transform(pos);
-        ends[k] = gl_Position.xy;
-    }
-    vec2 unit = ends[0] - ends[1];
+    // Both ends through the GPU transforms, precisely (one linear part for both: the
+    // transforms are the same for the two ends of a segment).
+    vec2 unit = transform_scale(a_other);
     vec2 half_size = 0.5 * u_window_size * u_pixel_ratio;
-    vec2 here = (ends[2] + unit * a_position_lo) * half_size;
-    vec2 there = (ends[1] + unit * a_other_lo) * half_size;
+    vec2 here = (transform_position(a_position) + unit * a_position_lo) * half_size;
+    vec2 there = (transform_position(a_other) + unit * a_other_lo) * half_size;
 
     int corner = gl_VertexID % 4;
     bool at_start = corner < 2;
@@ -49,8 +43,8 @@ void main() {
     float half_width = 0.5 * max(width, 1.0) + 1.0;
     float along = at_start ? -half_width : len + half_width;
 
-    gl_Position.xy = (start + dir * along + normal * side * half_width) / half_size;
-    gl_Position.z = depth_to_z(extra.x);
+    gl_Position = vec4(
+        (start + dir * along + normal * side * half_width) / half_size, depth_to_z(extra.x), 1.0);
     v_local = vec2(along, side * half_width);
     v_length = len;
     v_width = width;

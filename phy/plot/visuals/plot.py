@@ -2,7 +2,9 @@
 
 All plots are concatenated in one vertex buffer and drawn as line strips with
 ``glMultiDrawArrays`` (one range per plot). Per-plot data (color, depth, mask) lives in a small
-texture indexed by a per-vertex plot index, so a vertex costs 12 bytes (plus the box index).
+texture indexed by a per-vertex plot index, so a vertex costs 20 bytes (plus the box index):
+its position, precise at deep zoom (float32 rounding and rest, see ``glsl/precise.glsl``), and
+its plot index.
 """
 
 import numpy as np
@@ -18,6 +20,7 @@ from .utils import (
     check_no_kwargs,
     get_linear_x,
     item_texture,
+    precise_positions,
     to_uint8,
 )
 
@@ -83,6 +86,7 @@ class PlotVisual(BaseVisual):
     """
 
     _shader = "plot"
+    _position_dtype = np.float64
 
     def __init__(self):
         super().__init__()
@@ -90,7 +94,7 @@ class PlotVisual(BaseVisual):
         self.set_primitive_type("line_strip")
 
     def _validate_xy(self, x, y, pos, data_bounds, plot_sizes):
-        """Normalized ``(n, 2)`` float32 positions of all plots, and the plot sizes."""
+        """Normalized ``(n, 2)`` float64 positions of all plots, and the plot sizes."""
         name = type(self).__name__
         if pos is not None:  # Concatenated positions (e.g. validated data).
             pos = np.asarray(pos)
@@ -161,12 +165,16 @@ class PlotVisual(BaseVisual):
     def _program_data(self, data):
         sizes = data.plot_sizes
         self.draw_ranges = (np.cumsum(sizes) - sizes, sizes)
-        self._data = data
         return {
-            "a_position": data.pos,
+            **precise_positions(data.pos),
             "a_plot_index": np.repeat(np.arange(len(sizes), dtype=np.float32), sizes),
-            "u_plot_data": item_texture(self._item_rows(data)), **self._vertex_colors(None),
+            **self._plot_data(data),
         }
+
+    def _plot_data(self, data):
+        """The program's per-plot data (and no per-vertex colors); kept for set_color()."""
+        self._data = Bunch({k: v for k, v in data.items() if k != "pos"})
+        return {"u_plot_data": item_texture(self._item_rows(data)), **self._vertex_colors(None)}
 
     def _vertex_colors(self, colors):
         """The program's per-vertex colors (None: the plot colors)."""

@@ -2,7 +2,8 @@
 
 The markers are signed distance functions in GLSL (``glsl/markers/<name>.glsl``), antialiased
 over one pixel. Marker sizes are in logical pixels (scaled by the device pixel ratio). Colors and
-masks are normalized uint8 attributes (a color costs 4 bytes per point).
+masks are normalized uint8 attributes (a color costs 4 bytes per point). Positions are precise at
+deep zoom (float32 rounding and rest, 16 bytes per point, see ``glsl/precise.glsl``).
 """
 
 import numpy as np
@@ -11,7 +12,15 @@ from phy.utils import Bunch
 
 from ..transform import NDC
 from ..visual import BaseVisual, load_glsl
-from .utils import as_bounds, as_colors, as_positions, as_values, check_no_kwargs, to_uint8
+from .utils import (
+    as_bounds,
+    as_colors,
+    as_positions,
+    as_values,
+    check_no_kwargs,
+    precise_positions,
+    to_uint8,
+)
 
 #: The available markers.
 MARKERS = (
@@ -33,6 +42,7 @@ class _MarkerVisual(BaseVisual):
     """Common code of the scatter visuals: a marker, one vertex per point."""
 
     _shader = None
+    _position_dtype = np.float64
 
     def __init__(self, marker=None):
         super().__init__()
@@ -92,7 +102,7 @@ class ScatterVisual(_MarkerVisual):
 
     def _program_data(self, data):
         return {
-            "a_position": data.pos, "a_color": to_uint8(data.color), "a_size": data.size,
+            **precise_positions(data.pos), "a_color": to_uint8(data.color), "a_size": data.size,
             "a_depth": data.depth}
 
     def set_color(self, color):
@@ -142,5 +152,5 @@ class UniformScatterVisual(_MarkerVisual):
 
     def _program_data(self, data):
         return {
-            "a_position": data.pos, "a_mask": to_uint8(data.masks), "u_color": self.color,
+            **precise_positions(data.pos), "a_mask": to_uint8(data.masks), "u_color": self.color,
             "u_size": self.marker_size}

@@ -9,20 +9,32 @@ smoothly. All quads are drawn with one ``glMultiDrawArrays`` call.
 The width is in logical pixels: on a HiDPI screen (device pixel ratio 2) a 2-pixel line is 4
 physical pixels wide.
 
-Positions keep their float64 precision at deep zoom: they are normalized on the CPU in float64,
-then uploaded as two float32 attributes, the rounding and the rest. The vertex shader adds the
-rest after the GPU transforms have brought the position next to the view (see
-:mod:`phy.plot.panzoom`), so that, say, one millisecond of a one-hour recording (x up to 3600 s,
-zoomed 3.6 million times) is drawn in its place, not on a grid of float32 steps.
+Positions keep their float64 precision at deep zoom, as in the other plots: they are normalized
+on the CPU in float64, then uploaded as two float32 attributes, the rounding and the rest, which
+the vertex shader adds after the GPU transforms (``glsl/precise.glsl``).
 """
 
 import numpy as np
 
 from .plot import PlotVisual, _as_signals, _plot_sizes
-from .utils import as_values
+from .utils import as_values, precise_positions
 
 #: Default line width, in logical pixels.
 DEFAULT_WIDTH = 2.0
+
+
+def snap_to_pixels(ndc, n_pixels, width, keep_inside=False):
+    """Snap the window NDC coordinates of lines `width` physical pixels wide, out of `n_pixels`.
+
+    The lines then cover whole pixels, crisp: an odd width centred on a pixel, an even one
+    between two. With `keep_inside`, a line on (or beyond) the window edge is moved inside.
+    """
+    p = (np.asarray(ndc, dtype=np.float64) + 1.0) * 0.5 * n_pixels
+    p = np.floor(p) + 0.5 if round(width) % 2 else np.round(p)
+    if keep_inside:
+        half = 0.5 * round(width)
+        p = np.clip(p, half, max(n_pixels - half, half))
+    return p / n_pixels * 2.0 - 1.0
 
 
 def _segments(sizes):
@@ -34,12 +46,6 @@ def _segments(sizes):
     first_segment = np.cumsum(n_segments) - n_segments
     start = first_point[plot] + np.arange(len(plot)) - first_segment[plot]
     return start, plot
-
-
-def _split(values):
-    """Float32 rounding of float64 values, and the rest."""
-    hi = values.astype(np.float32)
-    return hi, (values - hi).astype(np.float32)
 
 
 class ThickLineVisual(PlotVisual):
@@ -84,10 +90,6 @@ class ThickLineVisual(PlotVisual):
         self.width = float(width)
         self.set_primitive_type("triangle_strip")
 
-    def transform_positions(self, pos, data_bounds=None, dtype=np.float64):
-        """Normalize positions to NDC with the CPU transforms, keeping float64."""
-        return super().transform_positions(pos, data_bounds, dtype=dtype)
-
     def validate(self, width=None, **kwargs):
         """Validate the requested data before passing it to set_data()."""
         data = super().validate(**kwargs)
@@ -115,19 +117,16 @@ class ThickLineVisual(PlotVisual):
         return rows
 
     def _program_data(self, data):
-        program_data = super()._program_data(data)
         start, plot = _segments(data.plot_sizes)
         pos = np.asarray(data.pos, dtype=np.float64)
         # Vertices 0, 1 of a segment are at its start, 2, 3 at its end.
         this = np.stack([start, start, start + 1, start + 1], axis=1).ravel()
         other = np.stack([start + 1, start + 1, start, start], axis=1).ravel()
-        hi, lo = _split(pos[this])
-        other_hi, other_lo = _split(pos[other])
         n = len(start)
         self.draw_ranges = (4 * np.arange(n), np.full(n, 4))
         return {
-            "a_position": hi, "a_position_lo": lo, "a_other": other_hi, "a_other_lo": other_lo,
+            **precise_positions(pos[this]), **precise_positions(pos[other], "a_other"),
             "a_plot_index": np.repeat(plot, 4).astype(np.float32),
-            "u_plot_data": program_data["u_plot_data"],
+            "u_plot_data": self._plot_data(data)["u_plot_data"],
         }
 

@@ -58,6 +58,31 @@ def to_uint8(values):
     return np.round(np.clip(np.asarray(values, dtype=np.float32), 0, 1) * 255).astype(np.uint8)
 
 
+def split_high_low(values):
+    """Split float64 values in their float32 rounding and the rest (float32 too).
+
+    ``high + low`` is the float64 value to about 1e-15 relative: uploaded as two float32
+    attributes or uniforms, a position or a pan keeps its float64 precision on the GPU (see
+    ``glsl/precise.glsl`` and :mod:`phy.plot.panzoom`).
+    """
+    values = np.asarray(values, dtype=np.float64)
+    high = values.astype(np.float32)
+    low = np.empty(values.shape, dtype=np.float32)
+    np.subtract(values, high, out=low, casting="unsafe")  # In float64, stored as float32.
+    return high, low
+
+
+def precise_positions(pos, name="a_position"):
+    """The attributes ``name`` and ``name_lo`` of float64 positions precise at deep zoom.
+
+    The float32 rounding of the positions and the rest (:func:`split_high_low`), for the
+    vertex shaders using ``transform_precise()`` (``glsl/precise.glsl``): 16 bytes per
+    position instead of 8.
+    """
+    high, low = split_high_low(pos)
+    return {name: high, f"{name}_lo": low}
+
+
 def as_values(visual, name, value, n, default):
     """Return ``(n,)`` float32 values from a scalar or one value per item."""
     value = np.asarray(default if value is None else value, dtype=np.float32)

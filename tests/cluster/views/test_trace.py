@@ -9,6 +9,7 @@ from phy.cluster.views.trace_data import (
     bin_traces,
     interval_spikes,
     select_traces,
+    spike_at,
     spike_classes,
     spike_table,
 )
@@ -366,19 +367,20 @@ def test_ctrl_click_selects_spike_shift_click_channel(trace_view, rec, qtbot):
     t = _spike_in_window(rec, 3, 2, 18)[0]
     v.go_to(t)
     w, h = v.canvas.get_size()
-    spikes, channels = [], []
-    connect(lambda sender, **kw: spikes.append(kw), event=ev.SELECT_SPIKE)
-    connect(lambda sender, **kw: channels.append(kw), event=ev.SELECT_CHANNEL)
+    spike = spike_at(v._data, t, 12, SR, tolerance=0)
+    assert spike["cluster_id"] == 3 and rec.spike_times[spike["spike_id"]] == pytest.approx(t)
+    requests, channels = [], []
+    connect(lambda sender, ids: requests.append(ids), event=ev.REQUEST_SELECT)
+    connect(lambda sender, **kw: channels.append(kw), event=ev.CHANNEL_CLICK)
     sender = EventSender()
     y = _row_y(v, 12, h)
     sender.click(v.canvas, (w / 2, y), modifiers=("Control",))
-    assert len(spikes) == 1
-    assert spikes[0]["cluster_id"] == 3 and spikes[0]["channel_id"] == 12
-    assert rec.spike_times[spikes[0]["spike_id"]] == pytest.approx(t)
+    assert requests == [[3]]
+    qtbot.waitUntil(lambda: v.cluster_ids == [3])  # The supervisor selected it.
     sender.click(v.canvas, (w / 2, y), modifiers=("Shift",), button="Right")
     assert channels == [dict(channel_id=12, key=None, button="Right")]
     sender.click(v.canvas, (5, _row_y(v, 0, h)), modifiers=("Control",))  # No spike there.
-    assert len(spikes) == 1
+    assert requests == [[3]]
 
 
 def test_filter_switch(make_gui_with_supervisor, shown, rec):

@@ -1,0 +1,211 @@
+"""Benchmark of the correlogram, ISI and firing-rate views at 2 M spikes.
+
+On the cached synthetic template dataset of the view benchmarks (2 M spikes, 400 clusters; see
+:mod:`benchmarks.datasets`), for 1, 2 and 10 selected clusters (the largest ones), and for one
+cluster of about 500 k spikes (the 100 smallest clusters merged): the time of ``prepare`` (the
+data functions: correlograms and baselines, or the histograms) and of ``draw`` (visuals set),
+then of the first frame (upload and render, read back with ``glReadPixels``).
+
+The data functions are those the Template GUI gives the views: spike ids per cluster computed
+once (as the clustering keeps them), at most ``n_spikes_correlograms`` = 100 000 spikes per
+cluster for the correlograms (a random subset, the same for the baselines), all the spikes of
+each cluster for the ISI and firing-rate histograms. The measures run in a child process (its
+own Qt application) with Mesa's software renderer, under Xvfb when there is no display.
+"""
+
+import functools
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from benchmarks.datasets import view_dataset
+from benchmarks.display import virtual_display
+
+SIZE = (800, 600)
+#: The Template GUI's correlogram budget, per cluster.
+N_SPIKES_CORRELOGRAMS = 100_000
+SELECTIONS = (1, 2, 10)
+#: Number of small clusters merged into one big cluster (the budget case).
+N_MERGED = 100
+REPEATS = 3
+
+
+class SpikeData:
+    """The views' data functions on a dataset's spikes (what the controller provides).
+
+    Parameters
+    ----------
+    spike_times : ndarray
+        Sorted spike times, in seconds.
+    spike_clusters : ndarray
+    sample_rate, duration : float
+    n_spikes_correlograms : int
+        Most spikes per cluster in the correlograms (a random subset, fixed per cluster).
+
+    """
+
+    def __init__(self, spike_times, spike_clusters, sample_rate, duration,
+                 n_spikes_correlograms=N_SPIKES_CORRELOGRAMS):
+        self.spike_times = np.asarray(spike_times, dtype=np.float64)
+        self.spike_clusters = np.asarray(spike_clusters)
+        self.sample_rate, self.duration = sample_rate, duration
+        self.n_spikes_correlograms = n_spikes_correlograms
+        order = np.argsort(self.spike_clusters, kind="stable")
+        ids, starts = np.unique(self.spike_clusters[order], return_index=True)
+        self.spikes_per_cluster = dict(zip(ids.tolist(), np.split(order, starts[1:])))
+
+    def _subset(self, cluster_id):
+        spikes = self.spikes_per_cluster[cluster_id]
+        if len(spikes) <= self.n_spikes_correlograms:
+            return spikes
+        rng = np.random.default_rng(cluster_id)
+        return np.sort(rng.choice(spikes, self.n_spikes_correlograms, replace=False))
+
+    def _subsets(self, cluster_ids):
+        spikes = np.sort(np.concatenate([self._subset(c) for c in cluster_ids]))
+        return self.spike_times[spikes], self.spike_clusters[spikes]
+
+    def correlograms(self, cluster_ids, bin_size, window_size):
+        """The correlograms of the clusters' spike subsets."""
+        from phy.cluster import correlograms
+
+        times, clusters = self._subsets(cluster_ids)
+        return correlograms(times, clusters, cluster_ids=cluster_ids,
+                            sample_rate=self.sample_rate, bin_size=bin_size,
+                            window_size=window_size)
+
+    def firing_rate(self, cluster_ids, bin_size):
+        """The baselines of the correlograms, with the numbers of spikes used."""
+        from phy.cluster import firing_rate
+
+        n = [len(self._subset(c)) for c in cluster_ids]
+        clusters = np.repeat(cluster_ids, n)
+        return firing_rate(clusters, cluster_ids, bin_size=bin_size, duration=self.duration)
+
+    def isi(self, cluster_id):
+        """The ISI view's statistic: the intervals between all the spikes of a cluster."""
+        from phy.utils import Bunch
+
+        return Bunch(data=np.diff(self.spike_times[self.spikes_per_cluster[cluster_id]]))
+
+    def spike_times_of(self, cluster_id):
+        """The firing-rate view's statistic: all the spike times of a cluster."""
+        from phy.utils import Bunch
+
+        return Bunch(data=self.spike_times[self.spikes_per_cluster[cluster_id]])
+
+
+def _timed(f):
+    t0 = time.perf_counter()
+    out = f()
+    return time.perf_counter() - t0, out
+
+
+def _show(app, view):
+    from phy.gui.qt import QWidget
+
+    container = QWidget.createWindowContainer(view.canvas)
+    container.resize(*SIZE)
+    container.show()
+    t0 = time.perf_counter()
+    while not view.canvas.isValid() and time.perf_counter() - t0 < 30:
+        app.processEvents()
+    return container
+
+
+def _measure(app, view, cluster_ids, n_spikes, name):
+    """Best of a few prepare/draw/first-frame times of one selection."""
+    container = _show(app, view)
+    view.cluster_ids = list(cluster_ids)
+    times = []
+    for _ in range(REPEATS):
+        t_prepare, data = _timed(lambda: view.prepare(view.cluster_ids))
+        t_draw, _ = _timed(functools.partial(view.draw, data))
+        t_frame, _ = _timed(view.canvas.read_pixels)
+        times.append((t_prepare, t_draw, t_frame))
+    view.close()
+    container.close()
+    t_prepare, t_draw, t_frame = np.min(times, axis=0)
+    return dict(name=name, n_clusters=len(cluster_ids), n_spikes=n_spikes,
+                prepare=t_prepare, draw=t_draw, frame=t_frame)
+
+
+def _child(quick):
+    """Run the measures in this process and print them as JSON lines."""
+    from phy.apps.template import load_model
+    from phy.cluster.views.correlogram import CorrelogramView
+    from phy.cluster.views.histogram import FiringRateView, ISIView
+    from phy.gui.qt import create_app
+
+    app = create_app()
+    model = load_model(view_dataset(quick=quick))
+    clusters = np.asarray(model.spike_clusters)
+    data = SpikeData(model.spike_times, clusters, model.sample_rate, model.duration)
+    counts = {c: len(s) for c, s in data.spikes_per_cluster.items()}
+    largest = sorted(counts, key=counts.get, reverse=True)
+    print(json.dumps(dict(n_spikes=int(model.n_spikes), n_clusters=len(counts))), flush=True)
+
+    for n in SELECTIONS:
+        ids = largest[:n]
+        used = sum(min(counts[c], N_SPIKES_CORRELOGRAMS) for c in ids)
+        view = CorrelogramView(data.correlograms, data.firing_rate)
+        print(json.dumps(_measure(app, view, ids, used, "correlograms")), flush=True)
+    for cls, stat in ((ISIView, data.isi), (FiringRateView, data.spike_times_of)):
+        for n in SELECTIONS[:2]:
+            ids = largest[:n]
+            view = cls(stat)
+            if cls is FiringRateView:
+                view.x_max = model.duration
+            result = _measure(app, view, ids, sum(counts[c] for c in ids), cls.__name__)
+            print(json.dumps(result), flush=True)
+
+    # One big cluster: the smallest clusters merged, subsampled to the budget.
+    small = largest[-N_MERGED:]
+    merged_id = max(counts) + 1
+    merged = np.where(np.isin(clusters, small), merged_id, clusters)
+    data = SpikeData(model.spike_times, merged, model.sample_rate, model.duration)
+    n_merged = len(data.spikes_per_cluster[merged_id])
+    view = CorrelogramView(data.correlograms, data.firing_rate)
+    result = _measure(app, view, [merged_id], min(n_merged, N_SPIKES_CORRELOGRAMS),
+                      f"correlograms, {n_merged:,} spk")
+    print(json.dumps(result), flush=True)
+
+
+def _print_table(results):
+    header = f"{'view':<30} {'clusters':>8} {'spikes':>9} {'prepare':>9} {'draw':>8} {'frame':>8}"
+    print(header)
+    print("-" * len(header))
+    for r in results:
+        print(f"{r['name']:<30} {r['n_clusters']:>8} {r['n_spikes']:>9,} "
+              f"{r['prepare'] * 1e3:>7.1f}ms {r['draw'] * 1e3:>6.1f}ms {r['frame'] * 1e3:>6.1f}ms")
+
+
+def main(quick=False):
+    """Measure in a child process and print the table."""
+    view_dataset(quick=quick)  # written once, before the timed child process
+    root = Path(__file__).resolve().parents[1]
+    code = f"from benchmarks.bench_view_correlogram import _child; _child({bool(quick)})"
+    with virtual_display():
+        env = dict(os.environ)
+        env.setdefault("LIBGL_ALWAYS_SOFTWARE", "1")
+        out = subprocess.run(
+            [sys.executable, "-c", code], env=env, cwd=root, capture_output=True, text=True,
+            timeout=1800)
+    if out.returncode != 0:
+        raise RuntimeError(f"The correlogram view benchmark failed:\n{out.stderr}")
+    lines = [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]
+    info, results = lines[0], lines[1:]
+    print(f"{info['n_spikes']:,} spikes, {info['n_clusters']} clusters; at most "
+          f"{N_SPIKES_CORRELOGRAMS:,} spikes per cluster in the correlograms; "
+          f"{SIZE[0]}x{SIZE[1]} canvas.\n")
+    _print_table(results)
+    return results
+
+
+if __name__ == "__main__":
+    main(quick="--quick" in sys.argv)

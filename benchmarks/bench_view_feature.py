@@ -1,0 +1,149 @@
+"""Benchmark of the feature view and of the template feature view at full size.
+
+On the views' benchmark dataset (2 M spikes, 384 channels, 400 templates; ``--quick``: the small
+one), opened with the template data layer, the views get their data functions from the model
+(:func:`feature_functions`: PC features of 2,500 spikes per cluster and 2,500 background spikes,
+spike times; :func:`phy.cluster.views.template_feature.template_feature_coords`). For one and
+for two selected clusters (the largest ones), the time of ``view.prepare(cluster_ids)`` (worker
+thread: reading and arranging the data; the first call and the best of the next ones) and of
+``view.draw(data)`` (GUI thread: the visuals' data), then of one frame read back (upload and
+rendering, Mesa's llvmpipe). The measures run in a child process with its own Qt application,
+under an Xvfb server started for the occasion when there is no display. Target: prepare + draw
+of the feature view <= 30 ms.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from benchmarks.display import virtual_display
+from phy.utils import Bunch
+from phy.utils.array import regular_subset
+
+SIZE = (800, 600)
+#: Spikes shown per cluster, and background spikes, in the feature view.
+N_SPIKES_SHOWN = 2500
+N_BACKGROUND = 2500
+REPEATS = 3
+
+
+def feature_functions(model, n_shown=N_SPIKES_SHOWN, n_background=N_BACKGROUND):
+    """The data functions of a FeatureView from a TemplateModel (clusters as saved).
+
+    Returns
+    -------
+    functions : Bunch
+        ``features(cluster_id, channel_ids=None, load_all=False)`` (the cluster's best
+        channels by default; ``cluster_id=None``: the background) and ``attributes``
+        (``{'time': spike times}``).
+
+    """
+    labels = np.array(model.channel_labels)
+    background = regular_subset(np.arange(model.n_spikes), n_background)
+
+    def features(cluster_id, channel_ids=None, load_all=False):
+        if cluster_id is None:
+            spike_ids = background
+        else:
+            spike_ids = model.get_cluster_spikes(cluster_id)
+            spike_ids = spike_ids if load_all else regular_subset(spike_ids, n_shown)
+        if channel_ids is None:
+            channel_ids = model.get_cluster_channels(cluster_id)
+        channel_ids = np.asarray(channel_ids, dtype=np.int64)
+        return Bunch(data=model.get_features(spike_ids, channel_ids), spike_ids=spike_ids,
+                     channel_ids=channel_ids, channel_labels=list(labels[channel_ids]))
+
+    return Bunch(features=features, attributes={"time": model.spike_times})
+
+
+def _timed(f):
+    t0 = time.perf_counter()
+    out = f()
+    return time.perf_counter() - t0, out
+
+
+def _measure(view, cluster_ids):
+    """Times of prepare (first, best of the next), draw and one frame for a selection."""
+    t_first, data = _timed(lambda: view.prepare(cluster_ids))
+    t_prepare = min(_timed(lambda: view.prepare(cluster_ids))[0] for _ in range(REPEATS))
+    view.cluster_ids = list(cluster_ids)
+    t_draw = min(_timed(lambda: view.draw(data))[0] for _ in range(REPEATS))
+    t_frame = min(_timed(view.canvas.read_pixels)[0] for _ in range(REPEATS))
+    return dict(view=type(view).__name__, n_clusters=len(cluster_ids), first_prepare=t_first,
+                prepare=t_prepare, draw=t_draw, frame=t_frame)
+
+
+def _show(app, view):
+    from phy.gui.qt import QWidget
+
+    container = QWidget.createWindowContainer(view.canvas)
+    container.resize(*SIZE)
+    container.show()
+    t0 = time.perf_counter()
+    while not view.canvas.isValid() and time.perf_counter() - t0 < 30:
+        app.processEvents()
+    return container
+
+
+def _child(quick):
+    """Run the measures in this process and print them as JSON lines."""
+    from benchmarks.datasets import view_dataset
+    from phy.apps.template import load_model
+    from phy.cluster.views.feature import FeatureView
+    from phy.cluster.views.template_feature import TemplateFeatureView, template_feature_coords
+    from phy.gui.qt import create_app
+
+    app = create_app()
+    model = load_model(view_dataset(quick=quick), read_only=True)
+    counts = np.bincount(np.asarray(model.spike_clusters))
+    largest = [int(c) for c in np.argsort(counts)[::-1][:2]]
+    print(json.dumps(dict(n_spikes=model.n_spikes, n_channels=model.n_channels,
+                          clusters={c: int(counts[c]) for c in largest})), flush=True)
+    f = feature_functions(model)
+    coords = template_feature_coords(
+        model.get_template_features, model.get_cluster_spikes, model.spike_templates)
+    views = [FeatureView(features=f.features, attributes=f.attributes),
+             TemplateFeatureView(coords=coords)]
+    for view in views:
+        container = _show(app, view)
+        for ids in (largest[:1], largest):
+            print(json.dumps(_measure(view, ids)), flush=True)
+        view.close()
+        container.close()
+    model.close()
+
+
+def main(quick=False):
+    """Measure in a child process and print the table."""
+    root = Path(__file__).resolve().parents[1]
+    code = f"from benchmarks.bench_view_feature import _child; _child({bool(quick)})"
+    with virtual_display():
+        env = dict(os.environ)
+        env.setdefault("LIBGL_ALWAYS_SOFTWARE", "1")
+        out = subprocess.run(
+            [sys.executable, "-c", code], env=env, cwd=root, capture_output=True, text=True,
+            timeout=1800)
+    if out.returncode != 0:
+        raise RuntimeError(f"The feature view benchmark failed:\n{out.stderr}")
+    lines = [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]
+    info, results = lines[0], lines[1:]
+    print(f"{info['n_spikes']:,} spikes, {info['n_channels']} channels; the largest clusters "
+          f"{info['clusters']} (spikes); {SIZE[0]}x{SIZE[1]} canvas.\n")
+    header = (f"{'view':<22} {'clusters':>8} {'1st prepare':>12} {'prepare':>9} {'draw':>8} "
+              f"{'prepare+draw':>13} {'frame':>8}")
+    print(header)
+    print("-" * len(header))
+    for r in results:
+        print(f"{r['view']:<22} {r['n_clusters']:>8} {r['first_prepare'] * 1e3:>10.1f}ms "
+              f"{r['prepare'] * 1e3:>7.1f}ms {r['draw'] * 1e3:>6.1f}ms "
+              f"{(r['prepare'] + r['draw']) * 1e3:>11.1f}ms {r['frame'] * 1e3:>6.1f}ms")
+    return results
+
+
+if __name__ == "__main__":
+    main(quick="--quick" in sys.argv)
