@@ -28,6 +28,8 @@ _LAZY = {
     "ClusterView": "tables",
     "SimilarityView": "tables",
     "ManualClusteringView": "views",
+    "TraceView": "views",
+    "select_traces": "views",
     "WaveformView": "views",
     "FiringRateView": "views",
     "ISIView": "views",

@@ -17,4 +17,5 @@ from .raster import RasterView  # noqa: F401
 from .scatter import ScatterView  # noqa: F401
 from .template import TemplateView  # noqa: F401
 from .template_feature import TemplateFeatureView  # noqa: F401
+from .trace import TraceView, select_traces  # noqa: F401
 from .waveform import WaveformView  # noqa: F401
