@@ -52,7 +52,7 @@ from phy.gui.qt import (
     report_exception,
     surface_format,
 )
-from phy.utils import Bunch
+from phy.utils import Bunch, unconnect
 
 from .gloo import FrameBuffer, Program, ShaderError, gl_info, numbered_source
 from .gloo.gl import (
@@ -645,7 +645,13 @@ class BaseCanvas(QOpenGLWindow):
         return image
 
     def close(self):
-        """Remove all visuals (freeing their OpenGL objects) and close the window."""
+        """Remove all visuals (freeing their OpenGL objects) and close the window.
+
+        Everything listening to this canvas, on the event bus (its axes following the pan/zoom,
+        say) or through :meth:`attach_events`, is disconnected.
+        """
+        unconnect(self)
+        self._attached = []
         self.remove(*(e.visual for e in self.visuals))
         if self._fbo is not None:
             fbo, self._fbo = self._fbo, None

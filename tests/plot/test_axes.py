@@ -3,6 +3,8 @@ import pytest
 
 from phy.plot import PlotCanvas
 from phy.plot.axes import AxisLocator, format_ticks, nice_step, nice_ticks
+from phy.utils.bus_events import PAN_ZOOM
+from phy.utils.event import connected, emit
 
 
 def test_nice_ticks():
@@ -50,6 +52,16 @@ def test_axes_follow_pan_zoom(canvas, snapshot):
     assert _near(_vertical_lines(snapshot(canvas), row=40), [30, 50, 70, 90])
     axes.reset_data_bounds((0, 0, 100, 100))
     assert axes.locator.xticks[1] - axes.locator.xticks[0] in (5, 10)
+
+
+def test_closing_the_canvas_disconnects_its_axes(canvas):
+    canvas.enable_panzoom()
+    canvas.enable_axes(data_bounds=(0, 0, 10, 10))
+    assert connected(PAN_ZOOM)
+    canvas.close()
+    assert connected(PAN_ZOOM) == []
+    emit(PAN_ZOOM, canvas, [0.5, 0.], [2., 2.])  # nothing left to follow a closed canvas
+    canvas.emit("resize", width=50, height=50)  # the axes' visuals are gone: not redrawn
 
 
 def test_axes_hidden_x(canvas, snapshot):

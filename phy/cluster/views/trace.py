@@ -24,7 +24,7 @@ import logging
 import numpy as np
 
 from phy.plot import NDC, PlotVisual, TextVisual
-from phy.utils import Bunch, connect, emit, unconnect
+from phy.utils import Bunch, connect, emit
 from phy.utils import bus_events as ev
 
 from .base import ManualClusteringView
@@ -595,9 +595,3 @@ class TraceView(ScalingMixin, ManualClusteringView):
         connect(self.on_select_time, event=ev.SELECT_TIME)
         self.set_interval()
 
-    def close(self):
-        """Close the view (the axes stop following the canvas, whose visuals are removed)."""
-        axes = self.canvas.axes
-        self.canvas.detach_events(axes)
-        unconnect(axes)
-        super().close()
