@@ -100,6 +100,15 @@ class SpikeData:
         return Bunch(data=self.spike_times[self.spikes_per_cluster[cluster_id]])
 
 
+
+def correlogram_view(model):
+    """A correlogram view of a ``TemplateModel`` (at most 100 000 spikes per cluster)."""
+    from phy.cluster.views.correlogram import CorrelogramView
+
+    data = SpikeData(model.spike_times, np.asarray(model.spike_clusters), model.sample_rate,
+                     model.duration)
+    return CorrelogramView(data.correlograms, data.firing_rate)
+
 def _timed(f):
     t0 = time.perf_counter()
     out = f()

@@ -61,6 +61,14 @@ def feature_functions(model, n_shown=N_SPIKES_SHOWN, n_background=N_BACKGROUND):
     return Bunch(features=features, attributes={"time": model.spike_times})
 
 
+
+def feature_view(model):
+    """A feature view of a ``TemplateModel`` (PC features)."""
+    from phy.cluster.views.feature import FeatureView
+
+    functions = feature_functions(model)
+    return FeatureView(features=functions.features, attributes=functions.attributes)
+
 def _timed(f):
     t0 = time.perf_counter()
     out = f()

@@ -64,6 +64,13 @@ def template_waveforms(model, n_spikes_waveforms=N_SPIKES_WAVEFORMS):
     return {"waveforms": waveforms, "templates": templates}
 
 
+
+def waveform_view(model):
+    """A waveform view of a ``TemplateModel`` (waveforms read from the raw data)."""
+    from phy.cluster.views.waveform import WaveformView
+
+    return WaveformView(template_waveforms(model))
+
 def _timed(f, *args):
     t0 = time.perf_counter()
     out = f(*args)

@@ -37,7 +37,10 @@ from benchmarks.gui_child import emit_json, run_child, wait_until
 #: The views attached to the GUI: view name -> ``"module:function"``, a function of a
 #: ``TemplateModel`` returning the view.
 VIEWS = {
+    "WaveformView": "benchmarks.bench_view_waveform:waveform_view",
+    "FeatureView": "benchmarks.bench_view_feature:feature_view",
     "AmplitudeView": "benchmarks.bench_view_amplitude:amplitude_view",
+    "CorrelogramView": "benchmarks.bench_view_correlogram:correlogram_view",
     "ProbeView": "benchmarks.bench_view_amplitude:probe_view",
 }
 #: Clusters selected in a row.
