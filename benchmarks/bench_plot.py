@@ -15,17 +15,12 @@ application), with Mesa's software renderer (llvmpipe) unless ``LIBGL_ALWAYS_SOF
 otherwise, under an Xvfb server started for the occasion when there is no display.
 """
 
-import json
-import os
 import resource
-import subprocess
 import sys
-import time
-from pathlib import Path
 
 import numpy as np
 
-from benchmarks.display import virtual_display
+from benchmarks.gui_child import emit_json, print_table, run_module_child, show_canvas, timed
 
 SIZE = (800, 600)
 SCATTER_SIZES = (10_000, 100_000, 1_000_000)
@@ -41,20 +36,14 @@ def _peak_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _timed(f):
-    t0 = time.perf_counter()
-    out = f()
-    return time.perf_counter() - t0, out
-
-
 def _measure_frames(canvas, visual, n_vertices, set_data):
     """Times of set_data, of the first frame and of a redraw; count the draw calls."""
-    t_set, _ = _timed(set_data)
+    t_set, _ = timed(set_data)
     calls = []
     draw = visual.program.draw
     visual.program.draw = lambda *a, **k: (calls.append(1), draw(*a, **k))
-    t_first, _ = _timed(canvas.read_pixels)
-    t_redraw = min(_timed(canvas.read_pixels)[0] for _ in range(REDRAWS))
+    t_first, _ = timed(canvas.read_pixels)
+    t_redraw = min(timed(canvas.read_pixels)[0] for _ in range(REDRAWS))
     return dict(
         n_vertices=n_vertices, set_data=t_set, first_frame=t_first, redraw=t_redraw,
         bytes_per_vertex=visual.program.vertex_nbytes / max(n_vertices, 1),
@@ -86,7 +75,7 @@ def _waveforms(canvas, n_channels, n_waveforms, n_samples, rng, thick=False):
     visual = ThickLineVisual(width=3) if thick else PlotVisual()
     canvas.add_visual(visual)
     waves = rng.normal(0, 0.3, (n_channels, n_waveforms, n_samples)).cumsum(axis=2) / 5
-    t_batch, _ = _timed(lambda: [
+    t_batch, _ = timed(lambda: [
         visual.add_batch_data(y=waves[c], color=(0.4, 0.8, 1.0, 0.5), box_index=c,
                               data_bounds=(-1, -3, 1, 3))
         for c in range(n_channels)])
@@ -99,28 +88,23 @@ def _waveforms(canvas, n_channels, n_waveforms, n_samples, rng, thick=False):
 
 def _child(quick):
     """Run the measures in this process and print them as JSON lines."""
-    from phy.gui.qt import QWidget, create_app
+    from phy.gui.qt import create_app
     from phy.plot import PlotCanvas
     from phy.plot.gloo import gl_info
 
     app = create_app()
     canvas = PlotCanvas()
-    container = QWidget.createWindowContainer(canvas)
-    container.resize(*SIZE)
-    container.show()
-    t0 = time.perf_counter()
-    while not canvas.isValid() and time.perf_counter() - t0 < 30:
-        app.processEvents()
+    container = show_canvas(app, canvas, SIZE)
     canvas.makeCurrent()
-    print(json.dumps(dict(info=gl_info())), flush=True)
+    emit_json(info=gl_info())
     canvas.doneCurrent()
     rng = np.random.default_rng(0)
     for n in QUICK_SCATTER_SIZES if quick else SCATTER_SIZES:
-        print(json.dumps(_scatter(canvas, n, rng)), flush=True)
+        emit_json(**_scatter(canvas, n, rng))
     waveforms = QUICK_WAVEFORMS if quick else WAVEFORMS
-    print(json.dumps(_waveforms(canvas, *waveforms, rng)), flush=True)
+    emit_json(**_waveforms(canvas, *waveforms, rng))
     means = QUICK_MEAN_WAVEFORMS if quick else MEAN_WAVEFORMS
-    print(json.dumps(_waveforms(canvas, *means, rng, thick=True)), flush=True)
+    emit_json(**_waveforms(canvas, *means, rng, thick=True))
     canvas.close()
     container.close()
 
@@ -129,15 +113,11 @@ def _print_table(results):
     header = (
         f"{'benchmark':<28} {'vertices':>10} {'set_data':>9} {'B/vertex':>9} {'1st frame':>10} "
         f"{'redraw':>8} {'ns/vertex':>10} {'calls':>6} {'peak MB':>8}")
-    print(header)
-    print("-" * len(header))
-    for r in results:
-        ns = 1e9 * r["redraw"] / r["n_vertices"]
-        print(
-            f"{r['name']:<28} {r['n_vertices']:>10,} {r['set_data'] * 1e3:>7.1f}ms "
-            f"{r['bytes_per_vertex']:>9.1f} {r['first_frame'] * 1e3:>8.1f}ms "
-            f"{r['redraw'] * 1e3:>6.1f}ms {ns:>10.1f} "
-            f"{r['draw_calls']:>6} {r['peak_mb']:>8.0f}")
+    print_table(header, (
+        f"{r['name']:<28} {r['n_vertices']:>10,} {r['set_data'] * 1e3:>7.1f}ms "
+        f"{r['bytes_per_vertex']:>9.1f} {r['first_frame'] * 1e3:>8.1f}ms "
+        f"{r['redraw'] * 1e3:>6.1f}ms {1e9 * r['redraw'] / r['n_vertices']:>10.1f} "
+        f"{r['draw_calls']:>6} {r['peak_mb']:>8.0f}" for r in results))
 
 
 def _check_linearity(results):
@@ -155,17 +135,7 @@ def _check_linearity(results):
 
 def main(quick=False):
     """Measure in a child process and print the table."""
-    root = Path(__file__).resolve().parents[1]
-    code = f"from benchmarks.bench_plot import _child; _child({bool(quick)})"
-    with virtual_display():
-        env = dict(os.environ)
-        env.setdefault("LIBGL_ALWAYS_SOFTWARE", "1")
-        out = subprocess.run(
-            [sys.executable, "-c", code], env=env, cwd=root, capture_output=True, text=True,
-            timeout=1800)
-    if out.returncode != 0:
-        raise RuntimeError(f"The plot benchmark failed:\n{out.stderr}")
-    lines = [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]
+    lines = run_module_child("benchmarks.bench_plot", "plot", bool(quick))
     info = lines[0]["info"]
     print(f"OpenGL {info['version']} on {info['renderer']}, {SIZE[0]}x{SIZE[1]} canvas.\n")
     results = lines[1:]

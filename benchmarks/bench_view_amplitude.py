@@ -17,11 +17,10 @@ serve :mod:`benchmarks.bench_views_responsiveness` too.
 import functools
 import statistics
 import sys
-import time
 
 import numpy as np
 
-from benchmarks.gui_child import emit_json, run_child, wait_until
+from benchmarks.gui_child import emit_json, print_table, run_module_child, show_canvas, timed
 
 #: Amplitudes shown per cluster, and background spikes.
 N_AMPLITUDES = 10_000
@@ -94,17 +93,25 @@ def _n_points(data):
 def _median_time(f):
     times = []
     for _ in range(REPEATS):
-        t0 = time.perf_counter()
-        out = f()
-        times.append(time.perf_counter() - t0)
+        t, out = timed(f)
+        times.append(t)
     return statistics.median(times), out
+
+
+def _row(r):
+    """One table line of a selection's measures, with the verdict against the target."""
+    total, target = r["prepare"] + r["draw"], TARGETS[r["view"]]
+    verdict = "ok" if total <= target else "OVER"
+    return (f"{r['view']:<14} {r['n_clusters']:>8} {r['n_points']:>7,} "
+            f"{r['prepare'] * 1e3:>7.1f}ms {r['draw'] * 1e3:>6.1f}ms {r['frame'] * 1e3:>6.1f}ms "
+            f"{total * 1e3:>8.1f}ms {target * 1e3:>5.0f}ms {verdict}")
 
 
 def _child(quick):
     """Measure in this process; print JSON lines."""
     from benchmarks.datasets import view_dataset
     from phy.apps.template import load_model
-    from phy.gui.qt import QWidget, create_app
+    from phy.gui.qt import create_app
 
     app = create_app()
     model = load_model(view_dataset(quick=quick))
@@ -112,10 +119,7 @@ def _child(quick):
     clusters = largest_clusters(model, 3)
     for make in (amplitude_view, probe_view):
         view = make(model)
-        container = QWidget.createWindowContainer(view.canvas)
-        container.resize(*SIZE)
-        container.show()
-        wait_until(app, view.canvas.isValid)
+        container = show_canvas(app, view.canvas, SIZE)
         view.draw(view.prepare([clusters[2]]))  # warm-up: caches, programs
         view.canvas.read_pixels()
         for selection in (clusters[:1], clusters[:2]):
@@ -132,22 +136,14 @@ def _child(quick):
 
 def main(quick=False):
     """Measure in a child process and print the table."""
-    code = f"from benchmarks.bench_view_amplitude import _child; _child({bool(quick)})"
-    lines = run_child(code, "amplitude/probe view")
+    lines = run_module_child("benchmarks.bench_view_amplitude", "amplitude/probe view", bool(quick))
     d = lines[0]["dataset"]
     print(f"{d['n_spikes']:,} spikes, {d['n_channels']} channels; {SIZE[0]}x{SIZE[1]} canvas, "
           f"median of {REPEATS}.\n")
     header = (f"{'view':<14} {'clusters':>8} {'points':>7} {'prepare':>9} {'draw':>8} "
               f"{'frame':>8} {'prep+draw':>10} {'target':>7}")
-    print(header)
-    print("-" * len(header))
     results = lines[1:]
-    for r in results:
-        total, target = r["prepare"] + r["draw"], TARGETS[r["view"]]
-        verdict = "ok" if total <= target else "OVER"
-        print(f"{r['view']:<14} {r['n_clusters']:>8} {r['n_points']:>7,} "
-              f"{r['prepare'] * 1e3:>7.1f}ms {r['draw'] * 1e3:>6.1f}ms {r['frame'] * 1e3:>6.1f}ms "
-              f"{total * 1e3:>8.1f}ms {target * 1e3:>5.0f}ms {verdict}")
+    print_table(header, map(_row, results))
     return results
 
 

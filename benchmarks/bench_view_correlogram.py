@@ -14,17 +14,12 @@ own Qt application) with Mesa's software renderer, under Xvfb when there is no d
 """
 
 import functools
-import json
-import os
-import subprocess
 import sys
-import time
-from pathlib import Path
 
 import numpy as np
 
 from benchmarks.datasets import view_dataset
-from benchmarks.display import virtual_display
+from benchmarks.gui_child import emit_json, print_table, run_module_child, show_canvas, timed
 
 SIZE = (800, 600)
 #: The Template GUI's correlogram budget, per cluster.
@@ -100,7 +95,6 @@ class SpikeData:
         return Bunch(data=self.spike_times[self.spikes_per_cluster[cluster_id]])
 
 
-
 def correlogram_view(model):
     """A correlogram view of a ``TemplateModel`` (at most 100 000 spikes per cluster)."""
     from phy.cluster.views.correlogram import CorrelogramView
@@ -109,33 +103,16 @@ def correlogram_view(model):
                      model.duration)
     return CorrelogramView(data.correlograms, data.firing_rate)
 
-def _timed(f):
-    t0 = time.perf_counter()
-    out = f()
-    return time.perf_counter() - t0, out
-
-
-def _show(app, view):
-    from phy.gui.qt import QWidget
-
-    container = QWidget.createWindowContainer(view.canvas)
-    container.resize(*SIZE)
-    container.show()
-    t0 = time.perf_counter()
-    while not view.canvas.isValid() and time.perf_counter() - t0 < 30:
-        app.processEvents()
-    return container
-
 
 def _measure(app, view, cluster_ids, n_spikes, name):
     """Best of a few prepare/draw/first-frame times of one selection."""
-    container = _show(app, view)
+    container = show_canvas(app, view.canvas, SIZE)
     view.cluster_ids = list(cluster_ids)
     times = []
     for _ in range(REPEATS):
-        t_prepare, data = _timed(lambda: view.prepare(view.cluster_ids))
-        t_draw, _ = _timed(functools.partial(view.draw, data))
-        t_frame, _ = _timed(view.canvas.read_pixels)
+        t_prepare, data = timed(lambda: view.prepare(view.cluster_ids))
+        t_draw, _ = timed(functools.partial(view.draw, data))
+        t_frame, _ = timed(view.canvas.read_pixels)
         times.append((t_prepare, t_draw, t_frame))
     view.close()
     container.close()
@@ -157,13 +134,13 @@ def _child(quick):
     data = SpikeData(model.spike_times, clusters, model.sample_rate, model.duration)
     counts = {c: len(s) for c, s in data.spikes_per_cluster.items()}
     largest = sorted(counts, key=counts.get, reverse=True)
-    print(json.dumps(dict(n_spikes=int(model.n_spikes), n_clusters=len(counts))), flush=True)
+    emit_json(n_spikes=int(model.n_spikes), n_clusters=len(counts))
 
     for n in SELECTIONS:
         ids = largest[:n]
         used = sum(min(counts[c], N_SPIKES_CORRELOGRAMS) for c in ids)
         view = CorrelogramView(data.correlograms, data.firing_rate)
-        print(json.dumps(_measure(app, view, ids, used, "correlograms")), flush=True)
+        emit_json(**_measure(app, view, ids, used, "correlograms"))
     for cls, stat in ((ISIView, data.isi), (FiringRateView, data.spike_times_of)):
         for n in SELECTIONS[:2]:
             ids = largest[:n]
@@ -171,7 +148,7 @@ def _child(quick):
             if cls is FiringRateView:
                 view.x_max = model.duration
             result = _measure(app, view, ids, sum(counts[c] for c in ids), cls.__name__)
-            print(json.dumps(result), flush=True)
+            emit_json(**result)
 
     # One big cluster: the smallest clusters merged, subsampled to the budget.
     small = largest[-N_MERGED:]
@@ -182,32 +159,22 @@ def _child(quick):
     view = CorrelogramView(data.correlograms, data.firing_rate)
     result = _measure(app, view, [merged_id], min(n_merged, N_SPIKES_CORRELOGRAMS),
                       f"correlograms, {n_merged:,} spk")
-    print(json.dumps(result), flush=True)
+    emit_json(**result)
 
 
 def _print_table(results):
     header = f"{'view':<30} {'clusters':>8} {'spikes':>9} {'prepare':>9} {'draw':>8} {'frame':>8}"
-    print(header)
-    print("-" * len(header))
-    for r in results:
-        print(f"{r['name']:<30} {r['n_clusters']:>8} {r['n_spikes']:>9,} "
-              f"{r['prepare'] * 1e3:>7.1f}ms {r['draw'] * 1e3:>6.1f}ms {r['frame'] * 1e3:>6.1f}ms")
+    print_table(header, (
+        f"{r['name']:<30} {r['n_clusters']:>8} {r['n_spikes']:>9,} "
+        f"{r['prepare'] * 1e3:>7.1f}ms {r['draw'] * 1e3:>6.1f}ms {r['frame'] * 1e3:>6.1f}ms"
+        for r in results))
 
 
 def main(quick=False):
     """Measure in a child process and print the table."""
     view_dataset(quick=quick)  # written once, before the timed child process
-    root = Path(__file__).resolve().parents[1]
-    code = f"from benchmarks.bench_view_correlogram import _child; _child({bool(quick)})"
-    with virtual_display():
-        env = dict(os.environ)
-        env.setdefault("LIBGL_ALWAYS_SOFTWARE", "1")
-        out = subprocess.run(
-            [sys.executable, "-c", code], env=env, cwd=root, capture_output=True, text=True,
-            timeout=1800)
-    if out.returncode != 0:
-        raise RuntimeError(f"The correlogram view benchmark failed:\n{out.stderr}")
-    lines = [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]
+    lines = run_module_child(
+        "benchmarks.bench_view_correlogram", "correlogram view", bool(quick))
     info, results = lines[0], lines[1:]
     print(f"{info['n_spikes']:,} spikes, {info['n_clusters']} clusters; at most "
           f"{N_SPIKES_CORRELOGRAMS:,} spikes per cluster in the correlograms; "

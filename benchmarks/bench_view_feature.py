@@ -12,16 +12,11 @@ under an Xvfb server started for the occasion when there is no display. Target: 
 of the feature view <= 30 ms.
 """
 
-import json
-import os
-import subprocess
 import sys
-import time
-from pathlib import Path
 
 import numpy as np
 
-from benchmarks.display import virtual_display
+from benchmarks.gui_child import emit_json, print_table, run_module_child, show_canvas, timed
 from phy.utils import Bunch
 from phy.utils.array import regular_subset
 
@@ -61,7 +56,6 @@ def feature_functions(model, n_shown=N_SPIKES_SHOWN, n_background=N_BACKGROUND):
     return Bunch(features=features, attributes={"time": model.spike_times})
 
 
-
 def feature_view(model):
     """A feature view of a ``TemplateModel`` (PC features)."""
     from phy.cluster.views.feature import FeatureView
@@ -69,33 +63,16 @@ def feature_view(model):
     functions = feature_functions(model)
     return FeatureView(features=functions.features, attributes=functions.attributes)
 
-def _timed(f):
-    t0 = time.perf_counter()
-    out = f()
-    return time.perf_counter() - t0, out
-
 
 def _measure(view, cluster_ids):
     """Times of prepare (first, best of the next), draw and one frame for a selection."""
-    t_first, data = _timed(lambda: view.prepare(cluster_ids))
-    t_prepare = min(_timed(lambda: view.prepare(cluster_ids))[0] for _ in range(REPEATS))
+    t_first, data = timed(lambda: view.prepare(cluster_ids))
+    t_prepare = min(timed(lambda: view.prepare(cluster_ids))[0] for _ in range(REPEATS))
     view.cluster_ids = list(cluster_ids)
-    t_draw = min(_timed(lambda: view.draw(data))[0] for _ in range(REPEATS))
-    t_frame = min(_timed(view.canvas.read_pixels)[0] for _ in range(REPEATS))
+    t_draw = min(timed(lambda: view.draw(data))[0] for _ in range(REPEATS))
+    t_frame = min(timed(view.canvas.read_pixels)[0] for _ in range(REPEATS))
     return dict(view=type(view).__name__, n_clusters=len(cluster_ids), first_prepare=t_first,
                 prepare=t_prepare, draw=t_draw, frame=t_frame)
-
-
-def _show(app, view):
-    from phy.gui.qt import QWidget
-
-    container = QWidget.createWindowContainer(view.canvas)
-    container.resize(*SIZE)
-    container.show()
-    t0 = time.perf_counter()
-    while not view.canvas.isValid() and time.perf_counter() - t0 < 30:
-        app.processEvents()
-    return container
 
 
 def _child(quick):
@@ -110,17 +87,17 @@ def _child(quick):
     model = load_model(view_dataset(quick=quick), read_only=True)
     counts = np.bincount(np.asarray(model.spike_clusters))
     largest = [int(c) for c in np.argsort(counts)[::-1][:2]]
-    print(json.dumps(dict(n_spikes=model.n_spikes, n_channels=model.n_channels,
-                          clusters={c: int(counts[c]) for c in largest})), flush=True)
+    emit_json(n_spikes=model.n_spikes, n_channels=model.n_channels,
+              clusters={c: int(counts[c]) for c in largest})
     f = feature_functions(model)
     coords = template_feature_coords(
         model.get_template_features, model.get_cluster_spikes, model.spike_templates)
     views = [FeatureView(features=f.features, attributes=f.attributes),
              TemplateFeatureView(coords=coords)]
     for view in views:
-        container = _show(app, view)
+        container = show_canvas(app, view.canvas, SIZE)
         for ids in (largest[:1], largest):
-            print(json.dumps(_measure(view, ids)), flush=True)
+            emit_json(**_measure(view, ids))
         view.close()
         container.close()
     model.close()
@@ -128,28 +105,17 @@ def _child(quick):
 
 def main(quick=False):
     """Measure in a child process and print the table."""
-    root = Path(__file__).resolve().parents[1]
-    code = f"from benchmarks.bench_view_feature import _child; _child({bool(quick)})"
-    with virtual_display():
-        env = dict(os.environ)
-        env.setdefault("LIBGL_ALWAYS_SOFTWARE", "1")
-        out = subprocess.run(
-            [sys.executable, "-c", code], env=env, cwd=root, capture_output=True, text=True,
-            timeout=1800)
-    if out.returncode != 0:
-        raise RuntimeError(f"The feature view benchmark failed:\n{out.stderr}")
-    lines = [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]
+    lines = run_module_child("benchmarks.bench_view_feature", "feature view", bool(quick))
     info, results = lines[0], lines[1:]
     print(f"{info['n_spikes']:,} spikes, {info['n_channels']} channels; the largest clusters "
           f"{info['clusters']} (spikes); {SIZE[0]}x{SIZE[1]} canvas.\n")
     header = (f"{'view':<22} {'clusters':>8} {'1st prepare':>12} {'prepare':>9} {'draw':>8} "
               f"{'prepare+draw':>13} {'frame':>8}")
-    print(header)
-    print("-" * len(header))
-    for r in results:
-        print(f"{r['view']:<22} {r['n_clusters']:>8} {r['first_prepare'] * 1e3:>10.1f}ms "
-              f"{r['prepare'] * 1e3:>7.1f}ms {r['draw'] * 1e3:>6.1f}ms "
-              f"{(r['prepare'] + r['draw']) * 1e3:>11.1f}ms {r['frame'] * 1e3:>6.1f}ms")
+    print_table(header, (
+        f"{r['view']:<22} {r['n_clusters']:>8} {r['first_prepare'] * 1e3:>10.1f}ms "
+        f"{r['prepare'] * 1e3:>7.1f}ms {r['draw'] * 1e3:>6.1f}ms "
+        f"{(r['prepare'] + r['draw']) * 1e3:>11.1f}ms {r['frame'] * 1e3:>6.1f}ms"
+        for r in results))
     return results
 
 

@@ -14,16 +14,11 @@ The target: the update after a merge of the raster and template views takes at m
 Mesa's llvmpipe unless ``LIBGL_ALWAYS_SOFTWARE`` is set otherwise.
 """
 
-import json
-import os
-import subprocess
 import sys
-import time
-from pathlib import Path
 
 import numpy as np
 
-from benchmarks.display import virtual_display
+from benchmarks.gui_child import emit_json, print_table, run_module_child, show_canvas, timed
 from phy.utils import Bunch
 
 SIZE = (800, 600)
@@ -32,12 +27,6 @@ QUICK = dict(n_spikes=200_000, n_clusters=70, n_channels=32)
 N_SAMPLES, TEMPLATE_CHANNELS, DURATION = 82, 32, 3600.0
 #: The update after a merge must take at most this (seconds).
 TARGET_UPDATE = 0.100
-
-
-def _timed(f):
-    t0 = time.perf_counter()
-    out = f()
-    return time.perf_counter() - t0, out
 
 
 def make_data(n_spikes, n_clusters, n_channels, seed=0):
@@ -61,13 +50,13 @@ def make_data(n_spikes, n_clusters, n_channels, seed=0):
 
 
 def _frame(view):
-    return _timed(view.canvas.read_pixels)[0]
+    return timed(view.canvas.read_pixels)[0]
 
 
 def _draw_selection(view, cluster_ids):
     view.cluster_ids = list(cluster_ids)
-    t_prepare, data = _timed(lambda: view.prepare(view.cluster_ids))
-    t_draw, _ = _timed(lambda: view.draw(data))
+    t_prepare, data = timed(lambda: view.prepare(view.cluster_ids))
+    t_draw, _ = timed(lambda: view.draw(data))
     return t_prepare, t_draw, _frame(view)
 
 
@@ -80,27 +69,15 @@ def _measure_view(view, name, clustering, merge, split=None):
     rows = [_row(f"{name}: first drawing", *_draw_selection(view, []))]
     rows.append(_row(f"{name}: select 2 clusters", *_draw_selection(view, merge)))
     up = clustering.merge(merge)
-    t_update, _ = _timed(lambda: view.on_cluster(up))
+    t_update, _ = timed(lambda: view.on_cluster(up))
     rows.append(_row(f"{name}: merge (update)", 0.0, t_update, _frame(view)))
     if split is not None:
         up = clustering.split(split)
-        t_update, _ = _timed(lambda: view.on_cluster(up))
+        t_update, _ = timed(lambda: view.on_cluster(up))
         rows.append(_row(f"{name}: split (update)", 0.0, t_update, _frame(view)))
     while clustering.undo() is not None:
         pass
     return rows
-
-
-def _show(view, app):
-    from phy.gui.qt import QWidget
-
-    container = QWidget.createWindowContainer(view.canvas)
-    container.resize(*SIZE)
-    container.show()
-    t0 = time.perf_counter()
-    while not view.canvas.isValid() and time.perf_counter() - t0 < 30:
-        app.processEvents()
-    return container
 
 
 def _child(quick):
@@ -114,32 +91,32 @@ def _child(quick):
 
     sizes = QUICK if quick else FULL
     app = create_app()
-    t_data, (spike_times, spike_clusters, templates) = _timed(lambda: make_data(**sizes))
+    t_data, (spike_times, spike_clusters, templates) = timed(lambda: make_data(**sizes))
     clustering = Clustering(spike_clusters)
     n_clusters = sizes["n_clusters"]
     cluster_ids = np.arange(n_clusters)
     counts = np.bincount(spike_clusters, minlength=n_clusters)
     big = int(np.argmax(counts))
-    print(json.dumps(dict(info=dict(data=t_data, **sizes))), flush=True)
+    emit_json(info=dict(data=t_data, **sizes))
 
     view = RasterView(spike_times, spike_clusters, cluster_ids=cluster_ids,
                       spikes_in_clusters=clustering.spikes_in_clusters)
-    container = _show(view, app)
+    container = show_canvas(app, view.canvas, SIZE)
     view.canvas.makeCurrent()
-    print(json.dumps(dict(gl=gl_info())), flush=True)
+    emit_json(gl=gl_info())
     view.canvas.doneCurrent()
     split = clustering.spikes_in_clusters([big])[::2]
     merge = [int(c) for c in np.argsort(counts)[-3:-1]]
     for row in _measure_view(view, "raster", clustering, merge, split=split):
-        print(json.dumps(row), flush=True)
+        emit_json(**row)
     view.close()
     container.close()
 
     view = TemplateView(templates=templates, channel_ids=np.arange(sizes["n_channels"]),
                         cluster_ids=clustering.cluster_ids)
-    container = _show(view, app)
+    container = show_canvas(app, view.canvas, SIZE)
     for row in _measure_view(view, "template", clustering, merge):
-        print(json.dumps(row), flush=True)
+        emit_json(**row)
     view.close()
     container.close()
 
@@ -149,35 +126,23 @@ def _child(quick):
         rng.uniform(0, 3840, 4 * n_clusters), rng.lognormal(1, 1, 4 * n_clusters))}
     view = ClusterScatterView(cluster_info=metrics.__getitem__,
                               cluster_ids=clustering.cluster_ids)
-    container = _show(view, app)
+    container = show_canvas(app, view.canvas, SIZE)
     for row in _measure_view(view, "cluster scatter", clustering, merge):
-        print(json.dumps(row), flush=True)
+        emit_json(**row)
     view.close()
     container.close()
 
 
 def _print_table(results):
     header = f"{'view: step':<34} {'prepare':>9} {'draw/update':>12} {'frame':>9}"
-    print(header)
-    print("-" * len(header))
-    for r in results:
-        print(f"{r['name']:<34} {r['prepare'] * 1e3:>7.1f}ms {r['draw'] * 1e3:>10.1f}ms "
-              f"{r['frame'] * 1e3:>7.1f}ms")
+    print_table(header, (
+        f"{r['name']:<34} {r['prepare'] * 1e3:>7.1f}ms {r['draw'] * 1e3:>10.1f}ms "
+        f"{r['frame'] * 1e3:>7.1f}ms" for r in results))
 
 
 def main(quick=False):
     """Measure in a child process and print the table."""
-    root = Path(__file__).resolve().parents[1]
-    code = f"from benchmarks.bench_view_raster import _child; _child({bool(quick)})"
-    with virtual_display():
-        env = dict(os.environ)
-        env.setdefault("LIBGL_ALWAYS_SOFTWARE", "1")
-        out = subprocess.run(
-            [sys.executable, "-c", code], env=env, cwd=root, capture_output=True, text=True,
-            timeout=1800)
-    if out.returncode != 0:
-        raise RuntimeError(f"The raster benchmark failed:\n{out.stderr}")
-    lines = [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]
+    lines = run_module_child("benchmarks.bench_view_raster", "raster", bool(quick))
     info, gl = lines[0]["info"], lines[1]["gl"]
     print(f"{info['n_clusters']} clusters, {info['n_spikes']:,} spikes, {info['n_channels']} "
           f"channels (data made in {info['data']:.1f} s). OpenGL {gl['version']} on "

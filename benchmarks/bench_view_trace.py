@@ -13,18 +13,14 @@ The view (800x600) runs in a child process with Mesa's software renderer, like b
 """
 
 import functools
-import json
-import os
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
 
 from benchmarks.datasets import view_dataset
-from benchmarks.display import virtual_display
+from benchmarks.gui_child import emit_json, print_table, run_module_child, show_canvas, timed
 
 SIZE = (800, 600)
 REPEATS = 3
@@ -55,12 +51,6 @@ def _model_traces(model):
     return traces
 
 
-def _timed(f):
-    t0 = time.perf_counter()
-    out = f()
-    return time.perf_counter() - t0, out
-
-
 def _measure(view, cluster_ids, move=None):
     """Best of REPEATS: prepare (after `move`, which changes the interval), draw, frame."""
     best = None
@@ -68,27 +58,15 @@ def _measure(view, cluster_ids, move=None):
         if move is not None:
             move()
         view._geometry = view._view_geometry()
-        t_prepare, data = _timed(lambda: view.prepare(cluster_ids))
-        t_draw, _ = _timed(functools.partial(view.draw, data))
+        t_prepare, data = timed(lambda: view.prepare(cluster_ids))
+        t_draw, _ = timed(functools.partial(view.draw, data))
         view._data = data
-        t_frame, _ = _timed(view.canvas.read_pixels)
+        t_frame, _ = timed(view.canvas.read_pixels)
         times = (t_prepare, t_draw, t_frame)
         if best is None or sum(times) < sum(best):
             best = times
     return dict(prepare=best[0], draw=best[1], frame=best[2],
                 n_vertices=int(view.trace_visual.n_vertices))
-
-
-def _show(view, app):
-    from phy.gui.qt import QWidget
-
-    container = QWidget.createWindowContainer(view.canvas)
-    container.resize(*SIZE)
-    container.show()
-    t0 = time.perf_counter()
-    while not (view.canvas.isValid() and view.canvas.isExposed()) and time.perf_counter() - t0 < 30:
-        app.processEvents()
-    return container
 
 
 def _child(quick, hour_path):
@@ -107,16 +85,15 @@ def _child(quick, hour_path):
         duration=model.duration, n_channels=model.n_channels,
         channel_positions=model.channel_positions,
         filters={"high_pass": high_pass_filter(sr)})
-    container = _show(view, app)
+    container = show_canvas(app, view.canvas, SIZE, exposed=True)
     view.set_interval((60.0, 61.0))
     clusters = np.unique(np.asarray(model.spike_clusters[:20_000]))[:2].tolist()
     for filter_name in ("high_pass", "raw"):
         view._raw_data_filter = filter_name
         for ids in ([], clusters[:1], clusters):
             r = _measure(view, ids)
-            print(json.dumps(dict(
-                name=f"1 s x {model.n_channels} ch, {filter_name}, {len(ids)} selected", **r)),
-                flush=True)
+            emit_json(name=f"1 s x {model.n_channels} ch, {filter_name}, {len(ids)} selected",
+                      **r)
     view.canvas.close()
     container.close()
     model.close()
@@ -128,13 +105,12 @@ def _child(quick, hour_path):
         traces=lambda interval: Bunch(data=trace_module.select_traces(mm, interval, sr)),
         sample_rate=sr, duration=len(mm) / sr, n_channels=n_channels,
         filters={"high_pass": high_pass_filter(sr)})
-    container = _show(hour, app)
+    container = show_canvas(app, hour.canvas, SIZE, exposed=True)
     hour._interval = (1800.0, 1801.0)
     for filter_name in ("high_pass", "raw"):
         hour._raw_data_filter = filter_name
         r = _measure(hour, [], move=hour.jump_right)
-        print(json.dumps(dict(
-            name=f"scroll 1 s, 1 h x {n_channels} ch, {filter_name}", **r)), flush=True)
+        emit_json(name=f"scroll 1 s, 1 h x {n_channels} ch, {filter_name}", **r)
     hour.canvas.close()
     container.close()
 
@@ -142,33 +118,22 @@ def _child(quick, hour_path):
 def _print_table(results):
     header = (f"{'benchmark':<36} {'prepare':>9} {'draw':>8} {'frame':>8} {'total':>8} "
               f"{'vertices':>10}")
-    print(header)
-    print("-" * len(header))
-    for r in results:
-        total = r["prepare"] + r["draw"] + r["frame"]
-        print(f"{r['name']:<36} {r['prepare'] * 1e3:>7.1f}ms {r['draw'] * 1e3:>6.1f}ms "
-              f"{r['frame'] * 1e3:>6.1f}ms {total * 1e3:>6.1f}ms {r['n_vertices']:>10,}")
+    print_table(header, (
+        f"{r['name']:<36} {r['prepare'] * 1e3:>7.1f}ms {r['draw'] * 1e3:>6.1f}ms "
+        f"{r['frame'] * 1e3:>6.1f}ms {(r['prepare'] + r['draw'] + r['frame']) * 1e3:>6.1f}ms "
+        f"{r['n_vertices']:>10,}" for r in results))
 
 
 def main(quick=False):
     """Measure in a child process and print the table."""
-    root = Path(__file__).resolve().parents[1]
     view_dataset(quick=quick)  # Written once, before the timings.
     n_channels = 64 if quick else 384
-    with tempfile.TemporaryDirectory() as tmp, virtual_display():
+    with tempfile.TemporaryDirectory() as tmp:
         hour_path = Path(tmp) / "hour.dat"
         with open(hour_path, "wb") as f:  # Sparse: an hour of zeros on no disk.
             f.truncate(3600 * 30000 * n_channels * 2)
-        code = (f"from benchmarks.bench_view_trace import _child; "
-                f"_child({bool(quick)}, {str(hour_path)!r})")
-        env = dict(os.environ)
-        env.setdefault("LIBGL_ALWAYS_SOFTWARE", "1")
-        out = subprocess.run(
-            [sys.executable, "-c", code], env=env, cwd=root, capture_output=True, text=True,
-            timeout=1800)
-    if out.returncode != 0:
-        raise RuntimeError(f"The trace view benchmark failed:\n{out.stderr}")
-    results = [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]
+        results = run_module_child(
+            "benchmarks.bench_view_trace", "trace view", bool(quick), str(hour_path))
     print(f"TraceView, {SIZE[0]}x{SIZE[1]} canvas, best of {REPEATS}.\n")
     _print_table(results)
     return results

@@ -14,17 +14,12 @@ the best of a few repeats. The issue's budget is a sum over all views of prepare
 application) on Mesa's software renderer, under an Xvfb server when there is no display.
 """
 
-import json
-import os
-import subprocess
 import sys
-import time
-from pathlib import Path
 
 import numpy as np
 
 from benchmarks.datasets import view_dataset
-from benchmarks.display import virtual_display
+from benchmarks.gui_child import emit_json, print_table, run_module_child, show_canvas, timed
 from phy.utils import Bunch
 
 SIZE = (800, 600)
@@ -64,17 +59,11 @@ def template_waveforms(model, n_spikes_waveforms=N_SPIKES_WAVEFORMS):
     return {"waveforms": waveforms, "templates": templates}
 
 
-
 def waveform_view(model):
     """A waveform view of a ``TemplateModel`` (waveforms read from the raw data)."""
     from phy.cluster.views.waveform import WaveformView
 
     return WaveformView(template_waveforms(model))
-
-def _timed(f, *args):
-    t0 = time.perf_counter()
-    out = f(*args)
-    return time.perf_counter() - t0, out
 
 
 def _measure(view, cluster_ids):
@@ -82,10 +71,10 @@ def _measure(view, cluster_ids):
     view.cluster_ids = list(cluster_ids)
     runs = []
     for _ in range(REPEATS + 1):
-        t_prepare, data = _timed(view.prepare, cluster_ids)
-        t_draw, _ = _timed(view.draw, data)
-        t_frame, _ = _timed(view.canvas.read_pixels)
-        t_redraw, _ = _timed(view.canvas.read_pixels)
+        t_prepare, data = timed(view.prepare, cluster_ids)
+        t_draw, _ = timed(view.draw, data)
+        t_frame, _ = timed(view.canvas.read_pixels)
+        t_redraw, _ = timed(view.canvas.read_pixels)
         runs.append((t_prepare, t_draw, t_frame, t_redraw))
     first, best = runs[0], np.min(runs[1:], axis=0)
     return dict(
@@ -93,29 +82,33 @@ def _measure(view, cluster_ids):
         n_vertices=len(data.pos), first=list(first), best=[float(t) for t in best])
 
 
+def _row(r):
+    """One table line of a selection's measures."""
+    p, d, f, f2 = (1e3 * t for t in r["best"])
+    p0, d0 = (1e3 * t for t in r["first"][:2])
+    return (f"{r['n_clusters']:>8} {r['n_channels']:>8} {r['n_vertices']:>9,}   "
+            f"{p:>6.1f}ms {d:>5.1f}ms {p + d:>5.1f}ms {f:>5.1f}ms {f2:>5.1f}ms   "
+            f"({p0:.1f} ms, {d0:.1f} ms)")
+
+
 def _child(quick):
     """Run the measures in this process and print them as JSON lines."""
     from phy.apps.template import load_model
     from phy.cluster.views.waveform import WaveformView
-    from phy.gui.qt import QWidget, create_app
+    from phy.gui.qt import create_app
 
     app = create_app()
     model = load_model(view_dataset(quick=quick), read_only=True)
     view = WaveformView(template_waveforms(model))
-    container = QWidget.createWindowContainer(view.canvas)
-    container.resize(*SIZE)
-    container.show()
-    t0 = time.perf_counter()
-    while not view.canvas.isValid() and time.perf_counter() - t0 < 30:
-        app.processEvents()
+    container = show_canvas(app, view.canvas, SIZE)
     counts = np.bincount(np.asarray(model.spike_clusters))
     ids = [int(c) for c in np.argsort(-counts)[:2]]
     model.get_cluster_spikes(ids[0])  # The cluster index, computed once when the GUI opens.
-    print(json.dumps(dict(dataset=dict(
+    emit_json(dataset=dict(
         n_spikes=model.n_spikes, n_channels=model.n_channels, clusters=ids,
-        n_spikes_clusters=[int(counts[c]) for c in ids]))), flush=True)
+        n_spikes_clusters=[int(counts[c]) for c in ids]))
     for selection in ([], ids[:1], ids):
-        print(json.dumps(_measure(view, selection)), flush=True)
+        emit_json(**_measure(view, selection))
     view.canvas.close()
     container.close()
     model.close()
@@ -124,30 +117,13 @@ def _child(quick):
 def main(quick=False):
     """Measure in a child process and print the table."""
     view_dataset(quick=quick)  # Written once, outside of the child's time limit.
-    root = Path(__file__).resolve().parents[1]
-    code = f"from benchmarks.bench_view_waveform import _child; _child({bool(quick)})"
-    with virtual_display():
-        env = dict(os.environ)
-        env.setdefault("LIBGL_ALWAYS_SOFTWARE", "1")
-        out = subprocess.run(
-            [sys.executable, "-c", code], env=env, cwd=root, capture_output=True, text=True,
-            timeout=1800)
-    if out.returncode != 0:
-        raise RuntimeError(f"The waveform view benchmark failed:\n{out.stderr}")
-    lines = [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]
+    lines = run_module_child("benchmarks.bench_view_waveform", "waveform view", bool(quick))
     d = lines[0]["dataset"]
     print(f"{d['n_spikes']:,} spikes, {d['n_channels']} channels; clusters {d['clusters']} "
           f"({d['n_spikes_clusters']} spikes), {N_SPIKES_WAVEFORMS} waveforms per cluster.\n")
     header = (f"{'clusters':>8} {'channels':>8} {'vertices':>9}   {'prepare':>8} {'draw':>7} "
               f"{'p+d':>7} {'frame':>7} {'redraw':>7}   (first: prepare, draw)")
-    print(header)
-    print("-" * len(header))
-    for r in lines[1:]:
-        p, d_, f, f2 = (1e3 * t for t in r["best"])
-        p0, d0 = (1e3 * t for t in r["first"][:2])
-        print(f"{r['n_clusters']:>8} {r['n_channels']:>8} {r['n_vertices']:>9,}   "
-              f"{p:>6.1f}ms {d_:>5.1f}ms {p + d_:>5.1f}ms {f:>5.1f}ms {f2:>5.1f}ms   "
-              f"({p0:.1f} ms, {d0:.1f} ms)")
+    print_table(header, map(_row, lines[1:]))
     return lines
 
 
