@@ -154,6 +154,14 @@ def _first_line(docstring):
 # Actions
 # -------------------------------------------------------------------------------------------------
 
+
+def _show_checked(qaction, checked):
+    """Check or uncheck a QAction without emitting its signals (its callback does not run)."""
+    if qaction.isChecked() != bool(checked):
+        qaction.blockSignals(True)
+        qaction.setChecked(bool(checked))
+        qaction.blockSignals(False)
+
 class Actions:
     """Group of actions bound to a GUI.
 
@@ -487,9 +495,7 @@ class Actions:
             if not args:
                 action.qaction.trigger()
                 return None
-            action.qaction.blockSignals(True)
-            action.qaction.setChecked(bool(args[0]))
-            action.qaction.blockSignals(False)
+            _show_checked(action.qaction, args[0])
         return self._call(action, *args, **kwargs)
 
     # Managing actions
@@ -499,6 +505,16 @@ class Actions:
         """Get a QAction instance from its name (None if there is no such action)."""
         action = self._actions.get(name)
         return action.qaction if action else None
+
+    def set_checked(self, name, checked):
+        """Show a checkable action as checked or not, without running it.
+
+        For a toggle called from Python (a view's ``toggle_*`` method), so that its menu entry
+        follows. Nothing happens if there is no such action.
+        """
+        qaction = self.get(name)
+        if qaction is not None:
+            _show_checked(qaction, checked)
 
     def action_for_alias(self, alias):
         """Return the name of the action whose snippet is `alias`, or None."""

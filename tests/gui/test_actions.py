@@ -238,6 +238,9 @@ def test_checkable(qtbot, gui, actions):
     assert states == [False, True] and qaction.isChecked()
     actions.run("toggle", False)
     assert states == [False, True, False] and not qaction.isChecked()
+    actions.set_checked("toggle", True)  # shows the state, does not run the callback
+    assert states == [False, True, False] and qaction.isChecked()
+    actions.set_checked("absent", True)
 
 
 def test_prompt(gui, actions, dialogs):

@@ -391,17 +391,18 @@ class ManualClusteringView:
     def _on_close_view(self, view, gui):
         self.close()
 
+    def _set_checked(self, name, checked):
+        """Keep the menu entry of a checkable action in line with a toggle called from Python."""
+        if self.actions is not None:
+            self.actions.set_checked(name, checked)
+
     def toggle_auto_update(self, checked):
         """When on, the view is automatically updated when the cluster selection changes.
 
         Turning it back on shows the latest selection.
         """
         self.auto_update = bool(checked)
-        action = self.actions.get("toggle_auto_update") if self.actions is not None else None
-        if action is not None and action.isChecked() != self.auto_update:
-            action.blockSignals(True)
-            action.setChecked(self.auto_update)
-            action.blockSignals(False)
+        self._set_checked("toggle_auto_update", self.auto_update)
         latest = self._last_selection
         if self.auto_update and latest is not None and latest != self.cluster_ids:
             self.on_select(cluster_ids=latest)

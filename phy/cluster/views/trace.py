@@ -490,13 +490,6 @@ class TraceView(ScalingMixin, ManualClusteringView):
     # Toggles
     # ---------------------------------------------------------------------------------------------
 
-    def _set_checked(self, name, checked):
-        action = self.actions.get(name) if self.actions is not None else None
-        if action is not None and action.isChecked() != checked:
-            action.blockSignals(True)
-            action.setChecked(checked)
-            action.blockSignals(False)
-
     def toggle_show_labels(self, checked):
         """Toggle the display of the channel ids."""
         self.do_show_labels = bool(checked)

@@ -455,14 +455,6 @@ class WaveformView(ManualClusteringView):
             add(f)
         self.actions.separator()
 
-    def _set_checked(self, name, checked):
-        """Keep a checkable action in line with a toggle called from Python."""
-        action = self.actions.get(name) if self.actions is not None else None
-        if action is not None and action.isChecked() != checked:
-            action.blockSignals(True)
-            action.setChecked(checked)
-            action.blockSignals(False)
-
     def toggle_waveform_overlap(self, checked):
         """Toggle the overlap of the waveforms (else the clusters are side by side)."""
         self.overlap = bool(checked)
