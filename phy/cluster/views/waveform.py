@@ -197,7 +197,7 @@ class WaveformView(ManualClusteringView):
         self._data_scales = {}  # Waveform type -> amplitude shown as 1 in a box.
         self._number_key = None  # The number key held, for channel clicks.
 
-        self.canvas.set_layout("boxed", box_pos=np.zeros((1, 2)))
+        self.canvas.set_layout("boxed", box_pos=np.zeros((1, 2)), has_clip=False)
         self.canvas.enable_panzoom()
         self._box_scaling = np.ones(2)
         self._probe_scaling = np.ones(2)
