@@ -72,3 +72,26 @@ def test_filter_waveforms():
     filtered = filter_waveforms(w, high_pass_filter(RATE), axis=1)
     assert np.argmin(filtered[0, :, 0]) == 41
     assert subtract_median(np.array([1.0, 2.0, 9.0])).tolist() == [-1.0, 0.0, 7.0]
+
+
+def test_apply_filter_blocks_threads_equal_one_signal_at_a_time():
+    # Large enough to be filtered on threads, in blocks of channels: each channel as alone.
+    rng = np.random.default_rng(3)
+    x = (rng.normal(size=(30_000, 40)) * 100).astype(np.int16)
+    coefs = butterworth(RATE, low=150.0)
+    y = apply_filter(x, coefs, axis=0)
+    assert y.shape == x.shape and y.dtype == np.float32 and y.T.flags.c_contiguous
+    for c in (0, 17, 39):
+        np.testing.assert_allclose(y[:, c], apply_filter(x[:, c], coefs), rtol=0, atol=1e-3)
+
+
+def test_filter_margin_equals_whole_recording():
+    # What the trace view does: filter the window with a 20 ms margin on each side.
+    rng = np.random.default_rng(4)
+    x = rng.normal(size=(30_000, 3)) * 50
+    fil = high_pass_filter(RATE)
+    whole = fil(x)
+    margin = int(0.02 * RATE)
+    i, j = 10_000, 20_000
+    window = fil(x[i - margin:j + margin])[margin:-margin]
+    np.testing.assert_allclose(window, whole[i:j], rtol=0, atol=1e-4 * np.abs(whole).max())

@@ -53,6 +53,15 @@ DEFAULT_COLUMNS = 1000
 LABEL_SPACING = 12
 
 
+def _channel_means(data):
+    """float32 mean of every channel of an ``(n_samples, n_channels)`` window."""
+    if not data.size:
+        return np.zeros(data.shape[1], dtype=np.float32)
+    if np.issubdtype(data.dtype, np.integer):  # Exact integer sums.
+        return (data.sum(axis=0, dtype=np.int64) / len(data)).astype(np.float32)
+    return data.mean(axis=0, dtype=np.float64).astype(np.float32)
+
+
 class TraceView(ScalingMixin, ManualClusteringView):
     """The raw traces of a time window, with the spikes drawn on them.
 
@@ -236,24 +245,27 @@ class TraceView(ScalingMixin, ManualClusteringView):
     # ---------------------------------------------------------------------------------------------
 
     def _read_window(self, interval, filter_name):
-        """The (filtered, mean-subtracted) float32 window of an interval and its spike table."""
+        """The (filtered) window of an interval, its channel means and its spike table.
+
+        ``traces`` is the raw data (time-major) or the filtered float32 data (channel-major in
+        memory); the channel means (``center``) are subtracted from the bins only.
+        """
         sr = self.sample_rate
         t0, t1 = interval
         f = self.filters.get(filter_name)
         margin = self.filter_margin if f is not None else 0.0
         e0, e1 = max(0.0, t0 - margin), min(self.duration, t1 + margin)
         out = self.traces((e0, e1))
-        data = np.asarray(out.data, dtype=np.float32)
+        data = np.asarray(out.data)
         first_sample = int(round(e0 * sr))
         if f is not None:
-            data = f(data, axis=0)
+            data = np.asarray(f(data, axis=0), dtype=np.float32)
         r0 = min(max(int(round(t0 * sr)) - first_sample, 0), len(data))
         r1 = min(max(int(round(t1 * sr)) - first_sample, r0), len(data))
         data = data[r0:r1]
-        data = data - data.mean(axis=0, dtype=np.float64).astype(np.float32)
         first_sample += r0
         return Bunch(
-            traces=data, first_sample=first_sample,
+            traces=data, first_sample=first_sample, center=_channel_means(data),
             table=spike_table(out.get("waveforms"), sr, first_sample / sr),
             color=out.get("color") if out.get("color") is not None else TRACE_COLOR)
 
@@ -281,6 +293,9 @@ class TraceView(ScalingMixin, ManualClusteringView):
         bin_size, start, stop = bin_range[:3]
         stop = min(stop, len(data.traces))
         bins = bin_traces(data.traces, start, stop, bin_size, offset=data.first_sample)
+        center = data.center[:, None]
+        bins.ymin = bins.ymin.astype(np.float32) - center  # Rounding is monotonic: still exact.
+        bins.ymax = bins.ymin if bins.raw else bins.ymax.astype(np.float32) - center
         bins.bin_size, bins.start, bins.stop = bin_size, start, stop
         bins.classes = bin_classes(bins.edges, data.traces.shape[1], data.table, data.classes)
         return bins
@@ -301,7 +316,8 @@ class TraceView(ScalingMixin, ManualClusteringView):
         if update_waveforms or not reuse:
             data.classes = spike_classes(
                 data.table.spike_clusters, cluster_ids, self.show_all_spikes)
-        data.amplitude = robust_amplitude(data.traces) if not reuse else last.amplitude
+        data.amplitude = (robust_amplitude(data.traces, center=data.center) if not reuse
+                          else last.amplitude)
         data.bins = self._bins(data, self._bin_range(data, self._geometry))
         return data
 

@@ -148,29 +148,33 @@ def bin_traces(data, start, stop, bin_size, offset=0):
     """
     start, stop = int(start), max(int(start), int(stop))
     b = int(bin_size)
+    window = data[start:stop]
     if b <= RAW_SAMPLES_PER_BIN:
-        values = np.ascontiguousarray(data[start:stop].T)
+        values = np.ascontiguousarray(window.T)
         return Bunch(edges=np.arange(start, stop + 1), ymin=values, ymax=values, raw=True)
     first = min(stop, start + (-(offset + start)) % b)
     n_full = (stop - first) // b
     end = first + n_full * b
-    body = data[first:end].reshape(n_full, b, data.shape[1])
-    parts_min, parts_max = [body.min(axis=1)], [body.max(axis=1)]
-    edges = [np.arange(first, end + 1, b)]
-    if first > start:
-        head = data[start:first]
-        parts_min.insert(0, head.min(axis=0, keepdims=True))
-        parts_max.insert(0, head.max(axis=0, keepdims=True))
-        edges.insert(0, [start])
-    if stop > end:
-        tail = data[end:stop]
-        parts_min.append(tail.min(axis=0, keepdims=True))
-        parts_max.append(tail.max(axis=0, keepdims=True))
-        edges.append([stop])
-    return Bunch(
-        edges=np.unique(np.concatenate(edges)).astype(np.int64),
-        ymin=np.ascontiguousarray(np.concatenate(parts_min).T),
-        ymax=np.ascontiguousarray(np.concatenate(parts_max).T), raw=False)
+    parts = [(i, j, size) for i, j, size in
+             ((start, first, first - start), (first, end, b), (end, stop, stop - end)) if j > i]
+    edges = np.unique(np.concatenate([[start, stop], np.arange(first, end + 1, b)]))
+    if not parts:
+        empty = np.zeros((data.shape[1], 0), dtype=data.dtype)
+        return Bunch(edges=edges.astype(np.int64), ymin=empty, ymax=empty, raw=False)
+    ymin, ymax = zip(*(_min_max(window[i - start:j - start], size) for i, j, size in parts))
+    return Bunch(edges=edges.astype(np.int64), ymin=np.concatenate(ymin, axis=1),
+                 ymax=np.concatenate(ymax, axis=1), raw=False)
+
+
+def _min_max(rows, size):
+    """``(n_channels, n_bins)`` minimum and maximum of consecutive bins of `size` rows.
+
+    Reduced time-major (across channels, vectorized): channel-major data is copied into that
+    layout first, much faster than reducing short runs along the contiguous axis.
+    """
+    n, n_channels = rows.shape
+    blocks = np.ascontiguousarray(rows).reshape(n // size, size, n_channels)
+    return np.ascontiguousarray(blocks.min(axis=1).T), np.ascontiguousarray(blocks.max(axis=1).T)
 
 
 def bin_classes(edges, n_channels, table, classes):
@@ -215,18 +219,20 @@ def bin_classes(edges, n_channels, table, classes):
     return out
 
 
-def robust_amplitude(data, max_values=200_000):
+def robust_amplitude(data, max_values=200_000, center=None):
     """A typical amplitude of (mean-subtracted) traces: 15 times their median absolute value.
 
     That is about 10 standard deviations of the noise: the noise fills a third of a row, and
     the spikes stand out.
 
     Computed on at most `max_values` values (rows taken at regular steps); 1 for flat data.
+    `center` (one value per channel) is subtracted from the data first.
     """
     if not data.size:
         return 1.0
     step = max(1, data.size // max_values)
-    sub = np.abs(data[::step])
+    sub = np.asarray(data[::step], dtype=np.float32)
+    sub = np.abs(sub - center if center is not None else sub)
     amplitude = 15.0 * float(np.median(sub))
     if amplitude <= 0:
         amplitude = float(sub.max())

@@ -457,3 +457,15 @@ def test_template_dataset(make_gui_with_supervisor, shown, select, tmp_path):
     assert view._data.classes.max() == 2
     assert pixels(view).matching(rgb255(selected_cluster_color(0)), tolerance=40).sum() > 0
     model.close()
+
+
+def test_bin_traces_channel_major_and_integers():
+    # Filtered windows are channel-major in memory, raw ones int16: same exact envelope.
+    rng = np.random.default_rng(2)
+    data = (rng.normal(size=(1003, 5)) * 100).astype(np.int16)
+    ref = bin_traces(data.astype(np.float32), 3, 1000, 10, offset=1)
+    for layout in (data, np.ascontiguousarray(data.T).T, data.T.copy().T.astype(np.float32)):
+        bins = bin_traces(layout, 3, 1000, 10, offset=1)
+        np.testing.assert_array_equal(bins.edges, ref.edges)
+        np.testing.assert_array_equal(bins.ymin, ref.ymin)
+        np.testing.assert_array_equal(bins.ymax, ref.ymax)
