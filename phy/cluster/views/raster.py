@@ -298,7 +298,7 @@ class RasterView(AllClustersMixin, MarkerSizeMixin, ManualClusteringView):
         ``spikes``: the spike times in NDC and the slots. The record is also kept
         (``_prepared``) until drawn: a selection made meanwhile makes this record stale, and
         its own ``prepare`` reuses the arrays instead of computing them again. ``bins``: the
-        count image of the geometry `bins` (see :meth:`_bins_needed`), or None.
+        count image of the geometry `bins` (see :meth:`bins_needed`), or None.
         """
         spikes = self._prepare_spikes()
         if bins is not None:
@@ -368,9 +368,9 @@ class RasterView(AllClustersMixin, MarkerSizeMixin, ManualClusteringView):
 
     def plot(self, **kwargs):
         """Update the view; in binned mode, bin the spikes again if the zoom asks for it."""
-        super().plot(bins=self._bins_needed(), **kwargs)
+        super().plot(bins=self.bins_needed(), **kwargs)
 
-    def _bins_needed(self):
+    def bins_needed(self):
         """The geometry of the count image to compute, or None if the one drawn fits.
 
         The columns are the pixel columns of the visible time range, and up to half a screen
@@ -393,7 +393,8 @@ class RasterView(AllClustersMixin, MarkerSizeMixin, ManualClusteringView):
                      px=px, version=self._bins_version)
 
     def _on_pan_zoom(self, sender, pan, zoom):
-        if self._bins_needed() is not None:
+        # Before the first drawing (plot() after attach), there is nothing to bin again.
+        if self._spike_slots is not None and self.bins_needed() is not None:
             self._rebin_debouncer.submit(self.plot, key="rebin")
 
     def on_resize(self, e):

@@ -219,7 +219,7 @@ def test_raster_own_color_selector(make_gui_with_supervisor, shown, select):
 def settled(view, qtbot):
     """Wait until the view has drawn the count image of its current zoom."""
     qtbot.waitUntil(lambda: not view.is_busy and not view._rebin_debouncer.is_waiting
-                    and view._bins_needed() is None)
+                    and view.bins_needed() is None)
     return view
 
 
