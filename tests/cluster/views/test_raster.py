@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from phy.cluster.views.raster import RasterView
+from phy.gui.qt import QWidget
 from phy.utils import ClusterColorSelector, connect, selected_cluster_color, unconnect
 from phy.utils import bus_events as ev
 
@@ -210,3 +211,103 @@ def test_raster_own_color_selector(make_gui_with_supervisor, shown, select):
     expected = selector.get_colors([0, 1, 2, 3])
     expected[:, :3] *= view.unselected_brightness
     assert np.allclose(table[:4, 0], expected)
+
+
+# Binned mode: more spikes than `max_points`, drawn as a count image per pixel column
+# -------------------------------------------------------------------------------------------------
+
+def settled(view, qtbot):
+    """Wait until the view has drawn the count image of its current zoom."""
+    qtbot.waitUntil(lambda: not view.is_busy and not view._rebin_debouncer.is_waiting
+                    and view.bins_needed() is None)
+    return view
+
+
+def lit_columns(view, p, row):
+    """The pixel columns in the colour of a raster row, in its middle pixel row."""
+    y = int(p.array.shape[0] * (row + 0.5) / len(view.all_cluster_ids))
+    mask = p.matching(rgb255(view.cluster_colors()[row]), tolerance=10)
+    return set(np.nonzero(mask[y])[0].tolist())
+
+
+def test_raster_binned_single_spike_of_20m_lights_its_pixel(qtbot):
+    n = 20_000_000
+    spike_times = np.linspace(0.0, 100.0, n)
+    spike_clusters = np.zeros(n, dtype=np.int64)
+    spike_clusters[::7] = 2
+    k = int(np.searchsorted(spike_times, 37.1))
+    spike_clusters[k] = 1  # The only spike of cluster 1.
+    view = RasterView(spike_times, spike_clusters)
+    assert view.binned
+    container = QWidget.createWindowContainer(view.canvas)
+    qtbot.addWidget(container)
+    container.resize(400, 300)
+    container.show()
+    qtbot.waitUntil(lambda: view.canvas.isValid() and view.canvas.get_size() == (400, 300))
+    view.plot()
+    settled(view, qtbot)
+    p = pixels(view)
+    width = p.array.shape[1]
+    column = int(spike_times[k] / 100.0 * width)
+    assert lit_columns(view, p, 1) == {column}
+    assert len(lit_columns(view, p, 0)) > 0.9 * width  # Cluster 0 has spikes everywhere.
+    view.close()
+
+
+def test_raster_binned_selection_and_merge_rewrite_the_table_only(raster, select, qtbot):
+    view, supervisor = raster(max_points=100)
+    assert view.binned
+    settled(view, qtbot)
+    bins = view.bins
+    select(supervisor, view, [1, 2])
+    assert view.bins is bins  # No binning for a selection: the colours come from the table.
+    p = pixels(view)
+    for i, cluster in enumerate([1, 2]):
+        mask = p.matching(rgb255(selected_cluster_color(i)), tolerance=20)
+        assert mask[row_band(p, cluster, N_CLUSTERS)].sum() > 50
+        assert not mask[row_band(p, 3 - cluster, N_CLUSTERS)].any()
+    for cluster in (0, 3):
+        band = row_band(p, cluster, N_CLUSTERS)
+        assert p.drawn(threshold=20)[band].sum() > 50
+        for i in range(2):
+            assert not p.matching(rgb255(selected_cluster_color(i)), tolerance=20)[band].any()
+    # A merge: the merged cluster on the middle row, the count image kept.
+    supervisor.merge([1, 2])
+    supervisor.block()
+    select(supervisor, view, [4])
+    settled(view, qtbot)
+    assert view.bins is bins
+    p = pixels(view)
+    mask = p.matching(rgb255(selected_cluster_color(0)), tolerance=20)
+    assert mask[row_band(p, 1, 3)].sum() > 50
+    assert not mask[row_band(p, 0, 3)].any() and not mask[row_band(p, 2, 3)].any()
+    # A split: the spikes change slot, the image is binned again and shows them.
+    sc = supervisor.clustering.spike_clusters
+    supervisor.split(np.nonzero(sc == 4)[0][::2])
+    supervisor.block()
+    settled(view, qtbot)
+    assert view.bins is not bins
+    p = pixels(view)
+    for row in range(len(view.all_cluster_ids)):
+        assert len(lit_columns(view, p, row)) > 20
+
+
+def test_raster_binned_zoom_resolves_spikes(raster, qtbot):
+    view, supervisor = raster(max_points=100)
+    settled(view, qtbot)
+    spike_times, sc = make_spikes()
+    t0, t1 = view.time_bounds
+    x = (spike_times[sc == 1] - t0) * 2 / (t1 - t0) - 1
+    xa, xb = -0.2, -0.1  # A tenth of the width of the recording: a few spikes of cluster 1.
+    view.canvas.panzoom.set_range((xa, -1, xb, 1))
+    settled(view, qtbot)
+    p = pixels(view)
+    width = p.array.shape[1]
+    expected = ((x[(x >= xa) & (x < xb)] - xa) / (xb - xa) * width).astype(int)
+    assert len(expected) >= 3
+    lit = lit_columns(view, p, 1)
+    # Each spike lights its own column (or its neighbour, at a pixel edge), nothing else is lit.
+    for column in expected:
+        assert lit & {column - 1, column, column + 1}
+    assert all(min(abs(c - expected)) <= 1 for c in lit)
+    assert len(lit) <= 2 * len(expected)
