@@ -17,8 +17,12 @@ itself. A vertex shader without a hook is used unchanged. A hook may be in a fun
 ``main()`` (as in ``glsl/precise.glsl``).
 
 A :class:`~phy.plot.transform.Clip` cuts each fragment at its rectangle mapped to window
-coordinates, so that lines, triangles and markers (point sprites) are clipped to their own box
-(this needs the uniform ``u_framebuffer_size``, which ``BaseVisual.on_resize`` sets).
+coordinates, so that lines, triangles and markers (point sprites) are clipped to their own box.
+The fragment's window position is passed from the vertex shader (``gl_Position`` at the end of
+``main()``), plus, in a shader writing ``gl_PointSize``, the fragment's offset in its sprite
+(``gl_PointCoord``: this needs the uniform ``u_framebuffer_size``, which
+``BaseVisual.on_resize`` sets). ``gl_FragCoord`` is not used: with Mesa, its y orientation is
+wrong in a program drawn first into the window and then into an offscreen framebuffer.
 
 Shaders in phy 2's dialect (GLSL 1.20 style) are first translated to GLSL 3.30 core
 (:func:`phy.plot.gloo.translate_shader`), the dialect of the inserted code.
@@ -45,6 +49,7 @@ _COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
 _IDENTIFIER = re.compile(r"\w+")
 _VERSION = re.compile(r"^\s*#version[^\n]*\n", re.M)
 _MAIN = re.compile(r"void\s+main\s*\(\s*(?:void)?\s*\)\s*\{")
+_POINT_SIZE = re.compile(r"\bgl_PointSize\s*[-+*/]?=(?!=)")
 #: Uniform holding the framebuffer size in pixels, in shaders clipping fragments to boxes.
 FRAMEBUFFER_SIZE_VAR = "u_framebuffer_size"
 
@@ -70,6 +75,28 @@ def _insert_main(source, code, name):
     return source[:match.end()] + "\n" + code + "\n" + source[match.end():]
 
 
+def _blank_comments(source):
+    """The source with its comments blanked out (offsets kept)."""
+    return _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), source)
+
+
+def _insert_main_end(source, code):
+    """Insert code at the end of main() (before its closing brace)."""
+    if not code:
+        return source
+    blank = _blank_comments(source)
+    match = _MAIN.search(blank)
+    if not match:
+        raise ValueError("The vertex shader has no `void main() {`.")
+    depth, i = 1, match.end()
+    while i < len(blank) and depth:
+        depth += {"{": 1, "}": -1}.get(blank[i], 0)
+        i += 1
+    if depth:
+        raise ValueError("The main() function of the vertex shader has no closing brace.")
+    return source[:i - 1] + code + "\n" + source[i - 1:]
+
+
 def transform_hooks(vertex):
     """Find the transform hooks ``<out> = transform(<expr>);`` of a vertex shader.
 
@@ -80,8 +107,7 @@ def transform_hooks(vertex):
         ``out`` and ``expr`` (the GLSL code on each side).
 
     """
-    # Comments blanked out, offsets kept.
-    code = _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), vertex)
+    code = _blank_comments(vertex)
     hooks = []
     for call in _HOOK_CALL.finditer(code):
         depth, i = 1, call.end()
@@ -105,23 +131,26 @@ def _assignment(out, var):
     return f"{out} = {f'vec4({var}, 0.0, 1.0)' if is_vec4 else var};"
 
 
-def _window_clips(transforms):
+def _window_clips(transforms, points):
     """GLSL cutting every fragment at the rectangles of the Clip transforms, in window NDC.
 
     Each rectangle is mapped through the transforms after its Clip to window NDC in the vertex
     shader (at each transform hook), passed flat to the fragment shader, and every fragment
-    (``gl_FragCoord``) outside it is discarded. Clipping in window coordinates rather than
-    comparing an interpolated position also cuts point sprites (markers), whose fragments all
-    share the position of their center.
+    outside it is discarded. The fragment's window NDC is the vertex shader's ``gl_Position``
+    (at the end of ``main()``), interpolated; for point sprites (`points`: the shader writes
+    ``gl_PointSize``), whose fragments all share the position of their center, plus the
+    fragment's offset in the sprite (``gl_PointCoord``, origin at the upper left, and the point
+    size in pixels), so that markers are cut too.
 
     Returns
     -------
     code : Bunch
-        Lists of lines ``vertex_header``, ``vertex_main``, ``fragment_header``,
+        Lists of lines ``vertex_header``, ``vertex_main``, ``vertex_end``, ``fragment_header``,
         ``fragment_main`` (all empty without a Clip).
 
     """
-    code = Bunch(vertex_header=[], vertex_main=[], fragment_header=[], fragment_main=[])
+    code = Bunch(
+        vertex_header=[], vertex_main=[], vertex_end=[], fragment_header=[], fragment_main=[])
     clips = [i for i, t in enumerate(transforms) if isinstance(t, Clip)]
     for k, i in enumerate(clips):
         rect = f"v_window_clip_{k}"
@@ -137,10 +166,21 @@ def _window_clips(transforms):
         code.fragment_main.append(
             f"if (any(lessThan(window_ndc, {rect}.xy)) || "
             f"any(greaterThan(window_ndc, {rect}.zw))) discard;")
-    if clips:
-        code.fragment_header.append(f"uniform vec2 {FRAMEBUFFER_SIZE_VAR};")
-        code.fragment_main.insert(
-            0, f"vec2 window_ndc = 2.0 * gl_FragCoord.xy / {FRAMEBUFFER_SIZE_VAR} - 1.0;")
+    if not clips:
+        return code
+    code.vertex_header.append("noperspective out vec2 v_window_ndc;")
+    code.vertex_end.append("v_window_ndc = gl_Position.xy / gl_Position.w;")
+    code.fragment_header.append("noperspective in vec2 v_window_ndc;")
+    window_ndc = "v_window_ndc"
+    if points:
+        code.vertex_header.append("flat out float v_window_point_size;")
+        code.vertex_end.append("v_window_point_size = gl_PointSize;")
+        code.fragment_header += [
+            "flat in float v_window_point_size;", f"uniform vec2 {FRAMEBUFFER_SIZE_VAR};"]
+        window_ndc += (
+            " + (gl_PointCoord - 0.5) * vec2(2.0, -2.0) * v_window_point_size"
+            f" / {FRAMEBUFFER_SIZE_VAR}")
+    code.fragment_main.insert(0, f"vec2 window_ndc = {window_ndc};")
     return code
 
 
@@ -239,7 +279,7 @@ class GLSLInserter:
         fragment = translate_shader(fragment, "fragment")
         hooks = transform_hooks(vertex)
         transforms = self._transforms(exclude_origins) if hooks else []
-        clips = _window_clips(transforms)
+        clips = _window_clips(transforms, bool(_POINT_SIZE.search(_blank_comments(vertex))))
         fragment_header = self._snippet_code("fragment", ("header",), exclude_origins, "")
         fragment_header += clips.fragment_header
         fragment_main = clips.fragment_main
@@ -265,6 +305,7 @@ class GLSLInserter:
                 + self._snippet_code("vertex", ("after_transforms",), exclude_origins, var))
             vertex = vertex[:hook.start] + "\n".join(code) + vertex[hook.end:]
 
+        vertex = _insert_main_end(vertex, _indent(clips.vertex_end))
         vertex_header = self._snippet_code("vertex", ("header",), exclude_origins, "")
         vertex_header += clips.vertex_header
         vertex_header = drop_declared("\n".join(vertex_header), parse_declarations(vertex))

@@ -185,4 +185,17 @@ def test_clip_in_window_coordinates():
     assert "v_window_clip_0_high = v_window_clip_0_high * vec2(2.0, 2.0);" in lines
     assert "v_window_clip_0_high = v_window_clip_0_high + vec2(1.0, 1.0);" in lines
     assert "flat in vec4 v_window_clip_0;" in fragment
-    assert "uniform vec2 u_framebuffer_size;" in fragment
+    # The fragment's window position from the vertex shader, not gl_FragCoord (whose y is
+    # inverted on Mesa in a program drawn first into the window then into a framebuffer).
+    assert "gl_FragCoord" not in fragment and "u_framebuffer_size" not in fragment
+    end = lines.index("v_window_ndc = gl_Position.xy / gl_Position.w;")
+    assert end > lines.index("gl_Position = vec4(a_position_tr, 0.0, 1.0);")
+    assert lines[end + 1:] == ["}"]
+    # Point sprites: plus the fragment's offset in the sprite, in window NDC.
+    points = VERTEX.replace("transform(a_position);", "transform(a_position);\n"
+                            "    gl_PointSize = 10.0;  // after the hook {braces}")
+    vertex, fragment = inserter.insert_into_shaders(points, FRAGMENT)
+    lines = _lines(vertex)
+    assert lines.index("v_window_point_size = gl_PointSize;") > lines.index(
+        "gl_PointSize = 10.0;  // after the hook {braces}")
+    assert "gl_PointCoord" in fragment and "uniform vec2 u_framebuffer_size;" in fragment

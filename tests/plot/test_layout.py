@@ -248,3 +248,32 @@ def test_box_borders_hidpi(canvas_factory, snapshot):
     assert np.all(gray[[99, 100, 198, 199], :100] >= 62)
     # Box 1: x and y from 0.2 to 0.8, pixels 120 to 180 (rows from the top).
     assert np.all(gray[20:80, [119, 120, 179, 180]] >= 62) and not gray[22:78, 121:179].any()
+
+
+def test_clip_after_painting_into_the_window(snapshot, qtbot):
+    """A program first drawn by paintGL into the window, then offscreen by read_pixels, still
+    draws in its box: the clip does not rely on gl_FragCoord, whose y is then inverted (Mesa)."""
+    from phy.gui.qt import QWidget
+
+    canvas = PlotCanvas()
+    container = QWidget.createWindowContainer(canvas)
+    container.resize(100, 100)
+    container.show()
+    try:
+        qtbot.waitExposed(canvas)
+        canvas.set_layout("boxed", box_bounds=[[-1, -1, 0, 0], [0, 0, 1, 1]], has_clip=True)
+        _squares(canvas, [[-1, 0]], 1)
+        line = PlotVisual()
+        canvas.add_visual(line)
+        line.set_data(x=[[0.5, 0.5]], y=[[-3, 3]], box_index=1)  # Vertical, out of its box.
+        for _ in range(3):  # Real paints into the window.
+            with qtbot.waitSignal(canvas.frameSwapped, timeout=5000):
+                canvas.update()
+        px = snapshot(canvas)
+    finally:
+        canvas.close()
+        container.close()
+        container.deleteLater()
+    # The square at (50, 25) cut at the left edge of its box, the line cut at its bottom edge.
+    assert px.bbox(px.drawn()[:, :80]) == (17, 32, 50, 57)
+    assert px.bbox(px.drawn()[:, 80:])[:2] == (0, 49)
