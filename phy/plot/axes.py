@@ -121,13 +121,14 @@ class Axes:
         Add the grid (antialiased lines, one logical pixel wide, on pixel centres so that they
         stay crisp) and text visuals to the canvas (outside of all interacts: their positions
         are computed in window coordinates), and follow the pan and zoom events of the canvas
-        (``pan_zoom`` on the bus, sent by the canvas).
+        (``pan_zoom`` on the bus, sent by the canvas). The grid is drawn under the data, the
+        labels over it (an overlay of the canvas, whatever visuals a view adds later).
         """
         self.canvas = canvas
         self.grid_visual = ThickLineVisual(width=GRID_WIDTH)
         self.text_visual = TextVisual(color=(1.0, 1.0, 1.0, 0.75))
-        for visual in (self.grid_visual, self.text_visual):
-            canvas.add_visual(visual, clearable=False, exclude_origins="all")
+        for visual, overlay in ((self.grid_visual, False), (self.text_visual, True)):
+            canvas.add_visual(visual, clearable=False, exclude_origins="all", overlay=overlay)
         canvas.attach_events(self)
         connect(self._on_pan_zoom, event=ev.PAN_ZOOM, sender=canvas)
         self.update_visuals()

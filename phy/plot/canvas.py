@@ -146,7 +146,8 @@ class BaseCanvas(QOpenGLWindow):
     Attributes
     ----------
     visuals : list
-        One Bunch per visual: ``visual``, ``clearable``, ``exclude_origins``, ``key``.
+        One Bunch per visual: ``visual``, ``clearable``, ``exclude_origins``, ``key``,
+        ``overlay``.
     interacts : list
         The attached interacts (layouts, pan/zoom) whose transforms visuals get.
     gpu_transforms : TransformChain
@@ -377,7 +378,7 @@ class BaseCanvas(QOpenGLWindow):
                 return entry.visual
         return None
 
-    def add_visual(self, visual, clearable=True, exclude_origins=(), key=None):
+    def add_visual(self, visual, clearable=True, exclude_origins=(), key=None, overlay=False):
         """Add a visual to the canvas and build its program with the attached interacts.
 
         Parameters
@@ -391,6 +392,9 @@ class BaseCanvas(QOpenGLWindow):
             or future, apply to it (the visual is drawn in window NDC).
         key : str
             An optional key to identify the visual (see :meth:`get_visual`).
+        overlay : bool
+            Whether the visual is drawn after all the others, whenever they were added (in
+            front of the data: axes labels).
 
         Notes
         -----
@@ -408,7 +412,7 @@ class BaseCanvas(QOpenGLWindow):
         visual.canvas = self
         self.visuals.append(Bunch(
             visual=visual, clearable=clearable, exclude_origins=exclude_origins, key=key,
-            has_transform_hook=True))
+            overlay=bool(overlay), has_transform_hook=True))
         self.build_program(visual)
 
     def build_program(self, visual):
@@ -533,7 +537,7 @@ class BaseCanvas(QOpenGLWindow):
             glDepthFunc(GL_LEQUAL)
             glEnable(GL_PROGRAM_POINT_SIZE)
             errors = []
-            for entry in list(self.visuals):
+            for entry in sorted(self.visuals, key=lambda e: e.overlay):  # Overlays last.
                 visual = entry.visual
                 if visual.program is None or visual.program.error is not None:
                     continue

@@ -32,7 +32,7 @@ from .visuals import (
     UniformScatterVisual,
 )
 
-_ADD_VISUAL_OPTIONS = ("clearable", "exclude_origins", "key")
+_ADD_VISUAL_OPTIONS = ("clearable", "exclude_origins", "key", "overlay")
 
 
 class PlotCanvas(BaseCanvas):
@@ -105,6 +105,8 @@ class PlotCanvas(BaseCanvas):
             Interacts that should not apply to that visual.
         key : str
             An optional key to identify the visual.
+        overlay : bool
+            Whether the visual is drawn after all the others (in front of the data).
         *args, **kwargs
             Data passed to ``visual.set_data()``.
 

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from phy.plot import PlotCanvas
+from phy.plot import ImageVisual, PlotCanvas
 from phy.plot.axes import AxisLocator, format_ticks, nice_step, nice_ticks
 from phy.utils.bus_events import PAN_ZOOM
 from phy.utils.event import connected, emit
@@ -68,6 +68,20 @@ def test_axes_hidden_x(canvas, snapshot):
     canvas.enable_axes(show_x=False)
     px = snapshot(canvas)
     assert len(_vertical_lines(px, row=45)) == 0 and px.drawn()[24:26, 20:].any(axis=0).all()
+
+
+def test_axes_labels_over_data_added_later(canvas, snapshot):
+    """The tick labels stay visible over data visuals that a view adds after the axes."""
+    canvas.enable_axes(data_bounds=(0, 0, 10, 10))
+    band = np.zeros((10, 1, 4), dtype=np.uint8)
+    band[-2:] = (0, 0, 160, 255)  # An opaque blue band over the bottom 20 rows.
+    image = ImageVisual()
+    canvas.add_visual(image)
+    image.set_data(image=band)
+    px = snapshot(canvas)
+    rows = px.array[80:]
+    assert (rows[..., 2] > 120).mean() > 0.5  # The band is drawn...
+    assert (rows[..., 0] > 100).any()  # ... under the white x labels.
 
 
 class _HiDPICanvas(PlotCanvas):
