@@ -16,6 +16,11 @@ window kept in memory, down to every sample.
 The spikes come with the traces (``waveforms`` of the ``traces`` result) and are drawn on the
 traces themselves: a spike colours the samples (or the pixel columns) it covers on its channels,
 so what is drawn is what the filter shows.
+
+Scrolling: the last windows read (and filtered) are kept in a small cache, and after each
+drawing the next and the previous windows (what ``jump_right``/``jump_left`` ask for) are
+prepared ahead on the Qt thread pool (GUIs with threading), so that a jump by one window only
+bins and draws.
 """
 
 import inspect
@@ -29,6 +34,7 @@ from phy.utils import bus_events as ev
 
 from .base import ManualClusteringView
 from .mixins import ScalingMixin, _wheel_steps
+from .trace_cache import WindowCache
 from .trace_data import (
     bin_classes,
     bin_traces,
@@ -105,6 +111,8 @@ class TraceView(ScalingMixin, ManualClusteringView):
     filter_margin = 0.02
     #: Gain per ctrl+wheel notch.
     scaling_increment = 1.1
+    #: Number of windows (read and filtered) kept in memory.
+    cache_size = 4
 
     default_shortcuts = {
         "go_left": "alt+left",
@@ -168,6 +176,10 @@ class TraceView(ScalingMixin, ManualClusteringView):
         self._data_version = 0  # Increases when the spike clusters change.
         self._geometry = (-1.0, 1.0, DEFAULT_COLUMNS)
         self._interval = (0.0, min(self.default_interval_duration, self.duration))
+        self._cache = WindowCache(self.cache_size)
+        #: Whether the neighbour windows are prepared ahead after each drawing (on worker
+        #: threads: set on attach to a GUI with threading).
+        self.prefetch = False
 
         self.canvas.enable_panzoom(xmin=-1, xmax=1, ymin=-1, ymax=1)
         self.trace_visual = PlotVisual()
@@ -239,16 +251,22 @@ class TraceView(ScalingMixin, ManualClusteringView):
             name = "raw"
         if name != self._raw_data_filter:
             self._raw_data_filter = name
+            self._cache.clear()
             self.plot()
 
     # Preparing and drawing
     # ---------------------------------------------------------------------------------------------
 
+    def _window(self, key):
+        """The window of a key ``(interval, filter name, data version)``, from the cache."""
+        return self._cache.get(key, lambda: self._read_window(*key[:2]))
+
     def _read_window(self, interval, filter_name):
         """The (filtered) window of an interval, its channel means and its spike table.
 
         ``traces`` is the raw data (time-major) or the filtered float32 data (channel-major in
-        memory); the channel means (``center``) are subtracted from the bins only.
+        memory); the channel means (``center``) are subtracted from the bins only; the
+        ``amplitude`` is the robust amplitude of the window.
         """
         sr = self.sample_rate
         t0, t1 = interval
@@ -264,8 +282,10 @@ class TraceView(ScalingMixin, ManualClusteringView):
         r1 = min(max(int(round(t1 * sr)) - first_sample, r0), len(data))
         data = data[r0:r1]
         first_sample += r0
+        center = _channel_means(data)
         return Bunch(
-            traces=data, first_sample=first_sample, center=_channel_means(data),
+            traces=data, first_sample=first_sample, center=center,
+            amplitude=robust_amplitude(data, center=center),
             table=spike_table(out.get("waveforms"), sr, first_sample / sr),
             color=out.get("color") if out.get("color") is not None else TRACE_COLOR)
 
@@ -303,21 +323,19 @@ class TraceView(ScalingMixin, ManualClusteringView):
     def prepare(self, cluster_ids, update_traces=True, update_waveforms=True):
         """Read, colour and bin the interval's window for the screen (worker thread).
 
-        With `update_traces` False, the last window is used again when the interval and the
-        filter are the same; with `update_waveforms` False, the spikes keep their colours.
+        The window comes from the cache when it was read (or prefetched) before. With
+        `update_traces` False, the last window is used again when the interval and the filter
+        are the same; with `update_waveforms` False, the spikes keep their colours.
         """
-        interval, filter_name = self._interval, self._raw_data_filter
-        key = (interval, filter_name, self._data_version)
+        interval = self._interval
+        key = (interval, self._raw_data_filter, self._data_version)
         last = self._data
         reuse = last is not None and last.key == key
-        data = Bunch(last) if reuse and not update_traces else Bunch(
-            self._read_window(interval, filter_name))
+        data = Bunch(last if reuse and not update_traces else self._window(key))
         data.update(key=key, interval=interval, cluster_ids=list(cluster_ids))
         if update_waveforms or not reuse:
             data.classes = spike_classes(
                 data.table.spike_clusters, cluster_ids, self.show_all_spikes)
-        data.amplitude = (robust_amplitude(data.traces, center=data.center) if not reuse
-                          else last.amplitude)
         data.bins = self._bins(data, self._bin_range(data, self._geometry))
         return data
 
@@ -352,6 +370,19 @@ class TraceView(ScalingMixin, ManualClusteringView):
                 + [self.selected_color(i) for i in range(len(data.cluster_ids))])
             self.trace_visual.set_color(palette[classes.ravel()])
         self._update_labels()
+        self._prefetch_neighbours(data.key)
+
+    def _prefetch_neighbours(self, key):
+        """Prepare the windows of jump_right and jump_left ahead, on worker threads."""
+        if not self.prefetch or self._closed:
+            return
+        delay = 2 * self.half_duration
+        for time in (self.time + delay, self.time - delay):
+            interval = self._clipped_interval(time - self.half_duration,
+                                              time + self.half_duration)
+            if interval != key[0]:
+                neighbour = (interval, *key[1:])
+                self._cache.prefetch(neighbour, lambda k=neighbour: self._read_window(*k[:2]))
 
     def _update_labels(self):
         """Channel labels at the left edge, on the rows visible, without overlapping."""
@@ -390,6 +421,7 @@ class TraceView(ScalingMixin, ManualClusteringView):
     def on_cluster(self, up):
         """After a clustering action, the spikes of the window are read again."""
         self._data_version += 1
+        self._cache.clear()
 
     def _view_geometry(self):
         """``(x0, x1, n_columns)``: visible x range (NDC, before pan/zoom), pixel columns."""
@@ -429,18 +461,22 @@ class TraceView(ScalingMixin, ManualClusteringView):
     # Navigation
     # ---------------------------------------------------------------------------------------------
 
+    def _clipped_interval(self, t0, t1):
+        """The interval shown for ``(t0, t1)``: not too short, inside the recording."""
+        d = float(np.clip(t1 - t0, self.min_interval_samples / self.sample_rate, self.duration))
+        t0 = float(np.clip(t0, 0.0, self.duration - d))
+        return (t0, t0 + d)
+
     def set_interval(self, interval=None):
         """Display the traces and spikes in a given interval."""
         t0, t1 = self._interval if interval is None else (float(v) for v in interval)
-        d = float(np.clip(t1 - t0, self.min_interval_samples / self.sample_rate, self.duration))
-        t0 = float(np.clip(t0, 0.0, self.duration - d))
-        self._interval = (t0, t0 + d)
+        self._interval = self._clipped_interval(t0, t1)
         self.plot()
 
     def go_to(self, time):
         """Go to a specific time (in seconds)."""
-        h = self.half_duration
-        self.set_interval((float(time) - h, float(time) + h))
+        time = float(time)
+        self.set_interval((time - self.half_duration, time + self.half_duration))
 
     def shift(self, delay):
         """Shift the interval by a given delay (in seconds)."""
@@ -602,5 +638,11 @@ class TraceView(ScalingMixin, ManualClusteringView):
                   self.go_to_previous_spike, self.widen, self.narrow):
             add(f)
         connect(self.on_select_time, event=ev.SELECT_TIME)
+        self.prefetch = self._threaded
         self.set_interval()
+
+    def close(self):
+        """Close the view; the prepared windows are dropped and prefetching stops."""
+        super().close()
+        self._cache.close()
 

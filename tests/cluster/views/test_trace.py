@@ -469,3 +469,122 @@ def test_bin_traces_channel_major_and_integers():
         np.testing.assert_array_equal(bins.edges, ref.edges)
         np.testing.assert_array_equal(bins.ymin, ref.ymin)
         np.testing.assert_array_equal(bins.ymax, ref.ymax)
+
+
+# -------------------------------------------------------------------------------------------------
+# Cache of the windows, prefetching
+# -------------------------------------------------------------------------------------------------
+
+class CountingTraces:
+    """A ``traces`` function counting its calls; ``gate`` (cleared) makes it wait."""
+
+    def __init__(self, rec):
+        import threading
+
+        self.rec, self.intervals = rec, []
+        self.gate, self.waiting = threading.Event(), threading.Event()
+        self.gate.set()
+
+    def __call__(self, interval):
+        self.intervals.append(tuple(interval))
+        if not self.gate.is_set():
+            self.waiting.set()
+            self.gate.wait(10)
+        return self.rec.traces(interval)
+
+
+def _counting_view(gui, shown, rec, qtbot, **kwargs):
+    traces = CountingTraces(rec)
+    view = TraceView(
+        traces=traces, spike_times=rec.spike_times_of, sample_rate=SR, duration=rec.duration,
+        n_channels=rec.n_channels, channel_positions=rec.channel_positions, **kwargs)
+    view.attach(gui)
+    shown(view)
+    qtbot.waitUntil(lambda: view._data is not None and not view.is_busy)
+    return view, traces
+
+
+def _neighbours_cached(view):
+    t0, t1 = view.interval
+    d = t1 - t0
+    keys = [((t0 + s * d, t1 + s * d), view.raw_data_filter, view._data_version) for s in (-1, 1)]
+    return all(k in view._cache for k in keys if k[0][0] >= 0)
+
+
+def test_cached_window_is_what_a_fresh_prepare_gives(make_gui_with_supervisor, shown, rec, qtbot):
+    gui, _ = make_gui_with_supervisor(rec.spike_clusters, enable_threading=False)
+    view, traces = _counting_view(gui, shown, rec, qtbot, filters={"high": lambda x, axis=0: -x})
+    view.go_to(7.3)
+    n = len(traces.intervals)
+    cached = view.prepare([1, 0])
+    assert len(traces.intervals) == n  # A cache hit.
+    view._cache.clear()
+    fresh = view.prepare([1, 0])
+    assert len(traces.intervals) == n + 1
+    for name in ("traces", "center", "first_sample", "amplitude", "classes", "interval"):
+        np.testing.assert_array_equal(cached[name], fresh[name])
+    for name in ("ymin", "ymax", "edges", "classes"):
+        np.testing.assert_array_equal(cached.bins[name], fresh.bins[name])
+    assert view.prefetch is False  # No GUI threading: nothing runs behind the test's back.
+
+
+def test_neighbours_prefetched_after_a_draw(make_gui_with_supervisor, shown, rec, qtbot):
+    gui, _ = make_gui_with_supervisor(rec.spike_clusters)
+    view, traces = _counting_view(gui, shown, rec, qtbot)
+    view.go_to(10.0)
+    qtbot.waitUntil(lambda: view._data.interval == view.interval and _neighbours_cached(view))
+    for jump, shift in ((view.jump_right, 1), (view.jump_left, -1), (view.jump_left, -1)):
+        target = tuple(t + shift for t in view.interval)
+        assert traces.intervals.count(target) == 1  # Prefetched.
+        jump()
+        qtbot.waitUntil(lambda: not view.is_busy and view._data.interval == view.interval)
+        assert view.interval == pytest.approx(target)
+        assert traces.intervals.count(target) == 1  # Not read again: a cache hit.
+        qtbot.waitUntil(lambda: _neighbours_cached(view))
+    assert view.interval == pytest.approx((8.5, 9.5))
+    fresh = view._read_window(view.interval, view.raw_data_filter)
+    np.testing.assert_array_equal(view._data.traces, fresh.traces)
+    assert pixels(view).matching(rgb255((0.3, 0.36, 0.44)), tolerance=40).sum() > 0
+
+
+def test_filter_change_invalidates_the_cache(make_gui_with_supervisor, shown, rec, qtbot):
+    gui, supervisor = make_gui_with_supervisor(rec.spike_clusters, enable_threading=False)
+    scale = [1.0]
+    view, traces = _counting_view(
+        gui, shown, rec, qtbot, filters={"scaled": lambda x, axis=0: scale[0] * x})
+    view.go_to(5.0)
+    before = view._data.traces.copy()
+    n = len(traces.intervals)
+    view.plot()
+    assert len(traces.intervals) == n  # Same window: from the cache.
+    scale[0] = 2.0  # The filter changes (a new one under the same name): switch away and back.
+    view.switch_raw_data_filter()
+    assert view.raw_data_filter == "raw" and len(traces.intervals) == n + 1
+    view.switch_raw_data_filter()
+    assert view.raw_data_filter == "scaled" and len(traces.intervals) == n + 2
+    np.testing.assert_allclose(view._data.traces, 2 * before)
+    view.on_cluster(None)  # The spikes' clusters changed: the window is read again.
+    view.plot()
+    assert len(traces.intervals) == n + 3
+
+
+def test_closing_stops_prefetching(make_gui_with_supervisor, shown, rec, qtbot):
+    from phy.gui.threads import thread_pool
+
+    gui, _ = make_gui_with_supervisor(rec.spike_clusters)
+    view, traces = _counting_view(gui, shown, rec, qtbot)
+    qtbot.waitUntil(lambda: _neighbours_cached(view))
+    traces.gate.clear()  # The next prefetch waits inside `traces`.
+    view.jump_right()
+    qtbot.waitUntil(lambda: traces.waiting.is_set())
+    n = len(traces.intervals)
+    view.close()
+    traces.gate.set()
+    thread_pool().waitForDone()
+    assert len(view._cache) == 0  # What the running prefetch read is dropped.
+    assert len(traces.intervals) == n  # The queued prefetch did not read.
+    view._prefetch_neighbours(((5.0, 6.0), "raw", 0))
+    view.prefetch = True
+    view._prefetch_neighbours(((5.0, 6.0), "raw", 0))
+    thread_pool().waitForDone()
+    assert len(traces.intervals) == n and len(view._cache) == 0
