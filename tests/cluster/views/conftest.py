@@ -83,3 +83,11 @@ def shown(qtbot):
         return view
 
     return wait
+
+
+@pytest.fixture
+def trains():
+    """``(spike_times, spike_clusters)`` of the test spike trains (``spike_trains.py``)."""
+    from .spike_trains import spike_trains
+
+    return spike_trains()

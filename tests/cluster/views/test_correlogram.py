@@ -15,15 +15,9 @@ from .spike_trains import (
     SAMPLE_RATE,
     correlogram_functions,
     item_boxes,
-    spike_trains,
     spy_set_data,
     wheel,
 )
-
-
-@pytest.fixture
-def trains():
-    return spike_trains()
 
 
 @pytest.fixture

@@ -13,15 +13,9 @@ from .spike_trains import (
     cluster_times,
     isi_stat,
     item_boxes,
-    spike_trains,
     spy_set_data,
     wheel,
 )
-
-
-@pytest.fixture
-def trains():
-    return spike_trains()
 
 
 @pytest.fixture
