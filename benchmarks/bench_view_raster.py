@@ -134,22 +134,23 @@ def _child(quick):
     view.close()
     container.close()
 
-    view = TemplateView(templates=templates, channel_ids=np.arange(sizes["n_channels"]),
-                        cluster_ids=clustering.cluster_ids)
-    container = show_canvas(app, view.canvas, SIZE)
-    for row in _measure_view(view, "template", clustering, merge):
-        emit_json(**row)
-    view.close()
-    container.close()
+    _measure_shown(app, TemplateView(
+        templates=templates, channel_ids=np.arange(sizes["n_channels"]),
+        cluster_ids=clustering.cluster_ids), "template", clustering, merge)
 
     rng = np.random.default_rng(1)
     metrics = {int(c): dict(amp=float(a), depth=float(d), fr=float(f)) for c, a, d, f in zip(
         range(4 * n_clusters), rng.uniform(20, 200, 4 * n_clusters),
         rng.uniform(0, 3840, 4 * n_clusters), rng.lognormal(1, 1, 4 * n_clusters))}
-    view = ClusterScatterView(cluster_info=metrics.__getitem__,
-                              cluster_ids=clustering.cluster_ids)
+    _measure_shown(app, ClusterScatterView(
+        cluster_info=metrics.__getitem__, cluster_ids=clustering.cluster_ids),
+        "cluster scatter", clustering, merge)
+
+
+def _measure_shown(app, view, name, clustering, merge):
+    """Show a view, print its measures (first drawing, selection, merge) and close it."""
     container = show_canvas(app, view.canvas, SIZE)
-    for row in _measure_view(view, "cluster scatter", clustering, merge):
+    for row in _measure_view(view, name, clustering, merge):
         emit_json(**row)
     view.close()
     container.close()
