@@ -3,6 +3,7 @@
 #   make test      the whole test suite under a virtual X screen with Mesa's software OpenGL
 #   make lint      ruff + import-linter contracts
 #   make bench     the benchmarks in benchmarks/
+#   make docs      the API reference (docs/api/) and the shortcut tables of the user guide
 #   make demo      a built-in synthetic dataset, described, and the plotting demo window
 
 PYTHON ?= python3
@@ -21,7 +22,7 @@ APT_PACKAGES := python3-venv xvfb xauth x11-utils libgl1 libegl1 libgl1-mesa-dri
 TEST_ENV := LIBGL_ALWAYS_SOFTWARE=1 QTWEBENGINE_DISABLE_SANDBOX=1 \
 	QTWEBENGINE_CHROMIUM_FLAGS="--disable-gpu --no-sandbox"
 
-.PHONY: install system-packages test lint bench demo clean
+.PHONY: install system-packages test lint bench docs demo clean
 
 install: system-packages $(STAMP)
 
@@ -55,6 +56,11 @@ lint: install
 
 bench: install
 	$(TEST_ENV) $(BIN)/python -m benchmarks
+
+# Generated from the code (docstrings, default shortcuts); no display needed.
+docs: install
+	$(BIN)/python docs/tools/build_api.py
+	$(BIN)/python docs/tools/build_shortcuts.py
 
 # Until the Template GUI exists, the demo writes a synthetic KiloSort-like dataset, describes it,
 # and opens the plotting demo window (with a display).
