@@ -70,6 +70,13 @@ class PanZoom:
     enable_mouse_wheel : boolean
         Whether to enable the mouse wheel for zooming.
 
+    Attributes
+    ----------
+    xmin, xmax, ymin, ymax : float or None
+        The range allowed for the visible area, in data coordinates (None: unbounded).
+    zmin, zmax : float
+        The minimum and maximum zoom allowed.
+
     Example
     -------
     ::
