@@ -215,3 +215,12 @@ def test_spikeinterface_template_without_channels(tmp_path):
     assert m.get_template(1, channel_ids=[0, 1]).template.shape == (90, 2)
     assert np.all(m.templates_peak_channels >= 0) and np.all(m.templates_channels >= 0)
     assert np.all(m.get_cluster_channels(1) >= 0)
+
+
+def test_layout_without_features(tmp_path):
+    info = make_template_dataset(tmp_path, n_spikes=60, n_templates=3, n_channels=8,
+                                 duration=0.2, layout="kilosort4", features=False)
+    assert not list(tmp_path.glob("*feature*"))
+    m = load_model(info.params_path)
+    assert m.get_features([0, 1], [0, 1]) is None and m.get_template_features([0]) is None
+    assert m.get_waveforms([5], [0, 1]).shape == (1, 61, 2)
