@@ -1,21 +1,17 @@
-"""Cluster metadata files: reading every ``*.csv``/``*.tsv``, writing ``cluster_<field>.tsv``.
+"""Cluster metadata files: reading every ``*.csv``/``*.tsv`` (written by :mod:`.saving`).
 
 Every ``.csv`` then every ``.tsv`` file of the dataset directory (sorted by name within each
 group, ``cluster_info.*`` excluded) is read; each column other than ``cluster_id`` becomes a
 field ``{cluster_id: value}``. A field defined by several files takes the mapping of the last
 file read. Empty cells are skipped, files without a ``cluster_id`` column contribute nothing and
 unparsable files are skipped with a warning. Legacy numeric groups are mapped to names.
-Writing is atomic and keeps the previous file as ``<name>.bak``.
 """
 
 import csv
-import io
 import logging
 from pathlib import Path
 
-import numpy as np
-
-from phy.utils import atomic_write, read_tsv
+from phy.utils import read_tsv
 
 logger = logging.getLogger(__name__)
 
@@ -82,44 +78,3 @@ def load_metadata(dir_path):
     if "group" in metadata:
         metadata["group"] = _normalize_group(metadata["group"])
     return metadata
-
-
-def _format_value(value):
-    if isinstance(value, np.generic):
-        value = value.item()
-    return str(value)
-
-
-def save_metadata(dir_path, name, values):
-    """Save one metadata field as ``cluster_<name>.tsv`` (atomically, with a ``.bak`` backup).
-
-    Parameters
-    ----------
-    dir_path : str or Path
-        The dataset directory.
-    name : str
-        The field name (``group`` gives ``cluster_group.tsv``).
-    values : dict
-        ``{cluster_id: value}``; None values are omitted.
-
-    Returns
-    -------
-    path : Path
-        The file written: a header ``cluster_id<TAB>name``, then one line per cluster with a
-        value, by increasing cluster id, values written with ``str()``, LF line endings.
-
-    """
-    path = Path(dir_path) / f"cluster_{name}.tsv"
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, delimiter="\t", lineterminator="\n")
-    writer.writerow(["cluster_id", name])
-    for cluster_id in sorted(values):
-        value = values[cluster_id]
-        if value is None or (isinstance(value, str) and value == ""):
-            continue
-        writer.writerow([int(cluster_id), _format_value(value)])
-    with atomic_write(path, backup=True) as tmp:
-        with open(tmp, "w", encoding="utf-8", newline="") as f:
-            f.write(buffer.getvalue())
-    logger.debug("Saved %s.", path)
-    return path

@@ -10,13 +10,14 @@ most 8 bytes per spike, validated against the files it comes from
 
 Sorter files are only read; the model writes ``spike_clusters.npy`` (created from
 ``spike_templates.npy`` if absent, and on :meth:`TemplateModel.save_spike_clusters`),
-``cluster_<field>.tsv`` (:meth:`TemplateModel.save_metadata`), ``clusters.meanWaveforms.npy``
-(:meth:`TemplateModel.save_mean_waveforms`) and ``.phy/``. Saves are atomic and keep the
-previous file as ``<name>.bak``. A model opened with ``read_only=True`` writes nothing at all.
+``cluster_<field>.tsv`` (:meth:`TemplateModel.save_metadata`), ``cluster_info.tsv``
+(:meth:`TemplateModel.save_cluster_info`), ``clusters.meanWaveforms.npy``
+(:meth:`TemplateModel.save_mean_waveforms`) and ``.phy/``. Saves are atomic and the first one
+keeps the original file as ``<name>.bak`` (:mod:`.saving`). A model opened with
+``read_only=True`` writes nothing at all.
 """
 
 import logging
-import shutil
 from functools import partial
 from pathlib import Path
 
@@ -28,15 +29,15 @@ from phy.io import (
     open_npy,
     open_raw_data,
     resolve_dat_paths,
-    writable_dir,
 )
 from phy.io.npy import iter_chunks
-from phy.utils import Bunch, atomic_write
+from phy.utils import Bunch
 
 from . import loading, readers, spikes
 from .describe import describe_lines
-from .metadata import load_metadata, save_metadata
+from .metadata import load_metadata
 from .params import DEFAULT_PARAMS, check_number, get_template_params
+from .saving import TemplateSaving
 from .templates import Templates
 
 logger = logging.getLogger(__name__)
@@ -62,7 +63,7 @@ def template_describe(params_path):
         model.close()
 
 
-class TemplateModel:
+class TemplateModel(TemplateSaving):
     """Object holding all data of a KiloSort/phy dataset.
 
     Parameters
@@ -230,7 +231,7 @@ class TemplateModel:
             path = self._path("spike_templates")
         elif path is None:
             path = self.dir_path / "spike_clusters.npy"
-            self._create_spike_clusters(path)
+            self._create_spike_clusters(path, self._path("spike_templates"))
         self._spike_clusters_path = path
         n = loading.header_length(path)
         if n != self.n_spikes:
@@ -238,25 +239,6 @@ class TemplateModel:
         self._cluster_info = self._cluster_order = None
         self._clusters()
         self.spike_clusters = spikes.int_vector(spikes.open_vector(path))
-
-    def _check_writable(self, name):
-        if self.read_only:
-            raise DataFormatError(f"Cannot write {name}: the model of {self.dir_path} was "
-                                  "opened read-only.")
-        if not writable_dir(self.dir_path):
-            raise DataFormatError(
-                f"Cannot write {name}: the dataset directory {self.dir_path} is not writable.")
-
-    def _create_spike_clusters(self, path):
-        logger.info("Creating %s from %s.", path.name, self._path("spike_templates").name)
-        self._check_writable(path.name)
-        try:
-            with atomic_write(path) as tmp:
-                shutil.copyfile(self._path("spike_templates"), tmp)
-        except PermissionError:
-            raise DataFormatError(
-                f"Cannot write {path.name}: the dataset directory {self.dir_path} is not "
-                "writable.") from None
 
     def _clusters(self):
         """The saved clusters: ``cluster_ids``, ``cluster_counts``, ``same_as_templates``."""
@@ -589,61 +571,6 @@ class TemplateModel:
         if self._templates is None:
             return np.zeros(self.n_templates)
         return self._templates.alf_peaks_and_durations()[1] * 1e3 / self.sample_rate
-
-    # ---------------------------------------------------------------------------------------------
-    # Saving
-    # ---------------------------------------------------------------------------------------------
-
-    def save_spike_clusters(self, spike_clusters):
-        """Save the spike clusters (atomically, the previous file kept as ``.bak``).
-
-        Written 1-D, ``int32`` when all ids fit (else ``int64``), into the spike clusters file
-        found at load (``spike_clusters.npy`` or its ALF name).
-        """
-        arr = np.asarray(spike_clusters).ravel()
-        if arr.size != self.n_spikes or arr.dtype.kind not in "iu":
-            raise ValueError(f"spike_clusters must be {self.n_spikes} integers.")
-        i32 = np.iinfo(np.int32)
-        fits = arr.size == 0 or (arr.min() >= i32.min and arr.max() <= i32.max)
-        dtype = np.int32 if fits else np.int64
-        path = self._spike_clusters_path
-        self._check_writable(path.name)
-        with atomic_write(path, backup=True) as tmp:
-            out = np.lib.format.open_memmap(tmp, mode="w+", dtype=dtype, shape=arr.shape)
-            for start, stop in iter_chunks(arr.size, spikes.CHUNK_SIZE):
-                out[start:stop] = arr[start:stop]
-            out.flush()
-            del out
-        logger.info("Saved %s.", path)
-        self.spike_clusters = arr.astype(np.int64, copy=False)
-        self._cluster_info = self._cluster_order = None
-
-    def save_metadata(self, name, values):
-        """Save a dictionary ``{cluster_id: value}`` with cluster metadata in a TSV file."""
-        self._check_writable(f"cluster_{name}.tsv")
-        save_metadata(self.dir_path, name, values)
-        self.metadata[name] = {int(c): v for c, v in values.items() if v is not None}
-
-    def save_mean_waveforms(self, mean_waveforms):
-        """Save the mean waveforms as a single array, ``clusters.meanWaveforms.npy``.
-
-        Parameters
-        ----------
-        mean_waveforms : dict or ndarray
-            ``{cluster_id: (n_samples, n_channels) array}`` or ``{cluster_id: Bunch(data,
-            channel_ids)}`` (data ``(n_samples, k)`` on the given channels), or directly an
-            ``(n_clusters, n_samples, n_channels)`` array. Rows are written by increasing
-            cluster id, float32, zeros on channels without data.
-
-        """
-        out = readers.mean_waveforms_array(
-            mean_waveforms, self.n_samples_waveforms, self.n_channels)
-        path = self.dir_path / "clusters.meanWaveforms.npy"
-        self._check_writable(path.name)
-        with atomic_write(path, backup=True) as tmp:
-            with open(tmp, "wb") as f:
-                np.save(f, out)
-        return path
 
     # ---------------------------------------------------------------------------------------------
     # Misc

@@ -2,7 +2,8 @@ import logging
 
 import pytest
 
-from phy.apps.template.metadata import load_metadata, metadata_files, save_metadata
+from phy.apps.template.metadata import load_metadata, metadata_files
+from phy.apps.template.saving import save_metadata
 
 
 def _w(path, text, newline="\n"):

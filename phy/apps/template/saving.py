@@ -1,0 +1,294 @@
+"""Saving a template dataset: ``spike_clusters.npy``, ``cluster_<field>.tsv``, ``cluster_info.tsv``.
+
+FORMATS §2. Every file is written atomically: into a hidden temporary sibling
+(``.<name>.<hex>.tmp``), flushed, then renamed over the target (a reader, or the model's own
+memory map of the previous file, never sees a partial file; the temporary is removed on
+failure). Before a file is replaced for the first time, its current content is copied to
+``<name>.bak`` (FORMATS §2.1: a name no reader's glob matches); that copy is never overwritten,
+so it keeps the sorter's original whatever the number of saves. A directory that cannot be
+written gives a :class:`phy.io.DataFormatError` naming it, and leaves every file intact.
+
+Text files are tab-separated with LF line endings, cells quoted CSV-style when they contain a
+tab, a quote or a newline.
+"""
+
+import csv
+import io
+import logging
+import shutil
+from pathlib import Path
+
+import numpy as np
+
+from phy.io import DataFormatError, writable_dir
+from phy.io.npy import iter_chunks
+from phy.utils import atomic_write
+from phy.utils.io import backup_path
+
+from . import readers
+from .spikes import CHUNK_SIZE
+
+logger = logging.getLogger(__name__)
+
+#: Keys of the cluster table that are not written to ``cluster_info.tsv``.
+CLUSTER_INFO_EXCLUDED = ("is_masked",)
+
+
+def _not_writable(dir_path, name, reason="is not writable"):
+    return DataFormatError(f"Cannot write {name}: the dataset directory {dir_path} {reason}.")
+
+
+def check_writable(dir_path, name):
+    """Raise a :class:`phy.io.DataFormatError` naming `dir_path` if it cannot be written."""
+    if not writable_dir(dir_path):
+        raise _not_writable(dir_path, name)
+
+
+def replace_file(path, write):
+    """Replace `path` atomically by what ``write(tmp_path)`` writes; keep the original once.
+
+    Parameters
+    ----------
+    path : Path
+        The file to write (its directory must exist).
+    write : callable
+        Called with a temporary path in the same directory, where it writes the whole file.
+
+    """
+    path = Path(path)
+    check_writable(path.parent, path.name)
+    try:
+        backup = backup_path(path)
+        if path.exists() and not backup.exists():
+            with atomic_write(backup) as tmp:
+                shutil.copy2(path, tmp)
+        with atomic_write(path) as tmp:
+            write(tmp)
+    except OSError as e:
+        raise _not_writable(path.parent, path.name, f"could not be written ({e})") from None
+    logger.debug("Saved %s.", path)
+    return path
+
+
+def _tsv_text(header, rows):
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter="\t", lineterminator="\n")
+    if header:
+        writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def _write_text(path, text):
+    def write(tmp):
+        with open(tmp, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+    return replace_file(path, write)
+
+
+def check_field_name(name):
+    """Check a metadata field name: it names the file ``cluster_<name>.tsv`` and its column."""
+    if not isinstance(name, str) or not name.strip() or name != name.strip():
+        raise ValueError(f"Invalid cluster metadata field name {name!r}.")
+    if any(c in name for c in "/\\\t\r\n\"") or name in (".", ".."):
+        raise ValueError(f"Invalid cluster metadata field name {name!r}: it names the file "
+                         f"cluster_{name}.tsv.")
+    if name in ("cluster_id", "info", "id"):
+        raise ValueError(f"The cluster metadata field name {name!r} is reserved.")
+
+
+def _metadata_value(value):
+    if isinstance(value, np.generic):
+        value = value.item()
+    return str(value)
+
+
+def save_metadata(dir_path, name, values):
+    """Save one metadata field as ``cluster_<name>.tsv`` (FORMATS §2.2).
+
+    Parameters
+    ----------
+    dir_path : str or Path
+        The dataset directory.
+    name : str
+        The field name (``group`` gives ``cluster_group.tsv``; case preserved).
+    values : dict
+        ``{cluster_id: value}``; None and empty values are omitted.
+
+    Returns
+    -------
+    path : Path
+        The file written: a header ``cluster_id<TAB>name``, then one line per cluster with a
+        value, by increasing cluster id, values written with ``str()``.
+
+    """
+    check_field_name(name)
+    rows = [[int(c), _metadata_value(values[c])] for c in sorted(values, key=int)
+            if values[c] is not None and not (isinstance(values[c], str) and values[c] == "")]
+    text = _tsv_text(["cluster_id", name], rows)
+    return _write_text(Path(dir_path) / f"cluster_{name}.tsv", text)
+
+
+def cluster_info_cell(value):
+    """Format a ``cluster_info.tsv`` cell (FORMATS §2.3).
+
+    Floats as ``%.8f`` (``nan``, ``inf``), integers as digits, booleans ``True``/``False``,
+    None as an empty cell, anything else with ``str()``.
+    """
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is None:
+        return ""
+    if isinstance(value, (bool, int, str)):
+        return str(value)
+    if isinstance(value, float):
+        return f"{value:.8f}"
+    return str(value)
+
+
+def save_cluster_info(dir_path, rows):
+    """Write ``cluster_info.tsv``: a snapshot of the cluster table (FORMATS §2.3).
+
+    Parameters
+    ----------
+    dir_path : str or Path
+    rows : list of dict
+        One dict per cluster with an ``id`` key (the cluster id) and one key per column.
+
+    Returns
+    -------
+    path : Path
+        The file: ``cluster_id`` first, then the union of the other keys in code-point order
+        (``is_masked`` excluded), one row per cluster by increasing id, missing values empty;
+        an empty file without rows.
+
+    """
+    rows = list(rows)
+    for row in rows:
+        if "id" not in row:
+            raise ValueError(f"A cluster_info row has no 'id' key: {row!r}.")
+    rows.sort(key=lambda row: int(row["id"]))
+    skip = {"id", "cluster_id", *CLUSTER_INFO_EXCLUDED}
+    columns = sorted({str(k) for row in rows for k in row if k not in skip})
+    table = [[str(int(row["id"]))] + [cluster_info_cell(row.get(c)) for c in columns]
+             for row in rows]
+    text = _tsv_text(["cluster_id"] + columns, table) if rows else ""
+    return _write_text(Path(dir_path) / "cluster_info.tsv", text)
+
+
+def save_spike_clusters(path, spike_clusters, n_spikes):
+    """Write a spike clusters file (FORMATS §2.1): 1-D, ``int32`` if all ids fit, else ``int64``.
+
+    Returns the array as int64 (a view when it already is).
+    """
+    arr = np.asarray(spike_clusters).ravel()
+    if arr.size != n_spikes or arr.dtype.kind not in "iu":
+        raise ValueError(f"spike_clusters must be {n_spikes} integers.")
+    i32 = np.iinfo(np.int32)
+    fits = arr.size == 0 or (arr.min() >= i32.min and arr.max() <= i32.max)
+    dtype = np.int32 if fits else np.int64
+
+    def write(tmp):
+        out = np.lib.format.open_memmap(tmp, mode="w+", dtype=dtype, shape=arr.shape)
+        for start, stop in iter_chunks(arr.size, CHUNK_SIZE):
+            out[start:stop] = arr[start:stop]
+        out.flush()
+        del out
+
+    replace_file(path, write)
+    logger.info("Saved %s.", path)
+    return arr.astype(np.int64, copy=False)
+
+
+class TemplateSaving:
+    """The saving methods of :class:`phy.apps.template.TemplateModel` (FORMATS §2).
+
+    Uses the model's ``dir_path``, ``read_only``, ``n_spikes``, ``metadata``,
+    ``_spike_clusters_path`` and the per-spike caches it resets.
+    """
+
+    def _check_writable(self, name):
+        if self.read_only:
+            raise DataFormatError(f"Cannot write {name}: the model of {self.dir_path} was "
+                                  "opened read-only.")
+        check_writable(self.dir_path, name)
+
+    def _create_spike_clusters(self, path, templates_path):
+        logger.info("Creating %s from %s.", path.name, templates_path.name)
+        self._check_writable(path.name)
+        try:
+            with atomic_write(path) as tmp:
+                shutil.copyfile(templates_path, tmp)
+        except PermissionError:
+            raise _not_writable(self.dir_path, path.name) from None
+
+    def save_spike_clusters(self, spike_clusters):
+        """Save the cluster of every spike.
+
+        Written atomically into the spike clusters file found at load (``spike_clusters.npy``
+        or its ALF name), 1-D, ``int32`` when all ids fit (else ``int64``). The first save
+        keeps the original file as ``<name>.bak`` (never overwritten later);
+        ``spike_templates.npy`` is never touched.
+
+        Parameters
+        ----------
+        spike_clusters : array-like
+            ``n_spikes`` integers.
+
+        """
+        path = self._spike_clusters_path
+        self._check_writable(path.name)
+        self.spike_clusters = save_spike_clusters(path, spike_clusters, self.n_spikes)
+        self._cluster_info = self._cluster_order = None
+
+    def save_metadata(self, name, values):
+        """Save a field ``{cluster_id: value}`` as ``cluster_<name>.tsv`` (FORMATS §2.2).
+
+        ``group`` gives ``cluster_group.tsv``. One line per cluster with a value (None and
+        empty values omitted), by increasing cluster id, values written with ``str()``.
+        Atomic; the first save keeps the original file as ``<name>.bak``.
+        """
+        self._check_writable(f"cluster_{name}.tsv")
+        save_metadata(self.dir_path, name, values)
+        self.metadata[name] = {int(c): v for c, v in values.items() if v is not None}
+
+    def save_cluster_info(self, rows):
+        """Write ``cluster_info.tsv``, the snapshot of the cluster table (FORMATS §2.3).
+
+        Parameters
+        ----------
+        rows : list of dict
+            One dict per current cluster: ``id`` (cluster id) and one key per column (``ch``,
+            ``sh``, ``depth``, ``fr``, ``amp``, ``n_spikes``, ``group``, every label...).
+
+        Returns
+        -------
+        path : Path
+            ``cluster_id`` first, then the other columns in code-point order; floats
+            ``%.8f``, None empty. Atomic; the first save keeps the original as ``.bak``.
+
+        """
+        self._check_writable("cluster_info.tsv")
+        return save_cluster_info(self.dir_path, rows)
+
+    def save_mean_waveforms(self, mean_waveforms):
+        """Save the mean waveforms as a single array, ``clusters.meanWaveforms.npy``.
+
+        Parameters
+        ----------
+        mean_waveforms : dict or ndarray
+            ``{cluster_id: (n_samples, n_channels) array}`` or ``{cluster_id: Bunch(data,
+            channel_ids)}`` (data ``(n_samples, k)`` on the given channels), or directly an
+            ``(n_clusters, n_samples, n_channels)`` array. Rows are written by increasing
+            cluster id, float32, zeros on channels without data.
+
+        """
+        out = readers.mean_waveforms_array(
+            mean_waveforms, self.n_samples_waveforms, self.n_channels)
+        path = self.dir_path / "clusters.meanWaveforms.npy"
+        self._check_writable(path.name)
+
+        def write(tmp):
+            with open(tmp, "wb") as f:
+                np.save(f, out)
+        return replace_file(path, write)
