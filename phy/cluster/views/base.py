@@ -34,8 +34,11 @@ visuals), ``self.cluster_ids``, ``self.name``, ``self.gui``, ``self.actions`` (a
 ``super().attach(gui)``, to add its own actions), ``set_dock_status``, ``plot()`` (a parameter
 that changes the data: prepare again) and ``redraw()`` (a parameter that changes only the
 drawing: draw the last record again). Colours: ``self.selected_color(i)`` is the colour of the
-i-th selected cluster, the one of the cluster tables. Mouse and keys: the canvas sends its
-events to the view's ``on_mouse_click(e)``, ``on_key_press(e)``... methods (see
+i-th selected cluster, the one of the cluster tables. User parameters: ``settings``, a tuple of
+:class:`~phy.gui.settings.Setting` (their attributes in ``state_attrs`` or
+``local_state_attrs``), shown by the *Settings...* entry of the view's menu in a dialog that
+applies them through the view's own setters (``apply_settings``). Mouse and keys: the canvas
+sends its events to the view's ``on_mouse_click(e)``, ``on_key_press(e)``... methods (see
 :mod:`phy.plot.canvas`); an ``on_mouse_wheel`` override calls ``super().on_mouse_wheel(e)``.
 The views follow the supervisor's ``select``; the cluster tables' own ``select`` events (the
 raw clicks, which the supervisor coalesces) are ignored.
