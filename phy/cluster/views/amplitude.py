@@ -11,12 +11,13 @@ import logging
 
 import numpy as np
 
+from phy.gui.settings import Setting
 from phy.plot import NDC, Range, ScatterVisual
 from phy.utils import Bunch, emit
 from phy.utils import bus_events as ev
 
 from .base import ManualClusteringView
-from .mixins import LassoMixin, MarkerSizeMixin
+from .mixins import MARKER_SIZE_SETTING, LassoMixin, MarkerSizeMixin
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +81,11 @@ class AmplitudeView(LassoMixin, MarkerSizeMixin, ManualClusteringView):
         "previous_amplitude_type": "shift+a",
     }
     state_attrs = ("amplitudes_type", "marker_size")
+    settings = (
+        Setting("amplitudes_type", "Amplitudes", str, choices=lambda view: list(view.amplitudes),
+                update="plot"),
+        MARKER_SIZE_SETTING,
+    )
 
     #: Marker size of a new view, in pixels.
     default_marker_size = 4.0

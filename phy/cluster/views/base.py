@@ -34,8 +34,11 @@ visuals), ``self.cluster_ids``, ``self.name``, ``self.gui``, ``self.actions`` (a
 ``super().attach(gui)``, to add its own actions), ``set_dock_status``, ``plot()`` (a parameter
 that changes the data: prepare again) and ``redraw()`` (a parameter that changes only the
 drawing: draw the last record again). Colours: ``self.selected_color(i)`` is the colour of the
-i-th selected cluster, the one of the cluster tables. Mouse and keys: the canvas sends its
-events to the view's ``on_mouse_click(e)``, ``on_key_press(e)``... methods (see
+i-th selected cluster, the one of the cluster tables. User parameters: ``settings``, a tuple of
+:class:`~phy.gui.settings.Setting` (their attributes in ``state_attrs`` or
+``local_state_attrs``), shown by the *Settings...* entry of the view's menu in a dialog that
+applies them through the view's own setters (``apply_settings``). Mouse and keys: the canvas
+sends its events to the view's ``on_mouse_click(e)``, ``on_key_press(e)``... methods (see
 :mod:`phy.plot.canvas`); an ``on_mouse_wheel`` override calls ``super().on_mouse_wheel(e)``.
 The views follow the supervisor's ``select``; the cluster tables' own ``select`` events (the
 raw clicks, which the supervisor coalesces) are ignored.
@@ -108,6 +111,8 @@ import logging
 
 from phy.gui.actions import Actions
 from phy.gui.qt import Qt, screenshot
+from phy.gui.settings import apply_settings
+from phy.gui.settings_dialog import SettingsDialog
 from phy.gui.threads import Worker, call_reporting_errors, thread_pool
 from phy.plot import PlotCanvas
 from phy.utils import Bunch, connect, selected_cluster_color, unconnect
@@ -132,6 +137,9 @@ class ManualClusteringView:
       view's global GUI state.
     * ``self.local_state_attrs``: like above, but for the local GUI state
       (dataset-dependent).
+    * ``self.settings``: a tuple of :class:`~phy.gui.settings.Setting`, the user parameters
+      shown by the *Settings...* dialog of the view's menu (their attributes are in the
+      state attributes, so that they persist).
 
     Parameters
     ----------
@@ -158,6 +166,7 @@ class ManualClusteringView:
     default_snippets = {}
     state_attrs = ()
     local_state_attrs = ()
+    settings = ()
 
     def __init__(self, shortcuts=None, snippets=None):
         self.shortcuts = {**self.default_shortcuts, **(shortcuts or {})}
@@ -177,6 +186,7 @@ class ManualClusteringView:
         self._signals = None  # Keeps the running worker's signals alive.
         self._data = None  # The last record drawn, for redraw().
         self._last_selection = None  # The last selection received from the bus.
+        self._settings_dialog = None  # The settings dialog, while it is open.
 
     # Preparing and drawing: what a subclass overrides
     # ---------------------------------------------------------------------------------------------
@@ -378,6 +388,9 @@ class ManualClusteringView:
         self.actions.add(self.toggle_auto_update, checkable=True, checked=self.auto_update,
                          show_shortcut=False)
         self.actions.add(self.screenshot, show_shortcut=False)
+        if self.settings:
+            self.actions.add(self.show_settings, name="settings", show_shortcut=False)
+            self.actions.get("settings").setText("Settings\u2026")
         self.actions.separator()
 
         connect(self.on_select_threaded, event=ev.SELECT)
@@ -425,6 +438,55 @@ class ManualClusteringView:
             self.gui.status_message = f"Screenshot saved to {path}"
         return path
 
+    def show_settings(self):
+        """Open the settings dialog of the view: its parameters, applied on OK.
+
+        The dialog is not modal; while it is open, the action raises it.
+
+        Returns
+        -------
+        dialog : SettingsDialog
+
+        """
+        dialog = self._settings_dialog
+        if dialog is None:
+            dialog = SettingsDialog(
+                self, self.settings, title=f"{self.name} settings", apply=self.apply_settings,
+                parent=self.gui)
+            dialog.setAttribute(Qt.WA_DeleteOnClose)
+            dialog.finished.connect(self._on_settings_closed)
+            self._settings_dialog = dialog
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        return dialog
+
+    def _on_settings_closed(self, result):
+        self._settings_dialog = None
+
+    def apply_settings(self, values):
+        """Apply new values of the view's settings (all or none), as the dialog's OK does.
+
+        The toggles' menu entries follow, and the view state in the GUI state is updated.
+
+        Parameters
+        ----------
+        values : dict
+            ``{setting key: value in the unit shown}``.
+
+        Raises
+        ------
+        ValueError
+            If the view refuses a value (nothing is changed then).
+
+        """
+        applied = apply_settings(self, self.settings, values)
+        for setting in applied:
+            if setting.kind is bool and setting.setter is not None:
+                self._set_checked(setting.setter, setting.get(self))
+        if self.gui is not None:
+            self.gui.state.update_view_state(self, self.state)
+
     def set_dock_status(self, text):
         """Set the status in the dock title bar."""
         if self.dock is not None:
@@ -461,6 +523,8 @@ class ManualClusteringView:
         """
         if self._closed:
             return
+        if self._settings_dialog is not None:
+            self._settings_dialog.close()
         if self.gui is not None:
             self.gui.state.update_view_state(self, self.state)
         self._closed = True

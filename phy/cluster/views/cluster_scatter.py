@@ -9,13 +9,14 @@ clusters inside it (control+right click or Escape clears it).
 
 import numpy as np
 
+from phy.gui.settings import Setting
 from phy.plot import NDC, Range, ScatterVisual
 from phy.utils import Bunch, emit
 from phy.utils import bus_events as ev
 
 from .all_clusters import AllClustersMixin
 from .base import ManualClusteringView
-from .mixins import MarkerSizeMixin
+from .mixins import MARKER_SIZE_SETTING, MarkerSizeMixin
 
 #: Relative margin around the discs, so that the extreme ones are not cut.
 MARGIN = 0.08
@@ -58,6 +59,11 @@ class ClusterScatterView(AllClustersMixin, MarkerSizeMixin, ManualClusteringView
     }
     default_snippets = {"set_x_axis": "csx", "set_y_axis": "csy", "set_size": "css"}
     state_attrs = ("x_axis", "y_axis", "size", "marker_size")
+    settings = (
+        *(Setting(attr, label, str, choices=lambda view: view.metrics(), setter=f"set_{attr}")
+          for attr, label in (("x_axis", "X axis"), ("y_axis", "Y axis"), ("size", "Size"))),
+        MARKER_SIZE_SETTING,
+    )
     default_marker_size = 10.0
     click_events = {
         (): ev.REQUEST_SELECT, ("Control",): ev.SELECT_MORE,

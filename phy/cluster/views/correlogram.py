@@ -15,6 +15,7 @@ Each correlogram is scaled to its own maximum, or all of them to the global maxi
 
 import numpy as np
 
+from phy.gui.settings import Setting
 from phy.plot import HistogramVisual, TextVisual, ThickLineVisual
 from phy.utils import Bunch
 
@@ -86,6 +87,17 @@ class CorrelogramView(ScalingMixin, ManualClusteringView):
     default_snippets = {"set_bin": "cb", "set_window": "cw", "set_refractory_period": "cr"}
     state_attrs = (
         "bin_size", "window_size", "refractory_period", "uniform_normalization", "show_labels")
+    settings = (
+        Setting("bin_size", "Bin size (ms)", float, _SIZE_RANGE[0] * 1e3, _SIZE_RANGE[1] * 1e3,
+                scale=1e3, setter="set_bin"),
+        Setting("window_size", "Window size (ms)", float, _SIZE_RANGE[0] * 1e3,
+                _SIZE_RANGE[1] * 1e3, scale=1e3, setter="set_window"),
+        Setting("refractory_period", "Refractory period (ms)", float, *_REFRACTORY_RANGE,
+                scale=1e3, setter="set_refractory_period"),
+        Setting("uniform_normalization", "Same scale for all correlograms", bool,
+                setter="toggle_normalization"),
+        Setting("show_labels", "Show labels", bool, setter="toggle_labels"),
+    )
 
     def __init__(self, correlograms=None, firing_rate=None, **kwargs):
         super().__init__(**kwargs)

@@ -31,7 +31,13 @@ from phy.utils import Bunch, connect, emit
 from phy.utils import bus_events as ev
 
 from .base import ManualClusteringView
-from .mixins import LassoMixin, MarkerSizeMixin, ScalingMixin
+from .mixins import (
+    MARKER_SIZE_SETTING,
+    SCALING_SETTING,
+    LassoMixin,
+    MarkerSizeMixin,
+    ScalingMixin,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -141,6 +147,7 @@ class FeatureView(LassoMixin, ScalingMixin, MarkerSizeMixin, ManualClusteringVie
         "toggle_automatic_channel_selection": "c",
     }
     state_attrs = ("scaling", "marker_size", "fixed_channels", "grid_dim")
+    settings = (MARKER_SIZE_SETTING, SCALING_SETTING)
 
     def __init__(self, features=None, attributes=None, grid_dim=None, **kwargs):
         super().__init__(**kwargs)

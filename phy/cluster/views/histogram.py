@@ -20,13 +20,14 @@ heights; control+wheel widens or narrows the x range (``x_max``).
 
 import numpy as np
 
+from phy.gui.settings import Setting
 from phy.plot import HistogramVisual, Stacked, TextVisual, ThickLineVisual
 from phy.plot.visuals.text import DEFAULT_FONT_SIZE, font_pixel_size, glyph_atlas
 from phy.utils import Bunch
 
 from ..stats import histogram_density
 from .base import ManualClusteringView
-from .mixins import ScalingMixin, _wheel_steps
+from .mixins import SCALING_SETTING, ScalingMixin, _wheel_steps
 
 #: Height of the tallest bin of a histogram, as a fraction of its box (at scaling 1).
 FILL = 0.9
@@ -83,6 +84,16 @@ class HistogramView(ScalingMixin, ManualClusteringView):
     default_x_max = None
     default_snippets = _snippets(alias_char)
     state_attrs = ("n_bins", "x_min", "x_max", "scaling")
+    settings = (
+        Setting("x_min", "X min ({bin_unit})", float, decimals=4, setter="set_x_min",
+                getter=lambda view: view._x_range()[0] * view._unit),
+        Setting("x_max", "X max ({bin_unit})", float, decimals=4, setter="set_x_max",
+                getter=lambda view: view._x_range()[1] * view._unit),
+        Setting("n_bins", "Number of bin edges", int, 2, 1_000_000, setter="set_n_bins"),
+        Setting("bin_size", "Bin size ({bin_unit})", float, 1e-4, decimals=4,
+                setter="set_bin_size", persisted_by=("n_bins", "x_min", "x_max")),
+        SCALING_SETTING,
+    )
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)

@@ -8,6 +8,7 @@ actions to the view's actions in ``attach``; the drawing parameters (``marker_si
 
 import numpy as np
 
+from phy.gui.settings import Setting
 from phy.plot import NDC, Range
 from phy.plot.lasso import points_in_polygon
 from phy.utils import bus_events as ev
@@ -71,6 +72,11 @@ class MarkerSizeMixin:
         self.actions.separator()
 
 
+#: The setting of the marker size, for the ``settings`` of the views with this mixin.
+MARKER_SIZE_SETTING = Setting(
+    "marker_size", "Marker size (px)", float, *MarkerSizeMixin.marker_size_bounds, decimals=1)
+
+
 class ScalingMixin:
     """Scaling of what a view draws: ``scaling`` and the actions increase/decrease/reset.
 
@@ -113,6 +119,10 @@ class ScalingMixin:
         for f in (self.increase, self.decrease, self.reset_scaling):
             self.actions.add(f)
         self.actions.separator()
+
+
+#: The setting of the scaling, for the ``settings`` of the views with this mixin.
+SCALING_SETTING = Setting("scaling", "Scaling", float, *ScalingMixin.scaling_bounds)
 
 
 class LassoMixin:

@@ -8,6 +8,7 @@ several clusters show concentric rings). The channel labels are toggled with
 
 import numpy as np
 
+from phy.gui.settings import Setting
 from phy.plot import ScatterVisual, TextVisual
 from phy.utils import Bunch
 
@@ -43,6 +44,8 @@ class ProbeView(ManualClusteringView):
     """
 
     state_attrs = ("do_show_labels",)
+    settings = (Setting("do_show_labels", "Show the channel labels", bool,
+                        setter="toggle_show_labels"),)
 
     #: Whether the channel labels are shown.
     do_show_labels = False

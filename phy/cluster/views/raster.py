@@ -27,7 +27,7 @@ from phy.utils import bus_events as ev
 
 from .all_clusters import AllClustersMixin
 from .base import ManualClusteringView
-from .mixins import MarkerSizeMixin
+from .mixins import MARKER_SIZE_SETTING, MarkerSizeMixin
 
 logger = logging.getLogger(__name__)
 
@@ -249,6 +249,7 @@ class RasterView(AllClustersMixin, MarkerSizeMixin, ManualClusteringView):
         "decrease_marker_size": "ctrl+shift+-",
     }
     state_attrs = ("marker_size",)
+    settings = (MARKER_SIZE_SETTING,)
     default_marker_size = 5.0
     #: Above this number of spikes, draw the count image instead of the spikes.
     max_points = 1_000_000

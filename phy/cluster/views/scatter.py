@@ -13,7 +13,7 @@ from phy.plot import ScatterVisual
 from phy.utils import Bunch
 
 from .base import ManualClusteringView
-from .mixins import LassoMixin, MarkerSizeMixin
+from .mixins import MARKER_SIZE_SETTING, LassoMixin, MarkerSizeMixin
 
 #: Margin around the data when the bounds are computed from the positions (fraction of the span).
 _MARGIN = 0.05
@@ -60,6 +60,7 @@ class ScatterView(LassoMixin, MarkerSizeMixin, ManualClusteringView):
 
     default_marker_size = 5.0
     state_attrs = ("marker_size",)
+    settings = (MARKER_SIZE_SETTING,)
 
     def __init__(self, coords=None, **kwargs):
         super().__init__(**kwargs)

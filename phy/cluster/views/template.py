@@ -13,7 +13,7 @@ from phy.utils import Bunch
 
 from .all_clusters import AllClustersMixin
 from .base import ManualClusteringView
-from .mixins import ScalingMixin
+from .mixins import SCALING_SETTING, ScalingMixin
 
 #: Fraction of the width of a column taken by the templates.
 COLUMN_FILL = 0.9
@@ -57,6 +57,7 @@ class TemplateView(AllClustersMixin, ScalingMixin, ManualClusteringView):
 
     default_shortcuts = {"increase": "ctrl+alt++", "decrease": "ctrl+alt+-"}
     state_attrs = ("scaling",)
+    settings = (SCALING_SETTING,)
 
     def __init__(self, templates=None, channel_ids=None, channel_labels=None, cluster_ids=None,
                  cluster_color_selector=None, **kwargs):

@@ -28,6 +28,7 @@ import logging
 
 import numpy as np
 
+from phy.gui.settings import Setting
 from phy.plot import NDC, PlotVisual, TextVisual
 from phy.utils import Bunch, connect, emit
 from phy.utils import bus_events as ev
@@ -138,6 +139,16 @@ class TraceView(ScalingMixin, ManualClusteringView):
         "scaling", "origin", "do_show_labels", "show_all_spikes", "auto_scale",
         "raw_data_filter")
     local_state_attrs = ("interval",)
+    settings = (
+        Setting("scaling", "Gain", float, *ScalingMixin.scaling_bounds),
+        Setting("half_duration", "Window duration (s)", float, 1e-3, 1e4, scale=2,
+                persisted_by=("interval",)),
+        Setting("origin", "First channel at the", str, choices=("top", "bottom")),
+        Setting("raw_data_filter", "Filter", str, choices=lambda view: [*view.filters, "raw"]),
+        Setting("auto_scale", "Automatic scaling", bool, setter="toggle_auto_scale"),
+        Setting("do_show_labels", "Show the channel labels", bool, setter="toggle_show_labels"),
+        Setting("show_all_spikes", "Show all spikes", bool, setter="toggle_highlighted_spikes"),
+    )
 
     def __init__(
             self, traces=None, spike_times=None, sample_rate=None, duration=None,

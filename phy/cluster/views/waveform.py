@@ -33,6 +33,7 @@ import logging
 
 import numpy as np
 
+from phy.gui.settings import Setting
 from phy.plot import PlotVisual, TextVisual, ThickLineVisual
 from phy.plot.layout import get_non_overlapping_boxes
 from phy.utils import Bunch, emit
@@ -174,6 +175,17 @@ class WaveformView(ManualClusteringView):
     state_attrs = ("waveforms_type", "overlap", "do_show_labels", "show_mean",
                    "n_spikes_waveforms")
     local_state_attrs = ("box_scaling", "probe_scaling")
+    settings = (
+        Setting("n_spikes_waveforms", "Waveforms per cluster", int, 1, 100_000,
+                setter="change_n_spikes_waveforms"),
+        Setting("overlap", "Overlap the clusters", bool, setter="toggle_waveform_overlap"),
+        Setting("do_show_labels", "Show the channel labels", bool, setter="toggle_show_labels"),
+        Setting("show_mean", "Show the mean waveforms", bool, setter="toggle_mean_waveforms"),
+        Setting("box_scaling", "Waveform amplitude", float, 1e-3, 1e3, index=1),
+        Setting("box_scaling", "Waveform width", float, 1e-3, 1e3, index=0),
+        Setting("probe_scaling", "Probe width", float, 1e-2, 1e2, index=0),
+        Setting("probe_scaling", "Probe height", float, 1e-2, 1e2, index=1),
+    )
 
     def __init__(self, waveforms=None, waveforms_type=None, waveform_type=None, **kwargs):
         if callable(waveforms):
