@@ -33,6 +33,8 @@ _EXPORTS = {
     "HTMLWidget": "html",
     "Table": "table",
     "IPythonView": "ipython",
+    "Setting": "settings",
+    "SettingsDialog": "settings_dialog",
 }
 
 __all__ = sorted(_EXPORTS)
