@@ -37,8 +37,8 @@ from phy.utils import attach_plugins, emit, load_json, phy_config_dir, save_json
 from phy.utils import bus_events as ev
 from phy.utils.array import regular_subset
 
-from .controller_gui import GUIMixin
 from .base_views import BaseViewsMixin
+from .controller_gui import GUIMixin
 from .view_data import (
     N_SPIKES_AMPLITUDES,
     N_SPIKES_CORRELOGRAMS,
@@ -279,7 +279,7 @@ class BaseController(GUIMixin, BaseViewsMixin):
         return str(int(self.model.channel_mapping[channel_id]))
 
     def get_channel_shank(self, cluster_id):
-        """Return the shank of a cluster's best channel, if the channel_shanks array is available."""
+        """Return the shank of a cluster's best channel (None without ``channel_shanks``)."""
         shanks = getattr(self.model, "channel_shanks", None)
         if shanks is None:
             return None
@@ -300,8 +300,7 @@ class BaseController(GUIMixin, BaseViewsMixin):
         return len(self._cluster_spikes(cluster_id)) / duration
 
     def peak_channel_similarity(self, cluster_id):
-        """Return the list of similar clusters to a given cluster, just on the basis of the peak
-        channel.
+        """Return the list of similar clusters to a given cluster, from the peak channel only.
 
         The similarity of another cluster is ``1 / (1 + d)`` with ``d`` the distance between the
         two peak channels on the probe (1 on the same channel).

@@ -10,8 +10,8 @@ state has none, and emits ``gui_ready(controller, gui)`` for the plugins.
 import logging
 from collections import Counter
 
-from phy.utils import connect, emit
 from phy.utils import bus_events as ev
+from phy.utils import connect, emit
 
 logger = logging.getLogger(__name__)
 

@@ -1,5 +1,4 @@
-"""Templates: :class:`TemplateMixin` (template view, template amplitudes, template features,
-template similarity).
+"""Templates: :class:`TemplateMixin` (template view, amplitudes, features and similarity).
 
 The model has ``spike_templates``, ``amplitudes``, ``n_templates``, ``similar_templates``,
 ``templates_peak_amplitudes``, ``template_features`` (or None) and implements
@@ -110,8 +109,7 @@ class TemplateMixin:
             self.get_spike_ids(cluster_id, self.n_spikes_amplitudes))))
 
     def get_spike_template_features(self, spike_ids, first_cluster=None, **kwargs):
-        """Return the template features of the requested spikes onto the first selected
-        cluster.
+        """Return the template features of the requested spikes onto the first cluster.
 
         This is "the dot product (projection) of each spike waveform onto the template of the
         first cluster" (zeros without template features or without a first cluster).

@@ -6,8 +6,7 @@ from ..view_data import template_waveforms
 
 
 class WaveformMixin:
-    """The waveform view (waveform types: waveforms, mean waveforms, templates) and the raw
-    amplitudes of the amplitude view.
+    """The waveform view (types: waveforms, mean waveforms, templates), raw amplitudes.
 
     The model implements ``get_waveforms(spike_ids, channel_ids)``.
     """
@@ -40,8 +39,10 @@ class WaveformMixin:
         return view
 
     def get_spike_raw_amplitudes(self, spike_ids, channel_id=None, **kwargs):
-        """Return the maximum amplitude of the raw waveforms on the best channel of the first
-        selected cluster (peak-to-peak; 0 where no waveform can be read)."""
+        """Return the raw amplitudes on the best channel of the first selected cluster.
+
+        The peak-to-peak amplitude of each waveform; 0 where no waveform can be read.
+        """
         spike_ids = np.asarray(spike_ids, dtype=np.int64)
         if channel_id is None or not len(spike_ids):
             return np.zeros(len(spike_ids))
