@@ -100,9 +100,21 @@ class BaseViewsMixin:
 
     def create_ipython_view(self):
         """Create an IPython View, with ``m`` (model), ``c`` (controller), ``s`` (supervisor)."""
-        from phy.gui.ipython import IPythonView
+        from phy.gui import ipython
 
-        view = IPythonView()
-        attach = view.attach
-        view.attach = lambda gui: attach(gui, m=self.model, c=self, s=self.supervisor)
-        return view
+        namespace = dict(m=self.model, c=self, s=self.supervisor)
+
+        class IPythonView(ipython.IPythonView):  # its name in the GUI and its state
+            """The IPython view with the controller's objects injected when attached."""
+
+            def attach(self, gui, **kwargs):
+                super().attach(gui, **namespace, **kwargs)
+
+            def stop(self):
+                """Stop the kernel; delete qtconsole's completion popup (a parentless window)."""
+                super().stop()
+                popup = getattr(self, "_completion_widget", None)
+                if popup is not None and popup.parent() is None:
+                    popup.deleteLater()
+
+        return IPythonView()
