@@ -62,10 +62,10 @@ def template_waveforms(model, n_spikes_waveforms=N_SPIKES_WAVEFORMS, cluster_spi
     Returns
     -------
     types : dict
-        ``waveforms(cluster_id, n_spikes)``: ``n_spikes`` spikes of the cluster, regularly
-        spaced in time, read with ``model.get_waveforms`` on the cluster's best channels, each
-        waveform minus its median on each channel (None without raw data nor waveforms:
-        then this type is absent); ``mean_waveforms(cluster_id)``: their mean;
+        ``waveforms(cluster_id, n_spikes)``: at most ``n_spikes`` spikes of the cluster (one
+        every ``ceil(n / n_spikes)``), read with ``model.get_waveforms`` on the cluster's best
+        channels, each waveform minus its median on each channel (absent without raw data
+        nor waveforms); ``mean_waveforms(cluster_id)``: their mean;
         ``templates(cluster_id)``: the cluster's main template on the same channels (absent
         without templates).
 
@@ -74,7 +74,8 @@ def template_waveforms(model, n_spikes_waveforms=N_SPIKES_WAVEFORMS, cluster_spi
         model, cluster_spikes, cluster_channels, cluster_template)
 
     def waveforms(cluster_id, n_spikes=n_spikes_waveforms):
-        spike_ids = regular_subset(spikes_of(cluster_id), n_spikes)
+        spike_ids = spikes_of(cluster_id)
+        spike_ids = spike_ids[::max(1, -(-len(spike_ids) // n_spikes))]
         channel_ids = channels_of(cluster_id)
         data = model.get_waveforms(spike_ids, channel_ids)
         if data is not None:
@@ -94,11 +95,13 @@ def template_waveforms(model, n_spikes_waveforms=N_SPIKES_WAVEFORMS, cluster_spi
     types = {}
     has_waveforms = model.traces is not None or model.spike_waveforms is not None
     if has_waveforms:
-        types.update(waveforms=waveforms, mean_waveforms=mean_waveforms)
+        types["waveforms"] = waveforms
     if model.sparse_templates is not None:
         types["templates"] = templates
         if not has_waveforms:  # the view needs a "waveforms" type: the templates are shown
             types["waveforms"] = templates
+    if has_waveforms:
+        types["mean_waveforms"] = mean_waveforms
     return types
 
 
