@@ -404,6 +404,8 @@ class BaseController(GUIMixin, BaseViewsMixin):
         self.spike_reorder = bool(checked)
         if self.supervisor is not None:
             emit(ev.TOGGLE_SPIKE_REORDER, self.supervisor, self.spike_reorder)
+        for view in self.gui.list_views("AmplitudeView") if self.gui is not None else ():
+            view.plot()  # the amplitudes against the other spike times
 
     def switch_raw_data_filter(self):
         """Switch the display filter of the trace views (when a filter is available)."""

@@ -44,6 +44,10 @@ def test_gui_every_view_draws(qtbot, synthetic_dir, make_controller):
         view = gui.get_view(name)
         assert view.cluster_ids == [0, 1], name
         assert pixels(view).drawn().sum() > 50, f"{name} drew nothing"
+    trace = gui.get_view("TraceView")
+    assert trace.raw_data_filter == "high_pass"
+    c.switch_raw_data_filter()
+    assert trace.raw_data_filter == "raw"
 
 
 def test_save_reopen(qtbot, synthetic_dir, make_controller, dialogs):
