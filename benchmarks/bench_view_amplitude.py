@@ -21,6 +21,7 @@ import sys
 import numpy as np
 
 from benchmarks.gui_child import emit_json, print_table, run_module_child, show_canvas, timed
+from phy.apps.view_data import template_amplitudes
 
 #: Amplitudes shown per cluster, and background spikes.
 N_AMPLITUDES = 10_000
@@ -30,35 +31,6 @@ SIZE = (800, 600)
 REPEATS = 5
 #: Targets of prepare + draw, in seconds.
 TARGETS = {"AmplitudeView": 0.020, "ProbeView": 0.005}
-
-
-def template_amplitudes(model, n_max=N_AMPLITUDES):
-    """The template amplitude function of the amplitude view for a ``TemplateModel``.
-
-    Maps a list of cluster ids (None: the background, a regular subset of all spikes) to one
-    ``Bunch(amplitudes, spike_ids, spike_times)`` per cluster, at most `n_max` spikes each
-    unless ``load_all``.
-    """
-    from phy.utils import Bunch
-    from phy.utils.array import regular_subset
-
-    n = model.n_spikes
-    background = np.unique((np.arange(min(n, n_max)) * (n / min(n, n_max))).astype(np.int64))
-
-    def amplitudes(cluster_ids, load_all=False):
-        out = []
-        for cluster_id in cluster_ids:
-            if cluster_id is None:
-                ids = background
-            else:
-                ids = model.get_cluster_spikes(cluster_id)
-                ids = ids if load_all else regular_subset(ids, n_max)
-            out.append(Bunch(
-                amplitudes=np.asarray(model.amplitudes[ids]), spike_ids=ids,
-                spike_times=np.asarray(model.spike_times[ids])))
-        return out
-
-    return amplitudes
 
 
 def amplitude_view(model):

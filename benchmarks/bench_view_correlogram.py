@@ -20,6 +20,8 @@ import numpy as np
 
 from benchmarks.datasets import view_dataset
 from benchmarks.gui_child import emit_json, print_table, run_module_child, show_canvas, timed
+from phy.apps.view_data import SpikeData
+from phy.cluster.clustering import group_spikes
 
 SIZE = (800, 600)
 #: The Template GUI's correlogram budget, per cluster.
@@ -30,77 +32,12 @@ N_MERGED = 100
 REPEATS = 3
 
 
-class SpikeData:
-    """The views' data functions on a dataset's spikes (what the controller provides).
-
-    Parameters
-    ----------
-    spike_times : ndarray
-        Sorted spike times, in seconds.
-    spike_clusters : ndarray
-    sample_rate, duration : float
-    n_spikes_correlograms : int
-        Most spikes per cluster in the correlograms (a random subset, fixed per cluster).
-
-    """
-
-    def __init__(self, spike_times, spike_clusters, sample_rate, duration,
-                 n_spikes_correlograms=N_SPIKES_CORRELOGRAMS):
-        self.spike_times = np.asarray(spike_times, dtype=np.float64)
-        self.spike_clusters = np.asarray(spike_clusters)
-        self.sample_rate, self.duration = sample_rate, duration
-        self.n_spikes_correlograms = n_spikes_correlograms
-        order = np.argsort(self.spike_clusters, kind="stable")
-        ids, starts = np.unique(self.spike_clusters[order], return_index=True)
-        self.spikes_per_cluster = dict(zip(ids.tolist(), np.split(order, starts[1:])))
-
-    def _subset(self, cluster_id):
-        spikes = self.spikes_per_cluster[cluster_id]
-        if len(spikes) <= self.n_spikes_correlograms:
-            return spikes
-        rng = np.random.default_rng(cluster_id)
-        return np.sort(rng.choice(spikes, self.n_spikes_correlograms, replace=False))
-
-    def _subsets(self, cluster_ids):
-        spikes = np.sort(np.concatenate([self._subset(c) for c in cluster_ids]))
-        return self.spike_times[spikes], self.spike_clusters[spikes]
-
-    def correlograms(self, cluster_ids, bin_size, window_size):
-        """The correlograms of the clusters' spike subsets."""
-        from phy.cluster import correlograms
-
-        times, clusters = self._subsets(cluster_ids)
-        return correlograms(times, clusters, cluster_ids=cluster_ids,
-                            sample_rate=self.sample_rate, bin_size=bin_size,
-                            window_size=window_size)
-
-    def firing_rate(self, cluster_ids, bin_size):
-        """The baselines of the correlograms, with the numbers of spikes used."""
-        from phy.cluster import firing_rate
-
-        n = [len(self._subset(c)) for c in cluster_ids]
-        clusters = np.repeat(cluster_ids, n)
-        return firing_rate(clusters, cluster_ids, bin_size=bin_size, duration=self.duration)
-
-    def isi(self, cluster_id):
-        """The ISI view's statistic: the intervals between all the spikes of a cluster."""
-        from phy.utils import Bunch
-
-        return Bunch(data=np.diff(self.spike_times[self.spikes_per_cluster[cluster_id]]))
-
-    def spike_times_of(self, cluster_id):
-        """The firing-rate view's statistic: all the spike times of a cluster."""
-        from phy.utils import Bunch
-
-        return Bunch(data=self.spike_times[self.spikes_per_cluster[cluster_id]])
-
-
 def correlogram_view(model):
     """A correlogram view of a ``TemplateModel`` (at most 100 000 spikes per cluster)."""
     from phy.cluster.views.correlogram import CorrelogramView
 
-    data = SpikeData(model.spike_times, np.asarray(model.spike_clusters), model.sample_rate,
-                     model.duration)
+    data = SpikeData(np.asarray(model.spike_times), group_spikes(model.spike_clusters),
+                     model.sample_rate, model.duration)
     return CorrelogramView(data.correlograms, data.firing_rate)
 
 
@@ -131,8 +68,10 @@ def _child(quick):
     app = create_app()
     model = load_model(view_dataset(quick=quick))
     clusters = np.asarray(model.spike_clusters)
-    data = SpikeData(model.spike_times, clusters, model.sample_rate, model.duration)
-    counts = {c: len(s) for c, s in data.spikes_per_cluster.items()}
+    spikes_per_cluster = group_spikes(clusters)
+    data = SpikeData(np.asarray(model.spike_times), spikes_per_cluster, model.sample_rate,
+                     model.duration)
+    counts = {c: len(s) for c, s in spikes_per_cluster.items()}
     largest = sorted(counts, key=counts.get, reverse=True)
     emit_json(n_spikes=int(model.n_spikes), n_clusters=len(counts))
 
@@ -154,8 +93,9 @@ def _child(quick):
     small = largest[-N_MERGED:]
     merged_id = max(counts) + 1
     merged = np.where(np.isin(clusters, small), merged_id, clusters)
-    data = SpikeData(model.spike_times, merged, model.sample_rate, model.duration)
-    n_merged = len(data.spikes_per_cluster[merged_id])
+    merged_spc = group_spikes(merged)
+    data = SpikeData(np.asarray(model.spike_times), merged_spc, model.sample_rate, model.duration)
+    n_merged = len(merged_spc[merged_id])
     view = CorrelogramView(data.correlograms, data.firing_rate)
     result = _measure(app, view, [merged_id], min(n_merged, N_SPIKES_CORRELOGRAMS),
                       f"correlograms, {n_merged:,} spk")

@@ -2,9 +2,10 @@
 
 On the views' benchmark dataset (2 M spikes, 384 channels, 400 templates; ``--quick``: the small
 one), opened with the template data layer, the views get their data functions from the model
-(:func:`feature_functions`: PC features of 2,500 spikes per cluster and 2,500 background spikes,
-spike times; :func:`phy.cluster.views.template_feature.template_feature_coords`). For one and
-for two selected clusters (the largest ones), the time of ``view.prepare(cluster_ids)`` (worker
+(:func:`phy.apps.view_data.feature_functions`: PC features of 2,500 spikes per cluster and
+2,500 background spikes, spike times;
+:func:`phy.cluster.views.template_feature.template_feature_coords`). For one and for two
+selected clusters (the largest ones), the time of ``view.prepare(cluster_ids)`` (worker
 thread: reading and arranging the data; the first call and the best of the next ones) and of
 ``view.draw(data)`` (GUI thread: the visuals' data), then of one frame read back (upload and
 rendering, Mesa's llvmpipe). The measures run in a child process with its own Qt application,
@@ -17,43 +18,13 @@ import sys
 import numpy as np
 
 from benchmarks.gui_child import emit_json, print_table, run_module_child, show_canvas, timed
-from phy.utils import Bunch
-from phy.utils.array import regular_subset
+from phy.apps.view_data import feature_functions
 
 SIZE = (800, 600)
 #: Spikes shown per cluster, and background spikes, in the feature view.
 N_SPIKES_SHOWN = 2500
 N_BACKGROUND = 2500
 REPEATS = 3
-
-
-def feature_functions(model, n_shown=N_SPIKES_SHOWN, n_background=N_BACKGROUND):
-    """The data functions of a FeatureView from a TemplateModel (clusters as saved).
-
-    Returns
-    -------
-    functions : Bunch
-        ``features(cluster_id, channel_ids=None, load_all=False)`` (the cluster's best
-        channels by default; ``cluster_id=None``: the background) and ``attributes``
-        (``{'time': spike times}``).
-
-    """
-    labels = np.array(model.channel_labels)
-    background = regular_subset(np.arange(model.n_spikes), n_background)
-
-    def features(cluster_id, channel_ids=None, load_all=False):
-        if cluster_id is None:
-            spike_ids = background
-        else:
-            spike_ids = model.get_cluster_spikes(cluster_id)
-            spike_ids = spike_ids if load_all else regular_subset(spike_ids, n_shown)
-        if channel_ids is None:
-            channel_ids = model.get_cluster_channels(cluster_id)
-        channel_ids = np.asarray(channel_ids, dtype=np.int64)
-        return Bunch(data=model.get_features(spike_ids, channel_ids), spike_ids=spike_ids,
-                     channel_ids=channel_ids, channel_labels=list(labels[channel_ids]))
-
-    return Bunch(features=features, attributes={"time": model.spike_times})
 
 
 def feature_view(model):

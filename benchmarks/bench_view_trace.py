@@ -24,34 +24,10 @@ import numpy as np
 
 from benchmarks.datasets import view_dataset
 from benchmarks.gui_child import emit_json, print_table, run_module_child, show_canvas, timed
+from phy.apps.view_data import trace_function
 
 SIZE = (800, 600)
 REPEATS = 3
-#: Channels of each template given to the view as the channels of its spikes.
-SPIKE_CHANNELS = 12
-
-
-def _model_traces(model):
-    """The ``traces(interval)`` function of a template model (what the controller will wire)."""
-    from phy.cluster.views.trace_data import interval_spikes, select_traces
-    from phy.utils import Bunch
-
-    channels = np.full((model.n_templates, SPIKE_CHANNELS), -1, dtype=np.int64)
-    for t in range(model.n_templates):
-        c = model.get_template_channels(t)[:SPIKE_CHANNELS]
-        channels[t, :len(c)] = c
-    spike_times = np.asarray(model.spike_times)
-    spike_clusters = np.asarray(model.spike_clusters)
-    templates = np.asarray(model.spike_templates)
-
-    def traces(interval):
-        return Bunch(
-            data=select_traces(model.traces, interval, model.sample_rate),
-            waveforms=interval_spikes(
-                interval, spike_times, spike_clusters, lambda ids: channels[templates[ids]],
-                model.n_samples_waveforms, sample_rate=model.sample_rate))
-
-    return traces
 
 
 def _measure(view, cluster_ids):
@@ -114,7 +90,7 @@ def _child(quick, hour_path):
     model = load_model(view_dataset(quick=quick))
     sr = model.sample_rate
     view = trace_module.TraceView(
-        traces=_model_traces(model), spike_times=None, sample_rate=sr,
+        traces=trace_function(model), spike_times=None, sample_rate=sr,
         duration=model.duration, n_channels=model.n_channels,
         channel_positions=model.channel_positions,
         filters={"high_pass": high_pass_filter(sr)})

@@ -2,8 +2,8 @@
 
 The dataset is the views' benchmark dataset (:func:`benchmarks.datasets.view_dataset`: 2 M
 spikes, 384 channels, raw data). The waveforms are read from the raw data through the template
-model (:func:`template_waveforms`: 100 spikes per cluster on the cluster's best channels, as the
-template GUI gives them to the view), the templates are the model's.
+model (:func:`phy.apps.view_data.template_waveforms`: 100 spikes per cluster on the cluster's
+best channels, as the template GUI gives them to the view), the templates are the model's.
 
 For each selection: the time of ``prepare`` (worker thread: reading the raw data, computing the
 vertices), of ``draw`` (GUI thread: setting the visuals' data), of the frame (upload and
@@ -20,43 +20,12 @@ import numpy as np
 
 from benchmarks.datasets import view_dataset
 from benchmarks.gui_child import emit_json, print_table, run_module_child, show_canvas, timed
-from phy.utils import Bunch
+from phy.apps.view_data import template_waveforms
 
 SIZE = (800, 600)
 REPEATS = 5
 #: Number of waveforms per cluster (the view's default).
 N_SPIKES_WAVEFORMS = 100
-
-
-def template_waveforms(model, n_spikes_waveforms=N_SPIKES_WAVEFORMS):
-    """The waveform functions of a template model: ``{'waveforms', 'templates'}``.
-
-    ``waveforms(cluster_id, n_spikes)`` reads ``n_spikes`` spikes of the cluster (regularly
-    spaced in time) from the raw data with ``model.get_waveforms``, on the best channels of the
-    cluster's main template, each waveform minus its median on each channel;
-    ``templates(cluster_id)`` is the main template of the cluster on the same channels.
-    """
-    labels = model.channel_labels
-
-    def channels_bunch(channel_ids):
-        return Bunch(
-            channel_ids=channel_ids, channel_positions=model.channel_positions[channel_ids],
-            channel_labels=[labels[c] for c in channel_ids])
-
-    def waveforms(cluster_id, n_spikes=n_spikes_waveforms):
-        spike_ids = model.get_cluster_spikes(cluster_id)
-        spike_ids = spike_ids[::max(1, -(-len(spike_ids) // n_spikes))]
-        channel_ids = model.get_cluster_channels(cluster_id)
-        data = model.get_waveforms(spike_ids, channel_ids)
-        if data is not None:
-            data = data - np.median(data, axis=1, keepdims=True)
-        return Bunch(data=data, spike_ids=spike_ids, **channels_bunch(channel_ids))
-
-    def templates(cluster_id):
-        template = model.get_template(model.get_cluster_main_template(cluster_id))
-        return Bunch(data=template.template[np.newaxis], **channels_bunch(template.channel_ids))
-
-    return {"waveforms": waveforms, "templates": templates}
 
 
 def waveform_view(model):

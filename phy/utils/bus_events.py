@@ -39,6 +39,12 @@ CLOSE_DOCK_WIDGET = "close_dock_widget"
 #: ``request_save(gui)``: the user asked to save (File > Save).
 REQUEST_SAVE = "request_save"
 
+# --- The controllers (sender: the controller) -------------------------------------------------
+
+#: ``gui_ready(controller, gui)``: a controller created its GUI, with its views and the
+#: supervisor attached (the event plugins connect to, in ``attach_to_controller``).
+GUI_READY = "gui_ready"
+
 # --- Actions (sender: the ``Actions``) --------------------------------------------------------
 
 #: ``is_busy(actions, busy)``: an action added with ``set_busy`` starts (True) or ends (False).

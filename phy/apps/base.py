@@ -1,0 +1,422 @@
+"""The base controller of the manual clustering GUIs: :class:`BaseController`.
+
+A controller opens a model (the dataset as it is on disk), builds the
+:class:`~phy.cluster.Supervisor` on the model's clusters and the views of the GUI, giving each
+view *functions* of the live clustering (:mod:`phy.apps.view_data`), and saves on
+``save_clustering``. It depends only on the Model protocol of the API doc (``spike_times``,
+``spike_clusters``, ``channel_positions``, ``metadata``, ``save_spike_clusters``...): a new
+kind of dataset adds a model and the mixins of what it has.
+
+How to write a controller::
+
+    class MyController(WaveformMixin, FeatureMixin, BaseController):
+        gui_name = 'MyGUI'
+
+        def _create_model(self, dir_path=None, **kwargs):
+            return MyModel(dir_path)
+
+The mixins (:mod:`phy.apps.mixins`) add their views to ``view_creator`` in
+``_set_view_creator``, their columns in ``_cluster_metrics``, and their amplitude types in
+``_amplitude_functions``, each calling ``super()`` first.
+
+Live clusters: every per-cluster answer (spike ids, best channels, metrics) comes from the
+supervisor's :class:`~phy.cluster.Clustering`, and before the supervisor exists from the
+model's clusters as saved (the same ones). Per-cluster values are cached in memory by cluster
+id and never invalidated: cluster ids are never reused, also across sessions, because the next
+free cluster id is saved in the dataset's ``.phy/new_cluster_id.json``.
+"""
+
+import functools
+import logging
+import shutil
+from pathlib import Path
+
+import numpy as np
+
+from phy.utils import attach_plugins, emit, load_json, phy_config_dir, save_json
+from phy.utils import bus_events as ev
+from phy.utils.array import regular_subset
+
+from .base_views import BaseViewsMixin
+from .controller_gui import GUIMixin
+from .view_data import (
+    N_SPIKES_AMPLITUDES,
+    N_SPIKES_CORRELOGRAMS,
+    N_SPIKES_FEATURES,
+    N_SPIKES_WAVEFORMS,
+    amplitude_function,
+)
+
+logger = logging.getLogger(__name__)
+
+#: The file of the next free cluster id, in the dataset's cache folder.
+NEW_CLUSTER_ID_FILE = "new_cluster_id.json"
+#: The files of the cache folder kept by ``clear_cache``.
+_KEPT_BY_CLEAR_CACHE = ("state.json", NEW_CLUSTER_ID_FILE, ".gitignore")
+
+
+def cluster_cached(f):
+    """Cache a method ``f(self, cluster_id)`` in ``self._cluster_cache`` by cluster id.
+
+    Cluster ids are never reused: a cached value never becomes stale.
+    """
+
+    @functools.wraps(f)
+    def cached(self, cluster_id):
+        key = (f.__name__, int(cluster_id))
+        cache = self._cluster_cache
+        if key not in cache:
+            cache[key] = f(self, int(cluster_id))
+        return cache[key]
+
+    return cached
+
+
+class BaseController(GUIMixin, BaseViewsMixin):
+    """Base controller for manual clustering GUI.
+
+    Parameters
+    ----------
+    dir_path : str or Path
+        Path to the data directory.
+    config_dir : str or Path
+        Path to the configuration directory (default ``~/.phy``, or ``PHY_CONFIG_DIR``).
+    model : Model
+        Model object, optional (it is automatically created otherwise).
+    plugins : list
+        List of plugins to manually activate, optional (the plugins are automatically loaded
+        from the user configuration directory).
+    clear_cache : boolean
+        Whether to clear the cache on startup.
+    clear_state : boolean
+        Whether to clear the GUI state files on startup.
+    enable_threading : boolean
+        Whether to enable threading in the views when selecting clusters.
+    **kwargs
+        Passed to :meth:`_create_model`.
+
+    Attributes
+    ----------
+    model : Model
+    supervisor : Supervisor or None
+        Created by :meth:`create_supervisor` (by :meth:`create_gui`).
+    gui : GUI or None
+    view_creator : dict
+        ``{view class name: function returning a new view (or None)}``.
+
+    """
+
+    #: The GUI name: its state folder in the configuration directory, its section in
+    #: ``phy_config.py`` (``c.<gui_name>.plugins``).
+    gui_name = "BaseGUI"
+    #: The packaged default GUI state (view count), or None.
+    default_state_path = None
+
+    #: Spike budgets of the views (class attributes, configurable per controller instance).
+    n_spikes_waveforms = N_SPIKES_WAVEFORMS
+    n_spikes_features = N_SPIKES_FEATURES
+    n_spikes_features_background = N_SPIKES_FEATURES
+    n_spikes_amplitudes = N_SPIKES_AMPLITUDES
+    n_spikes_correlograms = N_SPIKES_CORRELOGRAMS
+    #: Most best channels of a cluster (base implementation of ``get_best_channels``).
+    n_best_channels = 12
+
+    def __init__(self, dir_path=None, config_dir=None, model=None, clear_cache=None,
+                 clear_state=None, enable_threading=True, plugins=None, **kwargs):
+        self.config_dir = Path(config_dir) if config_dir else phy_config_dir()
+        self.enable_threading = bool(enable_threading)
+        self.dir_path = Path(dir_path).absolute() if dir_path is not None else None
+        if self.dir_path is not None and self.dir_path.is_file():
+            self.dir_path = self.dir_path.parent
+        if clear_cache and self.dir_path is not None:
+            self._clear_cache(keep_model_cache=model is not None)
+        self.model = model if model is not None else self._create_model(
+            dir_path=dir_path, **kwargs)
+        if self.dir_path is None:
+            self.dir_path = Path(getattr(self.model, "dir_path", ".")).absolute()
+        self.cache_dir = self.dir_path / ".phy"
+        if clear_state:
+            self._clear_state()
+        self.n_spikes = int(getattr(self.model, "n_spikes", None) or len(self.model.spike_times))
+        self.supervisor = None
+        self.gui = None
+        self.spike_reorder = False
+        self._cluster_cache = {}
+        self._saved_clustering = None
+        self._spike_times_array = None
+        self.view_creator = {}
+        self._set_view_creator()
+        self.plugins = attach_plugins(self, plugins=plugins, config_dir=self.config_dir)
+
+    # Model and files
+    # ---------------------------------------------------------------------------------------------
+
+    def _create_model(self, dir_path=None, **kwargs):
+        """Return a Model instance from the controller constructor's parameters (to override)."""
+        raise NotImplementedError(
+            f"{type(self).__name__} cannot create a model: pass `model=`.")
+
+    def _clear_cache(self, keep_model_cache=False):
+        """Remove the cache folder's contents but the GUI state and the next cluster id."""
+        cache_dir = self.dir_path / ".phy"
+        if not cache_dir.is_dir():
+            return
+        logger.info("Clearing the cache %s.", cache_dir)
+        for path in cache_dir.iterdir():
+            if path.name in _KEPT_BY_CLEAR_CACHE or (keep_model_cache and path.name == "derived"):
+                continue
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+
+    def _clear_state(self):
+        """Remove the GUI state files (local and global)."""
+        for path in (self.cache_dir / "state.json", self.config_dir / self.gui_name / "state.json"):
+            if path.exists():
+                logger.info("Removing the GUI state %s.", path)
+                path.unlink()
+
+    def _load_new_cluster_id(self):
+        """The next free cluster id saved with the dataset (0 if none)."""
+        return int(load_json(self.cache_dir / NEW_CLUSTER_ID_FILE).get("new_cluster_id", 0))
+
+    def _save_new_cluster_id(self):
+        """Save the next free cluster id with the dataset (atomically; never decreasing)."""
+        if self.supervisor is None:
+            return
+        new_id = max(self.supervisor.clustering.new_cluster_id(), self._load_new_cluster_id())
+        try:
+            save_json(self.cache_dir / NEW_CLUSTER_ID_FILE, {"new_cluster_id": int(new_id)})
+        except OSError as e:
+            logger.warning("Could not save the next cluster id in %s: %s.", self.cache_dir, e)
+
+    # Clusters
+    # ---------------------------------------------------------------------------------------------
+
+    @property
+    def clustering(self):
+        """The live :class:`~phy.cluster.Clustering` (the supervisor's), or None before."""
+        return self.supervisor.clustering if self.supervisor is not None else None
+
+    @property
+    def cluster_ids(self):
+        """The ids of the current clusters."""
+        if self.clustering is not None:
+            return self.clustering.cluster_ids
+        return np.asarray(self._initial_clusters()[0])
+
+    def _initial_clusters(self):
+        """``(cluster_ids, spikes function)`` of the clusters as saved, before the supervisor."""
+        if self._saved_clustering is None:
+            if hasattr(self.model, "get_cluster_spikes") and hasattr(self.model, "cluster_ids"):
+                self._saved_clustering = (self.model.cluster_ids, self.model.get_cluster_spikes)
+            else:
+                from phy.cluster.clustering import group_spikes
+
+                spc = group_spikes(np.asarray(self.model.spike_clusters))
+                empty = np.zeros(0, dtype=np.int64)
+                self._saved_clustering = (np.array(sorted(spc), dtype=np.int64),
+                                          lambda c: spc.get(int(c), empty))
+        return self._saved_clustering
+
+    def _cluster_spikes(self, cluster_id):
+        """All the spike ids of a cluster, sorted (the live clustering)."""
+        if self.clustering is not None:
+            return self.clustering.spikes_in_clusters([int(cluster_id)])
+        return np.asarray(self._initial_clusters()[1](int(cluster_id)), dtype=np.int64)
+
+    def get_spike_ids(self, cluster_id, n=None):
+        """Return part or all of spike ids belonging to a given cluster.
+
+        ``n`` spikes at most, regularly spaced (all spikes by default).
+        """
+        return regular_subset(self._cluster_spikes(cluster_id), n)
+
+    def get_spike_times(self, cluster_id, n=None):
+        """Return the spike times of spikes returned by ``get_spike_ids(cluster_id, n)``."""
+        return np.asarray(self._spike_times()[self.get_spike_ids(cluster_id, n)],
+                          dtype=np.float64)
+
+    @property
+    def spike_times(self):
+        """The times of all spikes in seconds, an array (read from the model once)."""
+        if self._spike_times_array is None:
+            self._spike_times_array = np.asarray(self.model.spike_times, dtype=np.float64)
+        return self._spike_times_array
+
+    def _spike_times(self):
+        """The spike times shown: reordered when ``spike_reorder`` is on and available."""
+        reordered = getattr(self.model, "spike_times_reordered", None)
+        return reordered if self.spike_reorder and reordered is not None else self.spike_times
+
+    def get_background_spike_ids(self, n=None):
+        """Return regularly spaced spikes (``n`` at most)."""
+        return regular_subset(np.arange(self.n_spikes, dtype=np.int64), n)
+
+    @cluster_cached
+    def get_best_channels(self, cluster_id):
+        """Return the best channels of a given cluster. To be overriden.
+
+        Here: the channels with the largest peak-to-peak amplitude of the mean raw waveform
+        (``n_best_channels`` at most), or channel 0 without waveforms.
+        """
+        spike_ids = self.get_spike_ids(cluster_id, self.n_spikes_waveforms)
+        get_waveforms = getattr(self.model, "get_waveforms", None)
+        data = get_waveforms(spike_ids, None) if get_waveforms and len(spike_ids) else None
+        if data is None:
+            return np.zeros(1, dtype=np.int64)
+        ptp = np.ptp(np.asarray(data, dtype=np.float64).mean(axis=0), axis=0)
+        return np.argsort(-ptp, kind="stable")[:self.n_best_channels].astype(np.int64)
+
+    def get_best_channel(self, cluster_id):
+        """Return the best channel id of a given cluster (the first of get_best_channels())."""
+        return int(self.get_best_channels(cluster_id)[0])
+
+    def get_best_channel_label(self, cluster_id):
+        """Return the channel label of the best channel, for display in the cluster view."""
+        channel_id = self.get_best_channel(cluster_id)
+        labels = getattr(self.model, "channel_labels", None)
+        if labels is not None:
+            return labels[channel_id]
+        return str(int(self.model.channel_mapping[channel_id]))
+
+    def get_channel_shank(self, cluster_id):
+        """Return the shank of a cluster's best channel (None without ``channel_shanks``)."""
+        shanks = getattr(self.model, "channel_shanks", None)
+        if shanks is None:
+            return None
+        return int(shanks[self.get_best_channel(cluster_id)])
+
+    def get_probe_depth(self, cluster_id):
+        """Return the depth of a cluster: the y position of its best channel."""
+        return float(self.model.channel_positions[self.get_best_channel(cluster_id)][1])
+
+    def get_clusters_on_channel(self, channel_id):
+        """Return all clusters which have the specified channel among their best channels."""
+        return [int(c) for c in self.cluster_ids
+                if int(channel_id) in np.asarray(self.get_best_channels(c)).tolist()]
+
+    def get_mean_firing_rate(self, cluster_id):
+        """Return the mean firing rate of a cluster, in spikes per second."""
+        duration = float(self.model.duration) or 1.0
+        return len(self._cluster_spikes(cluster_id)) / duration
+
+    def peak_channel_similarity(self, cluster_id):
+        """Return the list of similar clusters to a given cluster, from the peak channel only.
+
+        The similarity of another cluster is ``1 / (1 + d)`` with ``d`` the distance between the
+        two peak channels on the probe (1 on the same channel).
+
+        Parameters
+        ----------
+        cluster_id : int
+
+        Returns
+        -------
+        similarities : list
+            List of tuples ``(other_cluster_id, similarity_value)`` sorted by decreasing
+            similarity value.
+
+        """
+        positions = np.asarray(self.model.channel_positions, dtype=np.float64)
+        ref = positions[self.get_best_channel(cluster_id)]
+        out = []
+        for other in self.cluster_ids.tolist():
+            if other != cluster_id:
+                d = np.linalg.norm(positions[self.get_best_channel(other)] - ref)
+                out.append((int(other), float(1.0 / (1.0 + d))))
+        return sorted(out, key=lambda x: -x[1])
+
+    def similarity(self, cluster_id):
+        """The similarity function of the similarity view (to override)."""
+        return self.peak_channel_similarity(cluster_id)
+
+    def _cluster_metrics(self):
+        """``{column: function(cluster_id)}`` of the cluster view (mixins add theirs)."""
+        metrics = {"ch": self.get_best_channel_label}
+        if getattr(self.model, "channel_shanks", None) is not None:
+            metrics["sh"] = self.get_channel_shank
+        metrics["depth"] = self.get_probe_depth
+        metrics["fr"] = self.get_mean_firing_rate
+        return metrics
+
+    def _amplitude_functions(self):
+        """``{amplitude type: function}`` of the amplitude view (mixins add theirs)."""
+        return {}
+
+    def _amplitude_function(self, values, on_best_channel=True):
+        """An amplitude type of the amplitude view from ``values(spike_ids, channel_id=None)``.
+
+        The channel is the best channel of the first selected cluster (``on_best_channel``).
+        """
+        return amplitude_function(
+            values, lambda ids: self._spike_times()[ids], self._cluster_spikes, self.n_spikes,
+            self.n_spikes_amplitudes,
+            first_channel=self.get_best_channel if on_best_channel else None)
+
+    # Supervisor and saving
+    # ---------------------------------------------------------------------------------------------
+
+    def create_supervisor(self):
+        """Create the :class:`~phy.cluster.Supervisor` on the model's clusters (once)."""
+        if self.supervisor is not None:
+            return self.supervisor
+        from phy.cluster.supervisor import Supervisor
+        from phy.utils import Context, connect
+
+        metadata = dict(getattr(self.model, "metadata", None) or {})
+        groups = metadata.pop("group", {})
+        self.context = Context(self.cache_dir)
+        self.supervisor = Supervisor(
+            spike_clusters=np.asarray(self.model.spike_clusters),
+            cluster_groups=groups, cluster_metrics=self._cluster_metrics(),
+            cluster_labels=metadata, similarity=self.similarity,
+            new_cluster_id=self._load_new_cluster_id, context=self.context)
+        self._saved_clustering = None
+        connect(self.on_save_clustering, event=ev.SAVE_CLUSTERING, sender=self.supervisor)
+        connect(self._on_cluster, event=ev.CLUSTER, sender=self.supervisor)
+        return self.supervisor
+
+    def _on_cluster(self, sender, up):
+        if up.added:
+            self._save_new_cluster_id()
+
+    def on_save_clustering(self, sender, spike_clusters, groups, *labels):
+        """Save the modified data.
+
+        ``spike_clusters.npy``, ``cluster_group.tsv``, one ``cluster_<label>.tsv`` per label
+        and, when the model can (``save_cluster_info``), ``cluster_info.tsv`` with every
+        column of the cluster view.
+        """
+        self.model.save_spike_clusters(spike_clusters)
+        self.model.save_metadata("group", groups)
+        for name, values in labels:
+            self.model.save_metadata(name, values)
+        save_info = getattr(self.model, "save_cluster_info", None)
+        if save_info is not None and self.supervisor is not None:
+            save_info(self.supervisor.cluster_info)
+        self._save_new_cluster_id()
+        logger.info("Saved the clustering of %s.", self.dir_path)
+
+    # Actions
+    # ---------------------------------------------------------------------------------------------
+
+    def toggle_spike_reorder(self, checked):
+        """Show the reordered spike times (``spike_times_reordered.npy``) or the original ones."""
+        self.spike_reorder = bool(checked)
+        if self.supervisor is not None:
+            emit(ev.TOGGLE_SPIKE_REORDER, self.supervisor, self.spike_reorder)
+        for view in self.gui.list_views("AmplitudeView") if self.gui is not None else ():
+            view.plot()  # the amplitudes against the other spike times
+
+    def switch_raw_data_filter(self):
+        """Switch the display filter of the trace views (when a filter is available)."""
+        for view in self.gui.list_views("TraceView") if self.gui is not None else ():
+            view.switch_raw_data_filter()
+
+    def close(self):
+        """Close the supervisor and the model (after the GUI closed)."""
+        if self.supervisor is not None:
+            self._save_new_cluster_id()
+            self.supervisor.close()
+        close = getattr(self.model, "close", None)
+        if close is not None:
+            close()

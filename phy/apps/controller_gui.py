@@ -1,0 +1,129 @@
+"""The GUI of a controller: :class:`GUIMixin` (``create_gui``, ``at_least_one_view``, layout).
+
+``create_gui`` builds the :class:`~phy.gui.GUI` named after the controller (``gui_name``),
+with its state in the configuration directory and the dataset's ``.phy/state.json`` (local
+part), attaches the supervisor, creates the views with ``view_creator`` (as many as the state's
+``view_count``, by default one of each), arranges the docks in the default layout when the
+state has none, and emits ``gui_ready(controller, gui)`` for the plugins.
+"""
+
+import logging
+from collections import Counter
+
+from phy.utils import bus_events as ev
+from phy.utils import connect, emit
+
+logger = logging.getLogger(__name__)
+
+#: The default dock layout: columns from left to right, each a list of rows from top to bottom;
+#: a tuple in a column is a row of docks side by side. Views absent from the GUI are skipped.
+DEFAULT_LAYOUT = (
+    ("ClusterScatterView", "ClusterView", "SimilarityView"),
+    ("WaveformView", "TemplateView", "AmplitudeView"),
+    ("FeatureView", "TemplateFeatureView", "CorrelogramView", ("ISIView", "FiringRateView")),
+    ("TraceView", "RasterView", "ProbeView", "IPythonView"),
+)
+
+
+def arrange_docks(gui, layout=DEFAULT_LAYOUT):
+    """Arrange the docks of a GUI in columns (see :data:`DEFAULT_LAYOUT`).
+
+    Views of the GUI not named in the layout stay where they are; only the first view of each
+    class is placed.
+    """
+    from phy.gui.qt import Qt
+
+    docks = {}
+    for view in gui.views:
+        docks.setdefault(type(view).__name__, view.dock)
+
+    def row_docks(row):
+        return [docks[n] for n in (row if isinstance(row, tuple) else (row,)) if n in docks]
+
+    columns = [[r for r in (row_docks(row) for row in column) if r] for column in layout]
+    columns = [c for c in columns if c]
+    if not columns:
+        return
+    first = columns[0][0][0]
+    gui.addDockWidget(Qt.LeftDockWidgetArea, first)
+    previous = first
+    for column in columns[1:]:  # the columns, from left to right
+        gui.splitDockWidget(previous, column[0][0], Qt.Horizontal)
+        previous = column[0][0]
+    for column in columns:
+        above = column[0][0]
+        for row in column[1:]:  # the rows of each column, from top to bottom
+            gui.splitDockWidget(above, row[0], Qt.Vertical)
+            above = row[0]
+        for row in column:  # the docks side by side within a row
+            for left, right in zip(row, row[1:]):
+                gui.splitDockWidget(left, right, Qt.Horizontal)
+
+
+class GUIMixin:
+    """The GUI part of :class:`~phy.apps.base.BaseController`."""
+
+    #: The dock layout of a GUI without a saved layout.
+    default_layout = DEFAULT_LAYOUT
+
+    def at_least_one_view(self, view_name):
+        """Add a view of a given type if there is not already one.
+
+        To be called before creating a GUI: the view is added to the requested views.
+        """
+        self._requested_views = getattr(self, "_requested_views", set()) | {view_name}
+
+    def create_gui(self, default_views=None, **kwargs):
+        """Create the GUI.
+
+        Parameters
+        ----------
+        default_views : list
+            List of views to add in the GUI, optional. By default, all views from the view
+            count of the GUI state are added (the packaged default state's, on first run), or
+            one of each view of ``view_creator`` without a view count.
+        **kwargs
+            Passed to :class:`~phy.gui.GUI` (``size``, ``position``...).
+
+        Returns
+        -------
+        gui : GUI
+
+        """
+        from phy.gui import GUI
+
+        supervisor = self.create_supervisor()
+        view_count = Counter(default_views) if default_views is not None else kwargs.pop(
+            "view_count", None)
+        gui = GUI(
+            name=self.gui_name, subtitle=str(self.dir_path), config_dir=self.config_dir,
+            local_path=self.cache_dir / "state.json", default_state_path=self.default_state_path,
+            view_creator=self.view_creator, view_count=view_count,
+            default_views=list(self.view_creator), enable_threading=self.enable_threading,
+            **kwargs)
+        self.gui = gui
+        supervisor.attach(gui)
+        self._add_controller_actions(gui)
+        gui.create_views()
+        for name in sorted(getattr(self, "_requested_views", ())):
+            if not gui.view_count.get(name) and name in self.view_creator:
+                gui.create_and_add_view(name)
+        if not gui.state.get("geometry_state"):
+            arrange_docks(gui, self.default_layout)
+        connect(self._on_gui_close, event=ev.CLOSE, sender=gui)
+        emit(ev.GUI_READY, self, gui)
+        return gui
+
+    def _add_controller_actions(self, gui):
+        """The controller's actions: spike reordering when the model has reordered times."""
+        if getattr(self.model, "spike_times_reordered", None) is None:
+            return
+        from phy.gui.actions import Actions
+
+        self.actions = Actions(gui, name="Controller", menu="&View")
+        self.actions.add(self.toggle_spike_reorder, checkable=True, checked=self.spike_reorder,
+                         show_shortcut=False)
+
+    def _on_gui_close(self, gui):
+        """Keep the next cluster id with the dataset when the GUI closes."""
+        self._save_new_cluster_id()

@@ -1,0 +1,68 @@
+"""The Template GUI: :class:`TemplateController` and :func:`template_gui`.
+
+The controller of template datasets (KiloSort, SpyKING CIRCUS, SpikeInterface): a
+:class:`~phy.apps.template.TemplateModel` opened from ``params.py``, and every view: waveforms,
+features, templates, template features, amplitudes (template, raw, feature), traces, and the
+views of :class:`~phy.apps.base.BaseController`.
+"""
+
+import logging
+from pathlib import Path
+
+from ..base import BaseController
+from ..mixins import FeatureMixin, TemplateMixin, TraceMixin, WaveformMixin
+from .model import load_model
+
+logger = logging.getLogger(__name__)
+
+
+class TemplateController(TemplateMixin, WaveformMixin, FeatureMixin, TraceMixin, BaseController):
+    """Controller for the Template GUI.
+
+    Parameters
+    ----------
+    dir_path : str or Path
+        Path to the data directory (holding ``params.py``), or to ``params.py`` itself.
+    config_dir : str or Path
+        Path to the configuration directory.
+    model : Model
+        Model object, optional (it is automatically created otherwise).
+    plugins : list
+        List of plugins to manually activate, optional (the plugins are automatically loaded
+        from the user configuration directory).
+    clear_cache : boolean
+        Whether to clear the cache on startup.
+    clear_state : boolean
+        Whether to clear the GUI state files on startup.
+    enable_threading : boolean
+        Whether to enable threading in the views when selecting clusters.
+
+    """
+
+    gui_name = "TemplateGUI"
+    default_state_path = Path(__file__).parent / "static" / "state.json"
+
+    def _create_model(self, dir_path=None, **kwargs):
+        """The :class:`TemplateModel` of ``dir_path/params.py``."""
+        path = Path(dir_path)
+        return load_model(path if path.is_file() else path / "params.py", **kwargs)
+
+
+def template_gui(params_path, **kwargs):
+    """Launch the Template GUI.
+
+    Create the Qt application, the controller of the dataset of ``params_path`` (keyword
+    arguments: ``clear_cache``, ``clear_state``, ``enable_threading``, ``config_dir``,
+    ``plugins``), its GUI, show it and run the event loop until it is closed.
+    """
+    from phy.gui.qt import create_app, run_app
+
+    create_app()
+    controller = TemplateController(dir_path=Path(params_path), **kwargs)
+    gui = controller.create_gui()
+    gui.show()
+    try:
+        run_app()
+    finally:
+        gui.close()
+        controller.close()
