@@ -3,7 +3,7 @@
 #   make test      the whole test suite under a virtual X screen with Mesa's software OpenGL
 #   make lint      ruff + import-linter contracts
 #   make bench     the benchmarks in benchmarks/
-#   make demo      a built-in synthetic dataset, described, and the plotting demo window
+#   make demo      phy demo: the Template GUI on the built-in synthetic dataset
 
 PYTHON ?= python3
 VENV := .venv
@@ -56,19 +56,9 @@ lint: install
 bench: install
 	$(TEST_ENV) $(BIN)/python -m benchmarks
 
-# Until the Template GUI exists, the demo writes a synthetic KiloSort-like dataset, describes it,
-# and opens the plotting demo window (with a display).
-DEMO_DIR := .demo/template
-
+# The Template GUI on the built-in synthetic dataset (generated once in ~/.phy/demo/).
 demo: install
-	@echo "Note: the Template GUI is not built yet; this demo shows the layers that exist."
-	test -f $(DEMO_DIR)/params.py || $(BIN)/python -c "from phy.io.synthetic import \
-		make_template_dataset as m; m('$(DEMO_DIR)', n_spikes=100_000, n_templates=64, \
-		n_channels=64, seed=0)"
-	$(BIN)/phy template-describe $(DEMO_DIR)/params.py
-	@if [ -n "$$DISPLAY" ]; then $(BIN)/python examples/plot_demo.py; \
-	else echo "No display: run 'make demo' in a desktop session (or under xvfb-run) to see the" \
-		"plotting demo window."; fi
+	$(BIN)/phy demo
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
