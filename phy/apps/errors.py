@@ -37,12 +37,17 @@ def _level(level):
     return int(level)
 
 
+def _phy_logger(logger=None):
+    """The given logger, or the ``phy`` logger."""
+    return logger if logger is not None else logging.getLogger("phy")
+
+
 def _add_handler(handler, level, logger, fmt, datefmt=None):
     """Set up a handler and add it to a logger, lowering the logger's level if needed."""
     level = _level(level)
     handler.setFormatter(logging.Formatter(fmt, datefmt=datefmt))
     handler.setLevel(level)
-    logger = logger or globals()["logger"]
+    logger = _phy_logger(logger)
     logger.addHandler(handler)
     if logger.level == logging.NOTSET or logger.level > level:
         logger.setLevel(level)
@@ -93,7 +98,7 @@ def add_file_handler(path, level="DEBUG", logger=None):
     try:
         handler = logging.FileHandler(path, encoding="utf-8")
     except OSError as e:
-        (logger or globals()["logger"]).warning(
+        _phy_logger(logger).warning(
             "Cannot write the log file %s (%s): the logs go to the console only.", path,
             e.strerror or e)
         return None
@@ -107,7 +112,7 @@ def remove_handler(handler, logger=None):
     """
     if handler is None:
         return
-    (logger or globals()["logger"]).removeHandler(handler)
+    _phy_logger(logger).removeHandler(handler)
     handler.close()
 
 
