@@ -97,7 +97,7 @@ def open_template_gui(params_path, **kwargs):
         remove_handler(log_handler)
 
 
-@phycli.command("template-gui")
+@phycli.command("template-gui", short_help="Open the Template GUI on a dataset.")
 @click.argument("params_path", type=click.Path())
 @click.option("--clear-cache", is_flag=True, help="Clear the dataset's cache (.phy/) first.")
 @click.option("--clear-state", is_flag=True, help="Forget the saved GUI layout and view settings.")
@@ -111,7 +111,7 @@ def template_gui_command(ctx, params_path, clear_cache, clear_state):
         open_template_gui(params_path, clear_cache=clear_cache, clear_state=clear_state)
 
 
-@phycli.command("template-describe")
+@phycli.command("template-describe", short_help="Describe a template dataset.")
 @click.argument("params_path", type=click.Path())
 @click.pass_context
 def template_describe_command(ctx, params_path):
@@ -125,7 +125,8 @@ def template_describe_command(ctx, params_path):
         template_describe(params_path)
 
 
-@phycli.command("demo")
+@phycli.command(
+    "demo", short_help="Open the Template GUI on the built-in synthetic dataset.")
 @click.option("--n-spikes", type=click.IntRange(min=100), default=100_000, show_default=True,
               help="Spikes of the synthetic dataset (64 channels, 50 units, a recording of "
               "60 s per 100 000 spikes, 5 min at most).")

@@ -136,3 +136,11 @@ def test_demo_generates_once_and_opens(config_dir, fake_gui, monkeypatch):
 def test_demo_option_checked():
     result = _invoke("demo", "--n-spikes", 10)
     assert result.exit_code == 2 and "10 is not in the range x>=100" in result.output
+
+
+def test_help_lists_the_commands():
+    output = _invoke("--help").output
+    assert "demo               Open the Template GUI on the built-in synthetic dataset." in output
+    assert "template-gui       Open the Template GUI on a dataset." in output
+    assert "template-describe  Describe a template dataset." in output
+    assert "--clear-cache" in _invoke("template-gui", "--help").output
