@@ -48,6 +48,7 @@ def _add_handler(handler, level, logger, fmt, datefmt=None):
     handler.setFormatter(logging.Formatter(fmt, datefmt=datefmt))
     handler.setLevel(level)
     logger = _phy_logger(logger)
+    handler._phy_previous_level = logger.level  # restored by remove_handler()
     logger.addHandler(handler)
     if logger.level == logging.NOTSET or logger.level > level:
         logger.setLevel(level)
@@ -108,12 +109,17 @@ def add_file_handler(path, level="DEBUG", logger=None):
 def remove_handler(handler, logger=None):
     """Remove a handler added by :func:`add_default_handler` or :func:`add_file_handler`.
 
-    ``None`` (a log file that could not be opened) is accepted and ignored.
+    The logger gets back the level it had before the handler was added (remove the handlers
+    in the reverse order of their addition). ``None`` (a log file that could not be opened) is
+    accepted and ignored.
     """
     if handler is None:
         return
-    _phy_logger(logger).removeHandler(handler)
+    logger = _phy_logger(logger)
+    logger.removeHandler(handler)
     handler.close()
+    if hasattr(handler, "_phy_previous_level"):
+        logger.setLevel(handler._phy_previous_level)
 
 
 def exceptionHandler(exception_type, exception, traceback):  # noqa: N802 (API name)

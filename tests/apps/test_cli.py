@@ -144,3 +144,10 @@ def test_help_lists_the_commands():
     assert "template-gui       Open the Template GUI on a dataset." in output
     assert "template-describe  Describe a template dataset." in output
     assert "--clear-cache" in _invoke("template-gui", "--help").output
+
+
+def test_logger_level_restored_after_a_command(fake_gui, small_dataset):
+    phy_logger = logging.getLogger("phy")
+    level, handlers = phy_logger.level, list(phy_logger.handlers)
+    assert _invoke("--debug", "template-gui", small_dataset).exit_code == 0
+    assert phy_logger.level == level and phy_logger.handlers == handlers

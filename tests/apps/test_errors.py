@@ -27,14 +27,20 @@ def test_import_phy_apps_is_headless():
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
-def test_default_handler_levels_by_name():
+def test_default_handler_levels_by_name(tmp_path):
+    phy_logger = logging.getLogger("phy")
+    level = phy_logger.level
     stream = io.StringIO()
     handler = add_default_handler("debug", stream=stream)
+    file_handler = add_file_handler(tmp_path / "phy.log", level=5)
     try:
-        assert handler.level == logging.DEBUG
+        assert handler.level == logging.DEBUG and phy_logger.level == 5
         logger.debug("a debug message")
     finally:
+        remove_handler(file_handler)
+        assert phy_logger.level == logging.DEBUG
         remove_handler(handler)
+    assert phy_logger.level == level  # the logger's level restored
     logger.info("after removal")
     assert "[D] test_errors:" in stream.getvalue() and "a debug message" in stream.getvalue()
     assert "after removal" not in stream.getvalue()
