@@ -4,7 +4,7 @@
 #   make lint      ruff + import-linter contracts
 #   make bench     the benchmarks in benchmarks/
 #   make docs      the API reference (docs/api/) and the shortcut tables of the user guide
-#   make demo      a built-in synthetic dataset, described, and the plotting demo window
+#   make demo      phy demo: the Template GUI on the built-in synthetic dataset
 
 PYTHON ?= python3
 VENV := .venv
@@ -62,19 +62,9 @@ docs: install
 	$(BIN)/python docs/tools/build_api.py
 	$(BIN)/python docs/tools/build_shortcuts.py
 
-# Until the Template GUI exists, the demo writes a synthetic KiloSort-like dataset, describes it,
-# and opens the plotting demo window (with a display).
-DEMO_DIR := .demo/template
-
+# The Template GUI on the built-in synthetic dataset (generated once in ~/.phy/demo/).
 demo: install
-	@echo "Note: the Template GUI is not built yet; this demo shows the layers that exist."
-	test -f $(DEMO_DIR)/params.py || $(BIN)/python -c "from phy.io.synthetic import \
-		make_template_dataset as m; m('$(DEMO_DIR)', n_spikes=100_000, n_templates=64, \
-		n_channels=64, seed=0)"
-	$(BIN)/phy template-describe $(DEMO_DIR)/params.py
-	@if [ -n "$$DISPLAY" ]; then $(BIN)/python examples/plot_demo.py; \
-	else echo "No display: run 'make demo' in a desktop session (or under xvfb-run) to see the" \
-		"plotting demo window."; fi
+	$(BIN)/phy demo
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

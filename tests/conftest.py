@@ -37,7 +37,14 @@ def pytest_configure(config):
 
 @pytest.fixture(autouse=True)
 def config_dir(tmp_path, monkeypatch):
-    """A temporary user configuration directory (``PHY_CONFIG_DIR``) for every test."""
+    """A temporary user configuration directory (``PHY_CONFIG_DIR``) for every test.
+
+    The master configurations read by earlier tests are forgotten (they are read once per
+    session otherwise).
+    """
+    from phy.utils import reset_config_cache
+
+    reset_config_cache()
     path = tmp_path / "phy_config_dir"
     path.mkdir()
     monkeypatch.setenv("PHY_CONFIG_DIR", str(path))

@@ -1,47 +1,143 @@
-"""The ``phy`` command line: a click group the applications add their commands to."""
+"""The ``phy`` command line: a click group the applications add their commands to.
+
+Every command turns an error into one line on the console and exit code 1; ``phy --debug``
+also prints the traceback (and the debug messages).
+"""
 
 import logging
-import sys
+from contextlib import contextmanager
+from pathlib import Path
 
 import click
 
 from phy import __version__
 
+from .errors import add_default_handler, add_file_handler, capture_exceptions, remove_handler
+
 logger = logging.getLogger("phy")
 
-_LOG_FORMAT = "%(asctime)s.%(msecs)03d [%(levelname).1s] %(module)s:%(lineno)d %(message)s"
+#: The log file written in the dataset folder while the GUI runs.
+LOG_FILE_NAME = "phy.log"
 
 
-def add_default_handler(level=logging.INFO, stream=None):
-    """Install a console handler on the ``phy`` logger (the CLI does; the library never does)."""
-    handler = logging.StreamHandler(stream or sys.stderr)
-    handler.setFormatter(logging.Formatter(_LOG_FORMAT, datefmt="%H:%M:%S"))
-    handler.setLevel(level)
-    logger.addHandler(handler)
-    logger.setLevel(min(level, logger.level or level))
-    return handler
+def _one_line(error, debug):
+    """An exception as one line.
+
+    A dataset or file error (:class:`phy.io.DataFormatError`, ``OSError``) gives its message;
+    any other exception (a bug) its type and message, and a hint about ``--debug``.
+    """
+    from phy.io import DataFormatError
+
+    message = " ".join(str(error).split())
+    if isinstance(error, (DataFormatError, OSError)) and message:
+        return message
+    message = f"{type(error).__name__}: {message}" if message else type(error).__name__
+    return message if debug else f"{message} (run `phy --debug ...` to see the traceback)"
+
+
+@contextmanager
+def _user_errors(ctx):
+    """Turn any exception into a one-line ``click`` error (exit code 1).
+
+    With ``phy --debug``, the traceback is printed first.
+    """
+    try:
+        yield
+    except (click.ClickException, click.exceptions.Exit, click.Abort):
+        raise
+    except Exception as e:
+        debug = (ctx.find_root().obj or {}).get("debug", False)
+        if debug:
+            logger.error("Error in `phy %s`:", ctx.info_name, exc_info=True)
+        raise click.ClickException(_one_line(e, debug)) from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(version=__version__, prog_name="phy")
-@click.option("--debug", is_flag=True, help="Show debug messages in the console.")
+@click.option("--debug", is_flag=True, help="Show debug messages and tracebacks in the console.")
 @click.pass_context
 def phycli(ctx, debug):
     """Interactive visualization and manual spike sorting of large-scale ephys data."""
-    add_default_handler(logging.DEBUG if debug else logging.INFO)
+    ctx.obj = {"debug": debug}
+    handler = add_default_handler("DEBUG" if debug else "INFO")
+    ctx.call_on_close(lambda: remove_handler(handler))
 
 
-@phycli.command("template-describe")
+def _params_file(params_path):
+    """The ``params.py`` path of a dataset given by the file or its folder, checked first."""
+    from phy.apps.template import get_template_params
+
+    get_template_params(params_path)  # a clear error for a missing or invalid params.py
+    path = Path(params_path).resolve()
+    return path / "params.py" if path.is_dir() else path
+
+
+def open_template_gui(params_path, **kwargs):
+    """Open the Template GUI on a dataset, as ``phy template-gui`` does.
+
+    The logs also go to ``phy.log`` in the dataset folder, and the errors raised while the GUI
+    runs are shown in a dialog (:func:`phy.apps.capture_exceptions`).
+
+    Parameters
+    ----------
+    params_path : str or Path
+        The dataset's ``params.py`` (or its folder).
+    **kwargs
+        Passed to :func:`phy.apps.template.template_gui` (``clear_cache``, ``clear_state``...).
+
+    """
+    params_path = _params_file(params_path)
+    from phy.apps.template import template_gui
+
+    log_handler = add_file_handler(params_path.parent / LOG_FILE_NAME)
+    try:
+        with capture_exceptions():
+            return template_gui(params_path, **kwargs)
+    finally:
+        remove_handler(log_handler)
+
+
+@phycli.command("template-gui", short_help="Open the Template GUI on a dataset.")
 @click.argument("params_path", type=click.Path())
-def template_describe_command(params_path):
+@click.option("--clear-cache", is_flag=True, help="Clear the dataset's cache (.phy/) first.")
+@click.option("--clear-state", is_flag=True, help="Forget the saved GUI layout and view settings.")
+@click.pass_context
+def template_gui_command(ctx, params_path, clear_cache, clear_state):
+    """Open the Template GUI on a KiloSort, SpyKING CIRCUS or SpikeInterface dataset.
+
+    PARAMS_PATH is the dataset's params.py file or the folder holding it.
+    """
+    with _user_errors(ctx):
+        open_template_gui(params_path, clear_cache=clear_cache, clear_state=clear_state)
+
+
+@phycli.command("template-describe", short_help="Describe a template dataset.")
+@click.argument("params_path", type=click.Path())
+@click.pass_context
+def template_describe_command(ctx, params_path):
     """Describe a template dataset (KiloSort, SpyKING CIRCUS, SpikeInterface).
 
     PARAMS_PATH is the dataset's params.py file or the folder holding it. Nothing is written.
     """
     from phy.apps.template import template_describe
-    from phy.io import DataFormatError
 
-    try:
+    with _user_errors(ctx):
         template_describe(params_path)
-    except (DataFormatError, OSError) as e:
-        raise click.ClickException(" ".join(str(e).split())) from None
+
+
+@phycli.command(
+    "demo", short_help="Open the Template GUI on the built-in synthetic dataset.")
+@click.option("--n-spikes", type=click.IntRange(min=100), default=100_000, show_default=True,
+              help="Spikes of the synthetic dataset (64 channels, 50 units, a recording of "
+              "60 s per 100 000 spikes, 5 min at most).")
+@click.pass_context
+def demo_command(ctx, n_spikes):
+    """Open the Template GUI on a synthetic dataset with raw data.
+
+    The dataset is generated once, in demo/ of the user configuration directory (~/.phy or
+    $PHY_CONFIG_DIR), and reused afterwards (regenerated for another --n-spikes).
+    """
+    from .demo import demo_dataset_path
+
+    with _user_errors(ctx):
+        open_template_gui(demo_dataset_path(n_spikes=n_spikes))

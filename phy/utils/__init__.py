@@ -20,7 +20,13 @@ from .color import (  # noqa: F401
     selected_cluster_color,
     spike_colors,
 )
-from .config import Config, load_config, load_master_config, phy_config_dir  # noqa: F401
+from .config import (  # noqa: F401
+    Config,
+    load_config,
+    load_master_config,
+    phy_config_dir,
+    reset_config_cache,
+)
 from .context import Context  # noqa: F401
 from .event import EventBus, connect, emit, reset, silent, unconnect  # noqa: F401
 from .io import (  # noqa: F401

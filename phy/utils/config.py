@@ -7,6 +7,7 @@ create nested sections on the fly.
 
 import logging
 import os
+import traceback
 from pathlib import Path
 from textwrap import dedent
 
@@ -75,10 +76,20 @@ def _default_config(config_dir):
         ''')
 
 
+def _error_line(error, path):
+    """The line of `path` where an exception was raised (None when unknown)."""
+    if isinstance(error, SyntaxError) and error.filename == str(path):
+        return error.lineno
+    lines = [frame.lineno for frame in traceback.extract_tb(error.__traceback__)
+             if frame.filename == str(path)]
+    return lines[-1] if lines else None
+
+
 def load_config(path):
     """Load a Python configuration file and return its :class:`Config` object.
 
-    A file that fails to execute is logged as an error and gives an empty configuration.
+    A file that fails to execute is logged as an error naming the file, the line and the
+    error, and gives an empty configuration (the defaults).
     """
     path = Path(path)
     config = Config()
@@ -88,13 +99,32 @@ def load_config(path):
     try:
         exec(compile(read_text(path), str(path), "exec"), namespace)
     except Exception as e:
-        logger.error("Error while loading the configuration file %s: %s", path, e)
+        line = _error_line(e, path)
+        where = f"{path}, line {line}" if line else str(path)
+        logger.error("Error in the configuration file %s: %s: %s. The default configuration "
+                     "is used.", where, type(e).__name__, e)
         return Config()
     return config
 
 
+def _copy(value):
+    """A copy of a configuration: its sections (dictionaries) and lists copied, recursively."""
+    if isinstance(value, dict):
+        return Config({k: _copy(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value
+
+
+#: The master configurations read in this session, by configuration file path.
+_MASTER_CONFIGS = {}
+
+
 def load_master_config(config_dir=None):
     """Load the master configuration file ``phy_config.py``, creating a default one if needed.
+
+    The file is read once per session (per configuration directory): later calls return a
+    copy of the configuration read the first time (see :func:`reset_config_cache`).
 
     Parameters
     ----------
@@ -104,12 +134,20 @@ def load_master_config(config_dir=None):
     Returns
     -------
     config : Config
+        A copy that the caller may modify.
 
     """
     config_dir = Path(config_dir) if config_dir else phy_config_dir()
-    path = config_dir / MASTER_CONFIG_NAME
-    if not path.exists():
-        ensure_dir_exists(config_dir)
-        logger.debug("Creating default configuration file %s.", path)
-        write_text(path, _default_config(config_dir))
-    return load_config(path)
+    path = (config_dir / MASTER_CONFIG_NAME).resolve()
+    if path not in _MASTER_CONFIGS:
+        if not path.exists():
+            ensure_dir_exists(config_dir)
+            logger.debug("Creating default configuration file %s.", path)
+            write_text(path, _default_config(config_dir))
+        _MASTER_CONFIGS[path] = load_config(path)
+    return _copy(_MASTER_CONFIGS[path])
+
+
+def reset_config_cache():
+    """Forget the master configurations read: the next :func:`load_master_config` reads again."""
+    _MASTER_CONFIGS.clear()

@@ -14,9 +14,11 @@ Put the file in ``~/.phy/plugins/`` (or a directory listed in ``c.Plugins.dirs``
 it with ``c.TemplateGUI.plugins = ['MyPlugin']`` in ``~/.phy/phy_config.py``.
 """
 
+import hashlib
 import importlib.util
 import logging
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -80,9 +82,24 @@ def _plugin_files(directory):
                 yield Path(root) / name
 
 
+def plugin_module_name(path):
+    """The private module name a plugin file is imported under.
+
+    ``phy_plugin_<hash of the file's path>_<file stem>``: a plugin file named like a standard
+    or installed module (``json.py``, ``utils.py``) shadows nothing in ``sys.modules``, and two
+    files with the same name in different folders are two modules.
+    """
+    path = Path(path).resolve()
+    digest = hashlib.sha1(str(path).encode("utf-8")).hexdigest()[:10]
+    stem = re.sub(r"\W", "_", path.stem)
+    return f"phy_plugin_{digest}_{stem}"
+
+
 def _import_file(path):
-    """Import a Python file as a module named after its stem; log and skip errors."""
-    name = path.stem
+    """Import a Python file as a private module (once per session); log and skip errors."""
+    name = plugin_module_name(path)
+    if name in sys.modules:
+        return sys.modules[name]
     try:
         spec = importlib.util.spec_from_file_location(name, path)
         module = importlib.util.module_from_spec(spec)
@@ -99,7 +116,10 @@ def discover_plugins(dirs):
     """Import every plugin file found in the given directories.
 
     Directories whose name starts with ``test``, ``__pycache__`` and ``.git`` are skipped, as
-    are ``phy_config.py`` and files starting with ``__``. Errors are logged, not raised.
+    are ``phy_config.py`` and files starting with ``__``. Errors are logged, not raised. Each
+    file is imported once per session, under a private module name
+    (:func:`plugin_module_name`): a plugin file cannot ``import`` another plugin file by its
+    name (put shared code in an installed package).
 
     Parameters
     ----------

@@ -1,4 +1,6 @@
-from phy.utils import load_config, load_master_config, phy_config_dir
+import logging
+
+from phy.utils import load_config, load_master_config, phy_config_dir, reset_config_cache
 from phy.utils.config import Config
 
 
@@ -31,7 +33,31 @@ def test_master_config_created_with_defaults(config_dir):
     assert c.Plugins.dirs == [str((config_dir / "plugins").resolve())]
     # Loading again does not overwrite a user's file.
     path.write_text("c = get_config()\nc.TemplateGUI.plugins = ['P']\n")
+    reset_config_cache()
     assert load_master_config().TemplateGUI.plugins == ["P"]
+    assert path.read_text() == "c = get_config()\nc.TemplateGUI.plugins = ['P']\n"
+
+
+def test_master_config_read_once_per_session(config_dir):
+    path = config_dir / "phy_config.py"
+    path.write_text(
+        "c = get_config()\nc.TemplateGUI.plugins = ['A']\n"
+        "import builtins\n"
+        "builtins._phy_config_reads = getattr(builtins, '_phy_config_reads', 0) + 1\n")
+    import builtins
+
+    builtins._phy_config_reads = 0
+    try:
+        first = load_master_config()
+        path.write_text("c = get_config()\nc.TemplateGUI.plugins = ['B']\n")
+        first.TemplateGUI.plugins.append("changed by a caller")
+        second = load_master_config(config_dir=str(config_dir))
+        assert builtins._phy_config_reads == 1
+        assert second.TemplateGUI.plugins == ["A"]  # read once; each caller gets a copy
+        reset_config_cache()
+        assert load_master_config().TemplateGUI.plugins == ["B"]
+    finally:
+        del builtins._phy_config_reads
 
 
 def test_master_config_explicit_dir(tmp_path):
@@ -41,6 +67,17 @@ def test_master_config_explicit_dir(tmp_path):
 
 def test_broken_config_is_logged_and_empty(tmp_path, caplog):
     path = tmp_path / "phy_config.py"
-    path.write_text("c = get_config()\nraise ValueError('oops')\n")
+    path.write_text("c = get_config()\n\ndef f():\n    raise ValueError('oops')\n\nf()\n")
     assert load_config(path) == {}
-    assert "phy_config.py" in caplog.text and "oops" in caplog.text
+    (record,) = caplog.records
+    assert record.levelno == logging.ERROR
+    assert record.getMessage() == (
+        f"Error in the configuration file {path}, line 4: ValueError: oops. "
+        "The default configuration is used.")
+
+
+def test_config_syntax_error_names_the_line(config_dir, caplog):
+    path = config_dir / "phy_config.py"
+    path.write_text("c = get_config()\nc.TemplateGUI.plugins = ['A'\n\n")
+    assert load_master_config() == {}  # the session goes on with the defaults
+    assert f"Error in the configuration file {path}, line 2: SyntaxError:" in caplog.text

@@ -87,3 +87,73 @@ def test_missing_and_failing_plugins_are_logged(config_dir, caplog):
     assert attached == []
     assert "NoSuchPlugin" in caplog.text and "not found" in caplog.text
     assert "plugin failure" in caplog.text
+
+
+def test_plugin_files_named_like_modules_shadow_nothing(config_dir):
+    import importlib
+    import json
+    import sys
+
+    from phy.utils.plugin import plugin_module_name
+
+    stdlib_json = sys.modules["json"]
+    plugins = config_dir / "plugins"
+    plugins.mkdir()
+    (plugins / "json.py").write_text(
+        "import json\n"  # the standard json, not this file
+        "from phy import IPlugin\n"
+        "class JsonNamedPlugin(IPlugin):\n"
+        "    def attach_to_controller(self, controller):\n"
+        "        controller.attached.append(json.dumps({'from': 'json.py'}))\n")
+    (plugins / "utils.py").write_text(PLUGIN_CODE.format(name="UtilsNamedPlugin"))
+    (config_dir / "phy_config.py").write_text(
+        "c = get_config()\nc.MyGUI.plugins = ['JsonNamedPlugin', 'UtilsNamedPlugin']\n")
+    controller = Controller()
+    attach_plugins(controller)
+    assert controller.attached == ['{"from": "json.py"}', "UtilsNamedPlugin"]
+    assert sys.modules["json"] is stdlib_json and "utils" not in sys.modules
+    assert importlib.import_module("json") is json and json.loads("[1]") == [1]
+    cls = get_plugin("JsonNamedPlugin")
+    assert cls.__module__ == plugin_module_name(plugins / "json.py")
+    assert cls.__module__.startswith("phy_plugin_") and cls.__module__.endswith("_json")
+    # Two files with the same name in two folders are two modules.
+    assert plugin_module_name(plugins / "json.py") != plugin_module_name(config_dir / "json.py")
+
+
+def test_plugin_file_imported_once_per_session(tmp_path):
+    directory = tmp_path / "once"
+    directory.mkdir()
+    (directory / "counted.py").write_text(
+        "import builtins\n"
+        "builtins._phy_plugin_imports = getattr(builtins, '_phy_plugin_imports', 0) + 1\n")
+    import builtins
+
+    try:
+        discover_plugins([directory])
+        discover_plugins([directory])
+        assert builtins._phy_plugin_imports == 1
+    finally:
+        del builtins._phy_plugin_imports
+
+
+def test_template_gui_config_plugins_and_dirs(config_dir):
+    class TemplateController(Controller):
+        gui_name = "TemplateGUI"
+
+    extra = config_dir.parent / "my_plugins"
+    _write_plugin(extra, "TemplateConfigPlugin")
+    _write_plugin(extra, "NotActivatedPlugin")
+    (config_dir / "phy_config.py").write_text(
+        "c = get_config()\n"
+        f"c.Plugins.dirs = [r'{extra}']\n"
+        "c.TemplateGUI.plugins = ['TemplateConfigPlugin']\n")
+    controller = TemplateController()
+    attach_plugins(controller)
+    assert controller.attached == ["TemplateConfigPlugin"]
+
+
+def test_broken_config_session_goes_on(config_dir, caplog):
+    (config_dir / "phy_config.py").write_text("c = get_config()\nc.TemplateGUI.plugins = [\n")
+    controller = Controller()
+    assert attach_plugins(controller, plugins=[]) == []
+    assert f"{config_dir / 'phy_config.py'}, line 2" in caplog.text
