@@ -4,7 +4,8 @@
 with its state in the configuration directory and the dataset's ``.phy/state.json`` (local
 part), attaches the supervisor, creates the views with ``view_creator`` (as many as the state's
 ``view_count``, by default one of each), arranges the docks in the default layout when the
-state has none, and emits ``gui_ready(controller, gui)`` for the plugins.
+state has none, emits ``gui_ready(controller, gui)`` for the plugins, and selects the first
+cluster of the cluster view.
 """
 
 import logging
@@ -23,13 +24,20 @@ DEFAULT_LAYOUT = (
     ("FeatureView", "TemplateFeatureView", "CorrelogramView", ("ISIView", "FiringRateView")),
     ("TraceView", "RasterView", "ProbeView", "IPythonView"),
 )
+#: Relative widths of the layout's columns (phy 2.1's default proportions).
+COLUMN_WIDTHS = (0.33, 0.22, 0.25, 0.20)
+#: Relative heights of the views within a column (1 by default).
+ROW_HEIGHTS = {"ClusterScatterView": 0.8, "ClusterView": 1.3, "SimilarityView": 1.1,
+               "WaveformView": 1.4, "FeatureView": 1.2, "CorrelogramView": 1.4,
+               "ISIView": 0.6, "TraceView": 3.0}
 
 
 def arrange_docks(gui, layout=DEFAULT_LAYOUT):
     """Arrange the docks of a GUI in columns (see :data:`DEFAULT_LAYOUT`).
 
     Views of the GUI not named in the layout stay where they are; only the first view of each
-    class is placed.
+    class is placed. The columns get the widths of :data:`COLUMN_WIDTHS` and the rows the
+    heights of :data:`ROW_HEIGHTS`, relative to the window's size.
     """
     from phy.gui.qt import Qt
 
@@ -58,6 +66,25 @@ def arrange_docks(gui, layout=DEFAULT_LAYOUT):
         for row in column:  # the docks side by side within a row
             for left, right in zip(row, row[1:]):
                 gui.splitDockWidget(left, right, Qt.Horizontal)
+    _resize_docks(gui, columns, {id(dock): name for name, dock in docks.items()})
+
+
+def _resize_docks(gui, columns, names):
+    """Give the arranged columns and rows their relative sizes (in pixels of the window).
+
+    `names` maps ``id(dock)`` to the class name of the dock's view.
+    """
+    from phy.gui.qt import Qt
+
+    widths = [COLUMN_WIDTHS[i] if i < len(COLUMN_WIDTHS) else COLUMN_WIDTHS[-1]
+              for i in range(len(columns))]
+    total = sum(widths)
+    gui.resizeDocks([c[0][0] for c in columns],
+                    [int(gui.width() * w / total) for w in widths], Qt.Horizontal)
+    for column in columns:
+        heights = [ROW_HEIGHTS.get(names[id(row[0])], 1.) for row in column]
+        gui.resizeDocks([row[0] for row in column],
+                        [int(gui.height() * h / sum(heights)) for h in heights], Qt.Vertical)
 
 
 class GUIMixin:
@@ -112,6 +139,8 @@ class GUIMixin:
             arrange_docks(gui, self.default_layout)
         connect(self._on_gui_close, event=ev.CLOSE, sender=gui)
         emit(ev.GUI_READY, self, gui)
+        if not supervisor.selected:  # a first start shows a cluster, not empty views
+            supervisor.first()
         return gui
 
     def _add_controller_actions(self, gui):

@@ -97,8 +97,9 @@ def _categorical_colormap(n=32):
     """`n` colors as far from each other as possible in CIELAB (greedy farthest points).
 
     Candidates are the in-gamut colors of a Lab grid, neither too dark nor too light (views
-    have a black background) nor too grey (grey is for masked clusters). The first color is a
-    blue; each next one is the candidate farthest from all the colors chosen before it.
+    have a black background) nor too grey (grey is for masked clusters). The first two colors
+    are a blue and a red, as in phy 2 (users know "first in blue, second in red"); each next
+    one is the candidate farthest from all the colors chosen before it.
     """
     grid = np.stack(np.meshgrid(
         np.arange(45, 91, 5.), np.arange(-80, 81, 8.), np.arange(-80, 81, 8.),
@@ -106,9 +107,10 @@ def _categorical_colormap(n=32):
     linear = _lab_to_linear_rgb(grid)
     chroma = np.hypot(grid[:, 1], grid[:, 2])
     candidates = grid[np.all((linear >= 0) & (linear <= 1), axis=1) & (chroma >= 35)]
-    chosen = [int(np.argmin(np.linalg.norm(candidates - [55., 10., -60.], axis=1)))]
-    distance = np.linalg.norm(candidates - candidates[chosen[0]], axis=1)
-    for _ in range(n - 1):
+    chosen = [int(np.argmin(np.linalg.norm(candidates - lab, axis=1)))
+              for lab in ([55., 10., -60.], [50., 75., 60.])]
+    distance = np.min([np.linalg.norm(candidates - candidates[c], axis=1) for c in chosen], axis=0)
+    for _ in range(n - len(chosen)):
         chosen.append(int(np.argmax(distance)))
         distance = np.minimum(distance, np.linalg.norm(candidates - candidates[chosen[-1]], axis=1))
     return lab_to_rgb(candidates[chosen])
