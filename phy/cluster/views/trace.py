@@ -264,9 +264,9 @@ class TraceView(ScalingMixin, ManualClusteringView):
     def _read_window(self, interval, filter_name):
         """The (filtered) window of an interval, its channel means and its spike table.
 
-        ``traces`` is the raw data (time-major) or the filtered float32 data (channel-major in
-        memory); the channel means (``center``) are subtracted from the bins only; the
-        ``amplitude`` is the robust amplitude of the window.
+        ``traces`` is the raw data or the filtered float32 data (both time-major in memory);
+        the channel means (``center``) are subtracted from the bins only; the ``amplitude`` is
+        the robust amplitude of the window.
         """
         sr = self.sample_rate
         t0, t1 = interval

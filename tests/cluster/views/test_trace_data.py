@@ -83,7 +83,7 @@ def test_bin_classes_priority_and_hidden():
 
 
 def test_bin_traces_channel_major_and_integers():
-    # Filtered windows are channel-major in memory, raw ones int16: same exact envelope.
+    # Windows time-major or channel-major in memory, int16 or float32: same exact envelope.
     rng = np.random.default_rng(2)
     data = (rng.normal(size=(1003, 5)) * 100).astype(np.int16)
     ref = bin_traces(data.astype(np.float32), 3, 1000, 10, offset=1)
