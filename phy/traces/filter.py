@@ -7,6 +7,8 @@ SciPy is imported on first use only.
 """
 
 import functools
+import os
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -46,6 +48,20 @@ def butterworth(rate, low=None, high=None, order=3):
 
 #: Samples per block of the blocked filter (:func:`apply_filter`).
 BLOCK_SAMPLES = 32
+#: Signals (times blocks) per matrix product of the blocked filter.
+CHUNK_COLUMNS = 192
+#: Threads computing the matrix products (NumPy releases the GIL).
+N_THREADS = min(2, os.cpu_count() or 1)
+
+_pool = None
+
+
+def _thread_pool():
+    """The threads of the filter's matrix products (created on first use)."""
+    global _pool
+    if _pool is None:
+        _pool = ThreadPoolExecutor(N_THREADS, thread_name_prefix="phy-filter")
+    return _pool
 
 
 @functools.lru_cache(maxsize=32)
@@ -81,6 +97,33 @@ def _block_operators(sos_bytes, n_sections, block, reverse, dtype):
             np.ascontiguousarray(g, dtype=dtype), p)
 
 
+def _column_chunks(m):
+    """View of a 2D array as ``(n_chunks, rows, CHUNK_COLUMNS)`` (whole chunks only)."""
+    n = m.shape[1] // CHUNK_COLUMNS * CHUNK_COLUMNS
+    return m[:, :n].reshape(len(m), -1, CHUNK_COLUMNS).swapaxes(0, 1)
+
+
+def _matmul(a, b, out):
+    """``out[:] = a @ b`` (2D; `out` C-contiguous), by chunks of columns on the filter threads.
+
+    Each product of a chunk is small enough for the BLAS library to compute it on the calling
+    thread: its own threads would spin waiting for each other on a busy machine.
+    """
+    chunks_b, chunks_out = _column_chunks(b), _column_chunks(out)
+    n_chunks = len(chunks_b)
+    if N_THREADS > 1 and n_chunks >= 4 * N_THREADS:
+        bounds = np.linspace(0, n_chunks, N_THREADS + 1).astype(int)
+        futures = [_thread_pool().submit(np.matmul, a, chunks_b[i:j], out=chunks_out[i:j])
+                   for i, j in zip(bounds[:-1], bounds[1:])]
+        for f in futures:
+            f.result()
+    elif n_chunks:
+        np.matmul(a, chunks_b, out=chunks_out)
+    done = n_chunks * CHUNK_COLUMNS
+    if done < b.shape[1]:
+        np.matmul(a, b[:, done:], out=out[:, done:])
+
+
 def _filter_pass(operators, src, dst, reverse):
     """One pass of the filter over blocked signals, from a zero state (as ``sosfilt``).
 
@@ -88,17 +131,19 @@ def _filter_pass(operators, src, dst, reverse):
     ``src[:block, j]`` (sample ``i`` of block ``j`` is time ``j * block + i``); the states
     entering the blocks are written into ``src[block:]``. `dst` (``(block, n_blocks,
     n_signals)``, C-contiguous) receives the output. The block-to-block state recursion is the
-    only sequential part; the rest is two matrix products over all blocks and signals at once.
+    only sequential part; the rest is two matrix products over all blocks and signals.
     """
     to, g, p = operators
     block, n_blocks = g.shape[1], src.shape[1]
-    z = (g @ src[:block].reshape(block, -1)).reshape(len(g), n_blocks, -1)
+    z = np.empty((len(g), src[0].size), dtype=src.dtype)
+    _matmul(g, src[:block].reshape(block, -1), z)
+    z = z.reshape(len(g), n_blocks, -1)
     states = src[block:]
     s = np.zeros(z[:, 0].shape)
     for j in (range(n_blocks - 1, -1, -1) if reverse else range(n_blocks)):
         states[:, j] = s
         s = p @ s + z[:, j]
-    np.matmul(to, src.reshape(len(src), -1), out=dst.reshape(block, -1))
+    _matmul(to, src.reshape(len(src), -1), dst.reshape(block, -1))
 
 
 def apply_filter(x, filter, axis=0):
@@ -107,7 +152,7 @@ def apply_filter(x, filter, axis=0):
     The result is that of ``scipy.signal.sosfilt`` run forward, then backward on the reversed
     output, from a zero state, within floating-point rounding. It is computed by blocks of
     :data:`BLOCK_SAMPLES` samples (:func:`_block_operators`): matrix products over all the
-    signals and blocks at once (multithreaded by the BLAS library), and a short sequential
+    signals and blocks (on :data:`N_THREADS` threads), and a short sequential
     recursion of the filter state from block to block.
 
     Parameters
