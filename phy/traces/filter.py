@@ -52,6 +52,8 @@ BLOCK_SAMPLES = 32
 CHUNK_COLUMNS = 192
 #: Threads computing the matrix products (NumPy releases the GIL).
 N_THREADS = min(2, os.cpu_count() or 1)
+#: Below this many values, the products are computed on the calling thread only.
+MIN_THREADED_SIZE = 200_000
 
 _pool = None
 
@@ -97,53 +99,49 @@ def _block_operators(sos_bytes, n_sections, block, reverse, dtype):
             np.ascontiguousarray(g, dtype=dtype), p)
 
 
-def _column_chunks(m):
-    """View of a 2D array as ``(n_chunks, rows, CHUNK_COLUMNS)`` (whole chunks only)."""
-    n = m.shape[1] // CHUNK_COLUMNS * CHUNK_COLUMNS
-    return m[:, :n].reshape(len(m), -1, CHUNK_COLUMNS).swapaxes(0, 1)
-
-
 def _matmul(a, b, out):
-    """``out[:] = a @ b`` (2D; `out` C-contiguous), by chunks of columns on the filter threads.
+    """``out[j] = a @ b[j]`` for every block ``j``, on the filter threads.
 
-    Each product of a chunk is small enough for the BLAS library to compute it on the calling
-    thread: its own threads would spin waiting for each other on a busy machine.
+    `b` is ``(n_blocks, K, n_signals)`` and `out` ``(n_blocks, M, n_signals)``, with contiguous
+    rows. The products are made by chunks of :data:`CHUNK_COLUMNS` signals, small enough for the
+    BLAS library to compute each on the calling thread: its own threads would spin waiting for
+    each other on a busy machine.
     """
-    chunks_b, chunks_out = _column_chunks(b), _column_chunks(out)
-    n_chunks = len(chunks_b)
-    if N_THREADS > 1 and n_chunks >= 4 * N_THREADS:
-        bounds = np.linspace(0, n_chunks, N_THREADS + 1).astype(int)
-        futures = [_thread_pool().submit(np.matmul, a, chunks_b[i:j], out=chunks_out[i:j])
-                   for i, j in zip(bounds[:-1], bounds[1:])]
-        for f in futures:
-            f.result()
-    elif n_chunks:
-        np.matmul(a, chunks_b, out=chunks_out)
-    done = n_chunks * CHUNK_COLUMNS
-    if done < b.shape[1]:
-        np.matmul(a, b[:, done:], out=out[:, done:])
+    n_blocks, _, n_signals = b.shape
+    columns = [slice(i, i + CHUNK_COLUMNS) for i in range(0, n_signals, CHUNK_COLUMNS)]
+    n_parts = N_THREADS if b.size >= MIN_THREADED_SIZE else 1
+    bounds = np.linspace(0, n_blocks, n_parts + 1).astype(int)
+    parts = [[(slice(i, j), c) for c in columns] for i, j in zip(bounds[:-1], bounds[1:])]
+
+    def run(tasks):
+        for rows, cols in tasks:
+            np.matmul(a, b[rows, :, cols], out=out[rows, :, cols])
+
+    futures = [_thread_pool().submit(run, tasks) for tasks in parts[1:]]
+    run(parts[0])
+    for f in futures:
+        f.result()
 
 
 def _filter_pass(operators, src, dst, reverse):
     """One pass of the filter over blocked signals, from a zero state (as ``sosfilt``).
 
-    `src` is ``(block + k, n_blocks, n_signals)``: the samples of block ``j`` are
-    ``src[:block, j]`` (sample ``i`` of block ``j`` is time ``j * block + i``); the states
-    entering the blocks are written into ``src[block:]``. `dst` (``(block, n_blocks,
-    n_signals)``, C-contiguous) receives the output. The block-to-block state recursion is the
-    only sequential part; the rest is two matrix products over all blocks and signals.
+    `src` is ``(n_blocks, block + k, n_signals)``: ``src[j, i]`` is sample ``j * block + i``;
+    the filter states entering the blocks are written into ``src[:, block:]``. `dst`
+    (``(n_blocks, block, n_signals)``, contiguous rows) receives the output. The block-to-block
+    state recursion is the only sequential part; the rest is two matrix products over all the
+    blocks and signals.
     """
     to, g, p = operators
-    block, n_blocks = g.shape[1], src.shape[1]
-    z = np.empty((len(g), src[0].size), dtype=src.dtype)
-    _matmul(g, src[:block].reshape(block, -1), z)
-    z = z.reshape(len(g), n_blocks, -1)
-    states = src[block:]
-    s = np.zeros(z[:, 0].shape)
-    for j in (range(n_blocks - 1, -1, -1) if reverse else range(n_blocks)):
-        states[:, j] = s
-        s = p @ s + z[:, j]
-    _matmul(to, src.reshape(len(src), -1), dst.reshape(block, -1))
+    block = g.shape[1]
+    z = np.empty((len(src), len(g), src.shape[2]), dtype=src.dtype)
+    _matmul(g, src[:, :block], z)
+    states = src[:, block:]
+    s = np.zeros(z.shape[1:])
+    for j in (range(len(src) - 1, -1, -1) if reverse else range(len(src))):
+        states[j] = s
+        s = p @ s + z[j]
+    _matmul(to, src, dst)
 
 
 def apply_filter(x, filter, axis=0):
@@ -182,21 +180,21 @@ def apply_filter(x, filter, axis=0):
     moved = np.moveaxis(x, axis, 0)
     signals = moved.reshape(n, -1)
     n_blocks, tail = -(-n // block), n % block
-    # Blocked layout (sample in block, block, signal): each row of a block is contiguous.
-    a = np.empty((block + k, n_blocks, signals.shape[1]), dtype=dtype)
-    b = np.empty_like(a)
+    n_signals = signals.shape[1]
+    # Blocked layout: the samples of each block, then room for the filter states entering it.
+    a = np.empty((n_blocks, block + k, n_signals), dtype=dtype)
     full = n - tail
-    a[:block, :full // block] = signals[:full].reshape(-1, block, signals.shape[1]).swapaxes(0, 1)
+    a[:full // block, :block] = signals[:full].reshape(-1, block, n_signals)
     if tail:  # The last block padded with zeros (no effect on the samples before).
-        a[:tail, -1], a[tail:block, -1] = signals[full:], 0
+        a[-1, :tail], a[-1, tail:block] = signals[full:], 0
+    b = np.empty_like(a)
     key = sos.tobytes(), len(sos), block
-    _filter_pass(_block_operators(*key, False, dtype), a, b[:block], reverse=False)
+    _filter_pass(_block_operators(*key, False, dtype), a, b[:, :block], reverse=False)
     if tail:  # The backward pass starts at the last sample, from a zero state.
-        b[tail:block, -1] = 0
-    _filter_pass(_block_operators(*key, True, dtype), b, a[:block], reverse=True)
-    out = b.reshape(-1)[:a[:block].size].reshape(n_blocks, block, -1)  # b is free again.
-    out[:] = a[:block].swapaxes(0, 1)
-    return np.moveaxis(out.reshape(-1, signals.shape[1])[:n].reshape(moved.shape), 0, axis)
+        b[-1, tail:block] = 0
+    out = a.reshape(-1)[:n_blocks * block * n_signals].reshape(n_blocks, block, n_signals)
+    _filter_pass(_block_operators(*key, True, dtype), b, out, reverse=True)  # a is free.
+    return np.moveaxis(out.reshape(-1, n_signals)[:n].reshape(moved.shape), 0, axis)
 
 
 class Filter:
