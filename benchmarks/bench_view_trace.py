@@ -1,10 +1,11 @@
 """Benchmark of the trace view: read, filter and draw a window; scroll through an hour.
 
 * A 1 s window of the 384-channel benchmark dataset (30 kHz, 2 M spikes in 120 s, raw data on
-  disk), high-pass filtered (``phy.traces.high_pass_filter``) and raw, with no, one and two
-  selected clusters: ``prepare`` (read the window, filter, colour the spikes, bin it to the
-  pixel columns) and ``draw`` (positions and colours to the GPU), then the frame (rendered and
-  read back with ``glReadPixels``).
+  disk; the other clusters' spikes in their colour-scheme colours), high-pass filtered
+  (``phy.traces.high_pass_filter``) and raw, with no, one and two selected clusters:
+  ``prepare`` (read the window, filter, colour the spikes, bin it to the pixel columns) and
+  ``draw`` (positions and colours to the GPU), then the frame (rendered and read back with
+  ``glReadPixels``).
 * Scrolling by one window (``jump_right``) in the middle of a 1-hour 384-channel recording: an
   83 GB sparse file (``truncate``: no disk used) memory-mapped; reading a window touches only
   that window, so the time does not depend on the file size. What is timed is the user's
@@ -84,7 +85,7 @@ def _child(quick, hour_path):
     from phy.cluster.views import trace as trace_module
     from phy.gui.qt import create_app
     from phy.traces import high_pass_filter
-    from phy.utils import Bunch
+    from phy.utils import Bunch, ClusterColorSelector
 
     app = create_app()
     model = load_model(view_dataset(quick=quick))
@@ -93,7 +94,9 @@ def _child(quick, hour_path):
         traces=trace_function(model), spike_times=None, sample_rate=sr,
         duration=model.duration, n_channels=model.n_channels,
         channel_positions=model.channel_positions,
-        filters={"high_pass": high_pass_filter(sr)})
+        filters={"high_pass": high_pass_filter(sr)},
+        cluster_color_selector=ClusterColorSelector(
+            cluster_ids=np.unique(np.asarray(model.spike_clusters))))
     container = show_canvas(app, view.canvas, SIZE, exposed=True)
     view.set_interval((60.0, 61.0))
     clusters = np.unique(np.asarray(model.spike_clusters[:20_000]))[:2].tolist()

@@ -77,6 +77,14 @@ def test_reader_shape_and_slices(reader, data):
         reader[[200]]
 
 
+def test_reader_consecutive_columns_read_as_a_slice(reader, data):
+    # Consecutive file columns (read with a slice, not a gather): the same values.
+    consecutive = RawDataReader(reader._arrays, channel_map=[1, 2, 3])
+    assert np.array_equal(consecutive[45:60], data[45:60, 1:4])
+    assert np.array_equal(consecutive.read(-2, 3, channel_ids=[2, 1]), np.r_[
+        np.zeros((2, 2), np.int16), data[:3][:, [3, 2]]])
+
+
 def test_reader_read_zero_pads(reader, data):
     mapped = data[:, [4, 0, 2]]
     out = reader.read(-5, 10, channel_ids=[1])

@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+from scipy import signal
 
 from phy.traces import (
     Filter,
@@ -74,15 +75,39 @@ def test_filter_waveforms():
     assert subtract_median(np.array([1.0, 2.0, 9.0])).tolist() == [-1.0, 0.0, 7.0]
 
 
-def test_apply_filter_blocks_threads_equal_one_signal_at_a_time():
-    # Large enough to be filtered on threads, in blocks of channels: each channel as alone.
-    rng = np.random.default_rng(3)
-    x = (rng.normal(size=(30_000, 40)) * 100).astype(np.int16)
+def _sosfilt_forward_backward(x, coefs, axis=0):
+    """The reference: ``sosfilt`` forward, then backward on the reversed output (float64)."""
+    sos = signal.tf2sos(*coefs)
+    y = signal.sosfilt(sos, np.asarray(x, dtype=np.float64), axis=axis)
+    return np.flip(signal.sosfilt(sos, np.flip(y, axis), axis=axis), axis)
+
+
+@pytest.mark.parametrize("n_samples", [1, 31, 32, 33, 1000, 30_017])
+def test_apply_filter_equals_sosfilt_forward_backward(n_samples):
+    # The blocked computation gives sosfilt's values, edges included, for any length (last
+    # block partial or not), within float32 rounding of the data's scale.
+    rng = np.random.default_rng(n_samples)
+    offsets = rng.integers(-2000, 2000, 24)  # Raw data: large channel offsets.
+    x = (rng.normal(0, 30, (n_samples, 24)) + offsets).astype(np.int16)
+    for coefs in (butterworth(RATE, low=150.0), butterworth(RATE, low=500.0, high=5000.0)):
+        y = apply_filter(x, coefs, axis=0)
+        assert y.shape == x.shape and y.dtype == np.float32 and y.flags.c_contiguous
+        np.testing.assert_allclose(
+            y, _sosfilt_forward_backward(x, coefs), rtol=0, atol=2e-6 * np.abs(x).max())
+        # float64 data: float64 result, equal to double precision.
+        y64 = apply_filter(x.astype(np.float64), coefs, axis=0)
+        assert y64.dtype == np.float64
+        np.testing.assert_allclose(
+            y64, _sosfilt_forward_backward(x, coefs), rtol=0, atol=1e-9 * np.abs(x).max())
+
+
+def test_apply_filter_waveform_axis_equals_sosfilt():
+    # Spike waveforms (n_spikes, n_samples, n_channels), filtered along axis 1.
+    rng = np.random.default_rng(5)
+    w = rng.normal(0, 50, (7, 82, 5)).astype(np.float32)
     coefs = butterworth(RATE, low=150.0)
-    y = apply_filter(x, coefs, axis=0)
-    assert y.shape == x.shape and y.dtype == np.float32 and y.T.flags.c_contiguous
-    for c in (0, 17, 39):
-        np.testing.assert_allclose(y[:, c], apply_filter(x[:, c], coefs), rtol=0, atol=1e-3)
+    np.testing.assert_allclose(apply_filter(w, coefs, axis=1),
+                               _sosfilt_forward_backward(w, coefs, axis=1), rtol=0, atol=1e-3)
 
 
 def test_filter_margin_equals_whole_recording():

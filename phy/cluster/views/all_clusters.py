@@ -9,7 +9,8 @@ in the bases) keeps:
   :meth:`set_cluster_ids`);
 * the colours: those of the :class:`~phy.utils.ClusterColorSelector` for all clusters (dimmed),
   the selected clusters in their selection colours (``selected_color(i)``), as in the other
-  views; ``color_mapping_changed`` and shift+wheel (next colour field) call :meth:`update_color`;
+  views; ``color_mapping_changed`` and shift+wheel (next colour field) call ``update_color``
+  (:class:`ColorSchemeMixin`, which the trace view uses too);
 * the clicks: a click with the modifiers of ``click_events`` on a cluster (``cluster_at(pos)``,
   written by the view) emits the event asking the supervisor to change the selection
   (``request_select``, ``select_more``, ``request_select_similar``);
@@ -42,7 +43,45 @@ def replace_clusters(cluster_ids, deleted, added):
     return np.array(kept_before + added + kept_after, dtype=np.int64)
 
 
-class AllClustersMixin:
+class ColorSchemeMixin:
+    """Cluster colours from a colour selector whose colour scheme (field) shift+wheel changes.
+
+    The view sets ``cluster_color_selector`` (a :class:`~phy.utils.ClusterColorSelector`, shared
+    with the other views; None: no colour scheme to change) and implements ``update_color()``,
+    called whenever the colour mapping changes (``color_mapping_changed`` on the bus, emitted by
+    :meth:`next_color_scheme` too, so that every view follows).
+    """
+
+    cluster_color_selector = None
+
+    def next_color_scheme(self, step=1):
+        """Colour the clusters by the next field of the colour selector (shift+wheel)."""
+        selector = self.cluster_color_selector
+        if selector is None:
+            return
+        fields = selector.fields
+        i = fields.index(selector.color_field) if selector.color_field in fields else -1
+        selector.set_color_mapping(color_field=fields[(i + step) % len(fields)])
+        emit(ev.COLOR_MAPPING_CHANGED, self)
+
+    def _on_color_mapping_changed(self, sender):
+        if not self._closed:
+            self.update_color()
+
+    def on_mouse_wheel(self, e):
+        """Shift+wheel: the next (or previous) colour scheme."""
+        super().on_mouse_wheel(e)
+        dx, dy = e.delta
+        if e.modifiers == ("Shift",) and (dx or dy):
+            self.next_color_scheme(1 if (dy or dx) > 0 else -1)
+
+    def attach(self, gui):
+        """Attach the view; follow the colour mapping."""
+        super().attach(gui)
+        connect(self._on_color_mapping_changed, event=ev.COLOR_MAPPING_CHANGED)
+
+
+class AllClustersMixin(ColorSchemeMixin):
     """Order, colours, clicks and clustering changes of a view that shows every cluster.
 
     Call :meth:`init_all_clusters` in the constructor.
@@ -107,17 +146,6 @@ class AllClustersMixin:
                 colors[position[int(c)]] = self.selected_color(i)
         return colors
 
-    def next_color_scheme(self, step=1):
-        """Colour the clusters by the next field of the colour selector (shift+wheel)."""
-        fields = self.cluster_color_selector.fields
-        current = self.cluster_color_selector.color_field
-        i = fields.index(current) if current in fields else -1
-        self.cluster_color_selector.set_color_mapping(color_field=fields[(i + step) % len(fields)])
-        emit(ev.COLOR_MAPPING_CHANGED, self)
-
-    def _on_color_mapping_changed(self, sender):
-        self.update_color()
-
     # Mouse
     # ---------------------------------------------------------------------------------------------
 
@@ -134,22 +162,14 @@ class AllClustersMixin:
         if cluster_id is not None:
             emit(event, self, [int(cluster_id)])
 
-    def on_mouse_wheel(self, e):
-        """Shift+wheel: the next (or previous) colour scheme."""
-        super().on_mouse_wheel(e)
-        dx, dy = e.delta
-        if e.modifiers == ("Shift",) and (dx or dy):
-            self.next_color_scheme(1 if (dy or dx) > 0 else -1)
-
     # GUI
     # ---------------------------------------------------------------------------------------------
 
     def attach(self, gui):
-        """Attach the view; follow the cluster view's order and the colour mapping."""
+        """Attach the view; follow the cluster view's order (and the colour mapping)."""
         super().attach(gui)
         connect(self._on_table_sort, event=ev.TABLE_SORT)
         connect(self._on_table_filter, event=ev.TABLE_FILTER)
-        connect(self._on_color_mapping_changed, event=ev.COLOR_MAPPING_CHANGED)
 
     def _on_table_sort(self, sender, cluster_ids):
         if isinstance(sender, ClusterView) and not self._closed:

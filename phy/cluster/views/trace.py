@@ -15,7 +15,10 @@ window kept in memory, down to every sample.
 
 The spikes come with the traces (``waveforms`` of the ``traces`` result) and are drawn on the
 traces themselves: a spike colours the samples (or the pixel columns) it covers on its channels,
-so what is drawn is what the filter shows.
+so what is drawn is what the filter shows. With a ``cluster_color_selector`` (the one the other
+views share), the spikes of the clusters that are not selected have their cluster's colour in
+the current colour scheme (pale), and shift+wheel switches to the next colour scheme
+(in every view); without one, they are grey.
 
 Scrolling: the last windows read (and filtered) are kept in a small cache, and after each
 drawing the next and the previous windows (what ``jump_right``/``jump_left`` ask for) are
@@ -33,6 +36,7 @@ from phy.plot import NDC, PlotVisual, TextVisual
 from phy.utils import Bunch, connect, emit
 from phy.utils import bus_events as ev
 
+from .all_clusters import ColorSchemeMixin
 from .base import ManualClusteringView
 from .mixins import ScalingMixin, _wheel_steps
 from .trace_cache import WindowCache
@@ -69,7 +73,7 @@ def _channel_means(data):
     return data.mean(axis=0, dtype=np.float64).astype(np.float32)
 
 
-class TraceView(ScalingMixin, ManualClusteringView):
+class TraceView(ColorSchemeMixin, ScalingMixin, ManualClusteringView):
     """The raw traces of a time window, with the spikes drawn on them.
 
     Constructor
@@ -97,6 +101,9 @@ class TraceView(ScalingMixin, ManualClusteringView):
         Display filters ``{name: f}``, ``f(data, axis=0)`` returning the filtered window; the
         view starts with the first one, and ``switch_raw_data_filter`` (alt+r) cycles through
         them and ``'raw'`` (no filter).
+    cluster_color_selector : ClusterColorSelector
+        Colours of the spikes of the clusters that are not selected (their cluster's colour in
+        the colour scheme, which shift+wheel changes); None: grey.
 
     """
 
@@ -114,6 +121,9 @@ class TraceView(ScalingMixin, ManualClusteringView):
     scaling_increment = 1.1
     #: Number of windows (read and filtered) kept in memory.
     cache_size = 4
+    #: Saturation of the colour-scheme colours of the spikes of the clusters not selected:
+    #: mixed with the grey of :data:`OTHER_SPIKE_COLOR` (pale, unlike the selected clusters').
+    other_spikes_saturation = 0.5
 
     default_shortcuts = {
         "go_left": "alt+left",
@@ -153,7 +163,7 @@ class TraceView(ScalingMixin, ManualClusteringView):
     def __init__(
             self, traces=None, spike_times=None, sample_rate=None, duration=None,
             n_channels=None, channel_positions=None, channel_labels=None, filters=None,
-            **kwargs):
+            cluster_color_selector=None, **kwargs):
         super().__init__(**kwargs)
         if traces is None or not sample_rate or sample_rate <= 0:
             raise ValueError("TraceView needs a `traces` function and a positive sample rate.")
@@ -178,6 +188,7 @@ class TraceView(ScalingMixin, ManualClusteringView):
         self.channel_labels = [str(c) for c in (
             channel_labels if channel_labels is not None else range(self.n_channels))]
         self.filters = dict(filters or {})
+        self.cluster_color_selector = cluster_color_selector
         self._raw_data_filter = next(iter(self.filters), "raw")
         self._origin = "top"
         self.do_show_labels = True
@@ -275,9 +286,9 @@ class TraceView(ScalingMixin, ManualClusteringView):
     def _read_window(self, interval, filter_name):
         """The (filtered) window of an interval, its channel means and its spike table.
 
-        ``traces`` is the raw data (time-major) or the filtered float32 data (channel-major in
-        memory); the channel means (``center``) are subtracted from the bins only; the
-        ``amplitude`` is the robust amplitude of the window.
+        ``traces`` is the raw data or the filtered float32 data (both time-major in memory);
+        the channel means (``center``) are subtracted from the bins only; the ``amplitude`` is
+        the robust amplitude of the window.
         """
         sr = self.sample_rate
         t0, t1 = interval
@@ -345,7 +356,7 @@ class TraceView(ScalingMixin, ManualClusteringView):
         data = Bunch(last if reuse and not update_traces else self._window(key))
         data.update(key=key, interval=interval, cluster_ids=list(cluster_ids))
         if update_waveforms or not reuse:
-            data.classes = spike_classes(
+            data.classes, data.other_clusters = spike_classes(
                 data.table.spike_clusters, cluster_ids, self.show_all_spikes)
         data.bins = self._bins(data, self._bin_range(data, self._geometry))
         return data
@@ -376,12 +387,27 @@ class TraceView(ScalingMixin, ManualClusteringView):
             pos=pos, plot_sizes=np.full(n_channels, y.shape[1]), color=data.color,
             data_bounds=NDC)
         if classes.any():
-            palette = np.array(
-                [data.color, OTHER_SPIKE_COLOR]
-                + [self.selected_color(i) for i in range(len(data.cluster_ids))])
-            self.trace_visual.set_color(palette[classes.ravel()])
+            self.trace_visual.set_color(self._palette(data)[classes.ravel()])
         self._update_labels()
         self._prefetch_neighbours(data.key)
+
+    def _palette(self, data):
+        """RGBA colour of every class: the traces, the clusters not selected, the selected ones."""
+        others = data.other_clusters
+        if self.cluster_color_selector is not None and len(others):
+            other_colors = np.asarray(
+                self.cluster_color_selector.get_colors(others), dtype=np.float64).reshape(-1, 4)
+            s = self.other_spikes_saturation
+            other_colors = (1 - s) * np.asarray(OTHER_SPIKE_COLOR) + s * other_colors
+        else:
+            other_colors = np.tile(OTHER_SPIKE_COLOR, (len(others), 1))
+        selected = [self.selected_color(i) for i in range(len(data.cluster_ids))]
+        return np.vstack([np.reshape(data.color, (1, 4)), other_colors,
+                          np.reshape(selected, (-1, 4))])
+
+    def update_color(self):
+        """Colour the spikes again (the colour scheme changed)."""
+        self.redraw()
 
     def _prefetch_neighbours(self, key):
         """Prepare the windows of jump_right and jump_left ahead, on worker threads."""
@@ -585,7 +611,7 @@ class TraceView(ScalingMixin, ManualClusteringView):
     # ---------------------------------------------------------------------------------------------
 
     def on_mouse_wheel(self, e):
-        """Change the scaling with the wheel (ctrl), or move in time (alt)."""
+        """Change the scaling (ctrl+wheel), move in time (alt), or the colour scheme (shift)."""
         super().on_mouse_wheel(e)
         steps = _wheel_steps(e)
         if not steps:

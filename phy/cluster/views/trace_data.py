@@ -11,8 +11,9 @@ when the pan/zoom changes the visible range.
   holds several samples, each channel keeps the minimum and the maximum of the bin, drawn as a
   vertical segment that covers every sample of the bin (exact: a one-sample spike in an hour
   still shows); with a sample or two per pixel, every sample is kept.
-* :func:`bin_classes` gives the colour class of every (channel, bin): 0 for the bare trace,
-  1 for a spike of a cluster that is not selected, ``2 + i`` for the i-th selected cluster.
+* :func:`spike_classes` and :func:`bin_classes` give the colour class of every spike and of
+  every (channel, bin): 0 for the bare trace, then one class per cluster that is not selected,
+  then one per selected cluster.
 * :func:`interval_spikes` gives a ``traces`` function the spikes of an interval, as arrays.
 """
 
@@ -110,16 +111,31 @@ def spike_table(waveforms, sample_rate, first_time):
 
 
 def spike_classes(spike_clusters, cluster_ids, show_all_spikes=True):
-    """Colour class of every spike: ``2 + i`` in the i-th selected cluster, else 1 (-1: hidden).
+    """Colour class of every spike, and the clusters that are not selected, in class order.
 
-    With `show_all_spikes` False, the spikes of the clusters that are not selected are hidden.
+    The spikes of the k-th cluster of ``other_clusters`` (the clusters of the spikes that are
+    not selected, sorted) have class ``1 + k``; those of the i-th selected cluster have class
+    ``1 + len(other_clusters) + i`` (the highest: drawn over the others). With
+    `show_all_spikes` False, the spikes of the clusters that are not selected are hidden (-1).
+
+    Returns
+    -------
+    classes : ndarray
+        int16, one per spike.
+    other_clusters : ndarray
+        The clusters that are not selected (empty when they are hidden).
+
     """
-    classes = np.ones(len(spike_clusters), dtype=np.int16)
+    spike_clusters = np.asarray(spike_clusters, dtype=np.int64)
+    selected = np.isin(spike_clusters, cluster_ids)
+    classes = np.full(len(spike_clusters), -1, dtype=np.int16)
+    others = np.zeros(0, dtype=np.int64)
+    if show_all_spikes:
+        others, index = np.unique(spike_clusters[~selected], return_inverse=True)
+        classes[~selected] = 1 + index
     for i, cluster_id in enumerate(cluster_ids):
-        classes[spike_clusters == cluster_id] = 2 + i
-    if not show_all_spikes:
-        classes[classes == 1] = -1
-    return classes
+        classes[spike_clusters == cluster_id] = 1 + len(others) + i
+    return classes, others
 
 
 def bin_traces(data, start, stop, bin_size, offset=0):
@@ -209,13 +225,12 @@ def bin_classes(edges, n_channels, table, classes):
     s0, s1, pair_class, channel = s0[keep], s1[keep], pair_class[keep], table.pair_channel[keep]
     b0 = np.clip(np.searchsorted(edges, s0, side="right") - 1, 0, n_bins - 1)
     b1 = np.clip(np.searchsorted(edges, s1 - 1, side="right") - 1, 0, n_bins - 1)
-    size = n_channels * (n_bins + 1)
-    for c in np.unique(pair_class):  # Higher classes (selected clusters) painted last.
-        sel = pair_class == c
-        diff = (np.bincount(channel[sel] * (n_bins + 1) + b0[sel], minlength=size)
-                - np.bincount(channel[sel] * (n_bins + 1) + b1[sel] + 1, minlength=size))
-        covered = np.cumsum(diff.reshape(n_channels, n_bins + 1), axis=1)[:, :n_bins] > 0
-        out[covered] = c
+    # Every (channel, bin) covered by each pair; the highest class wins (selected clusters).
+    lengths = b1 - b0 + 1
+    starts = np.cumsum(lengths) - lengths
+    cells = (np.repeat(channel * n_bins + b0 - starts, lengths)
+             + np.arange(int(lengths.sum()), dtype=np.int64))
+    np.maximum.at(out.reshape(-1), cells, np.repeat(pair_class, lengths))
     return out
 
 

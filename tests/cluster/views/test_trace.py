@@ -9,7 +9,7 @@ from phy.cluster.views.trace_data import (
     select_traces,
     spike_at,
 )
-from phy.utils import Bunch, connect, selected_cluster_color
+from phy.utils import Bunch, ClusterColorSelector, connect, selected_cluster_color
 from phy.utils import bus_events as ev
 
 from ...plot.conftest import EventSender
@@ -221,6 +221,52 @@ def test_selected_spikes_in_colours_others_grey(trace_view, rec, select):
     assert v.show_all_spikes
 
 
+def test_shift_wheel_switches_the_colour_scheme_of_the_other_spikes(
+        make_gui_with_supervisor, shown, rec, select):
+    gui, supervisor = make_gui_with_supervisor(rec.spike_clusters, enable_threading=False)
+    quality = {0: 3, 1: 4, 2: 5, 3: 6}
+    selector = ClusterColorSelector(
+        fields={"quality": quality.get}, cluster_ids=list(quality), color_field="cluster")
+    view = make_view(rec, cluster_color_selector=selector)
+    view.attach(gui)
+    shown(view)
+    view.toggle_show_labels(False)
+    mapping_changes = []
+    connect(lambda sender: mapping_changes.append(sender), event=ev.COLOR_MAPPING_CHANGED)
+    select(supervisor, view, [1])
+    view.go_to(_spike_in_window(rec, 2, 2, 18)[0])  # A spike of cluster 2 (not selected).
+
+    def expected(cluster):  # Its colour-scheme colour, pale.
+        color = np.array(selector.get(cluster))
+        return rgb255(0.5 * np.array(OTHER_SPIKE_COLOR) + 0.5 * color)
+
+    def near_centre(p, color):
+        mask = p.matching(color, tolerance=12)
+        return mask[:, mask.shape[1] // 2 - 6:mask.shape[1] // 2 + 6].sum()
+
+    before = expected(2)
+    assert near_centre(pixels(view), before) > 5
+    # The selected cluster keeps its selection colour (as in the other views).
+    assert pixels(view).matching(rgb255(selected_cluster_color(0)), tolerance=40).sum() > 5
+
+    view.canvas.emit("mouse_wheel", pos=(100, 100), delta=(0, 1), modifiers=("Shift",))
+    assert selector.color_field == "quality" and mapping_changes == [view]
+    after = expected(2)
+    assert max(abs(a - b) for a, b in zip(after, before)) > 40
+    p = pixels(view)
+    assert near_centre(p, after) > 5 and near_centre(p, before) == 0
+    # Shift+wheel backwards: back to the first scheme, the first colours.
+    view.canvas.emit("mouse_wheel", pos=(100, 100), delta=(0, -1), modifiers=("Shift",))
+    assert selector.color_field == "cluster" and near_centre(pixels(view), before) > 5
+
+
+def test_other_spikes_grey_without_a_colour_selector(trace_view):
+    v = trace_view
+    v.canvas.emit("mouse_wheel", pos=(100, 100), delta=(0, 1), modifiers=("Shift",))
+    n_others = len(v._data.other_clusters)
+    assert n_others and np.all(v._palette(v._data)[1:1 + n_others] == OTHER_SPIKE_COLOR)
+
+
 def test_gain_changes_the_image(trace_view):
     v = trace_view
     before = pixels(v).drawn().sum()
@@ -378,7 +424,9 @@ def test_template_dataset(make_gui_with_supervisor, shown, select, tmp_path):
     cluster = int(model.spike_clusters[len(model.spike_clusters) // 2])
     select(supervisor, view, [cluster])
     view.go_to_next_spike()
-    assert view._data.classes.max() == 2
+    # The selected cluster's class is the highest: one class per other cluster before it.
+    assert view._data.classes.max() == 1 + len(view._data.other_clusters)
+    assert cluster not in view._data.other_clusters
     assert pixels(view).matching(rgb255(selected_cluster_color(0)), tolerance=40).sum() > 0
     model.close()
 

@@ -72,18 +72,46 @@ def test_bin_classes_priority_and_hidden():
     table = spike_table(waveforms, 100.0, 0.0)
     assert list(table.pair_spike) == [0, 0, 1, 1, 2, 2]
     edges = np.arange(0, 101, 5)
-    classes = spike_classes(table.spike_clusters, [7])
-    assert list(classes) == [1, 2, 1]
+    classes, others = spike_classes(table.spike_clusters, [7])
+    # Clusters 5 and 9 not selected (classes 1, 2), then the selected cluster 7 (class 3).
+    assert list(others) == [5, 9] and list(classes) == [1, 3, 2]
     out = bin_classes(edges, 3, table, classes)
-    assert list(out[0, :3]) == [1, 1, 0]  # Spike 0 (grey) on channel 0, samples 0-9.
-    assert list(out[1, :3]) == [2, 2, 0]  # The selected spike wins on channel 1.
-    assert list(out[2, 9:13]) == [0, 1, 1, 0]  # Spike 2: samples 50-59, bins 10 and 11.
-    hidden = spike_classes(table.spike_clusters, [7], show_all_spikes=False)
-    assert bin_classes(edges, 3, table, hidden)[0].max() == 0
+    assert list(out[0, :3]) == [1, 1, 0]  # Spike 0 (cluster 5) on channel 0, samples 0-9.
+    assert list(out[1, :3]) == [3, 3, 0]  # The selected spike wins on channel 1.
+    assert list(out[2, 9:13]) == [0, 2, 2, 0]  # Spike 2: samples 50-59, bins 10 and 11.
+    assert list(out[2, :3]) == [3, 3, 0]
+    hidden, others = spike_classes(table.spike_clusters, [7], show_all_spikes=False)
+    assert list(hidden) == [-1, 1, -1] and not len(others)
+    out = bin_classes(edges, 3, table, hidden)
+    assert out[0].max() == 0 and list(out[1, :3]) == [1, 1, 0]
+
+
+def test_bin_classes_equal_brute_force():
+    # Many overlapping spikes, bins of irregular edges: each (channel, bin) has the highest
+    # class among the spikes covering one of its samples.
+    rng = np.random.default_rng(7)
+    n, n_channels, n_samples = 300, 6, 8
+    waveforms = Bunch(
+        spike_id=np.arange(n), spike_cluster=rng.integers(0, 20, n),
+        start_time=rng.uniform(-0.05, 1.0, n), n_samples=n_samples,
+        channel_ids=rng.integers(-1, n_channels, (n, 3)))
+    table = spike_table(waveforms, 1000.0, 0.0)
+    classes, others = spike_classes(table.spike_clusters, [3, 11])
+    edges = np.unique(np.r_[0, np.sort(rng.integers(1, 1000, 150)), 1000])
+    expected = np.zeros((n_channels, len(edges) - 1), dtype=np.int16)
+    for spike, channel in zip(table.pair_spike, table.pair_channel):
+        if channel < 0:
+            continue
+        s0 = table.start[spike]
+        for b in range(len(edges) - 1):
+            if s0 < edges[b + 1] and s0 + n_samples > edges[b]:
+                expected[channel, b] = max(expected[channel, b], classes[spike])
+    np.testing.assert_array_equal(bin_classes(edges, n_channels, table, classes), expected)
+    assert expected.max() == 1 + len(others) + 1  # The second selected cluster is drawn.
 
 
 def test_bin_traces_channel_major_and_integers():
-    # Filtered windows are channel-major in memory, raw ones int16: same exact envelope.
+    # Windows time-major or channel-major in memory, int16 or float32: same exact envelope.
     rng = np.random.default_rng(2)
     data = (rng.normal(size=(1003, 5)) * 100).astype(np.int16)
     ref = bin_traces(data.astype(np.float32), 3, 1000, 10, offset=1)
