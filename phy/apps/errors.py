@@ -12,15 +12,24 @@ when the first error is shown.
 
 import logging
 import sys
+import traceback
 from contextlib import contextmanager
 from pathlib import Path
-from traceback import format_exception  # noqa: F401  (re-exported, as in the API)
 
 #: The logger of the phy package: every module logs below it.
 logger = logging.getLogger("phy")
 
 _LOG_FORMAT = "%(asctime)s.%(msecs)03d [%(levelname).1s] %(module)s:%(lineno)d %(message)s"
 _FILE_FORMAT = "%(asctime)s [%(levelname).1s] %(name)s:%(lineno)d %(message)s"
+
+def format_exception(etype, value, tb, limit=None, chain=True):
+    """Format a stack trace and the exception information.
+
+    The lines of :func:`traceback.format_exception` (each ends in a newline): printed
+    together, they are what :func:`traceback.print_exception` prints.
+    """
+    return traceback.format_exception(etype, value, tb, limit=limit, chain=chain)
+
 
 #: Attribute set on an exception once a :class:`QtDialogLogger` has shown it.
 _SHOWN = "_phy_error_shown"

@@ -33,6 +33,10 @@ class FeatureMixin:
         attributes.update(getattr(self.model, "spike_attributes", None) or {})
         return FeatureView(features=f.features, attributes=attributes)
 
+    def create_amplitude_view(self):
+        """Create the amplitude view, with the feature amplitudes among its types."""
+        return super().create_amplitude_view()
+
     def get_spike_feature_amplitudes(self, spike_ids, channel_id=None, channel_ids=None, pc=None,
                                      **kwargs):
         """Return the features for the specified channel and PC (default: the first PC)."""

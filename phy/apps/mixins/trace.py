@@ -53,4 +53,4 @@ class TraceMixin:
             spike_times=self.get_spike_times, sample_rate=model.sample_rate,
             duration=model.duration, n_channels=model.n_channels,
             channel_positions=model.channel_positions, channel_labels=self._channel_labels(),
-            filters=filters)
+            filters=filters, cluster_color_selector=self.supervisor.color_selector)
