@@ -21,9 +21,10 @@ DEMO_DIR_NAME = "demo"
 #: The file, written last, recording the generation parameters of a complete demo dataset.
 DEMO_INFO_NAME = "demo.json"
 #: Default number of spikes.
-DEMO_N_SPIKES = 100_000
-#: Spikes per second of recording (all units together): 100 000 spikes in 60 s.
-DEMO_SPIKE_RATE = DEMO_N_SPIKES / 60.0
+DEMO_N_SPIKES = 50_000
+#: Spikes per second of recording, all units together: 8 Hz per unit, as in a real recording
+#: (50 000 spikes in 125 s).
+DEMO_SPIKE_RATE = 400.0
 #: The longest raw recording generated, in seconds (about 1.2 GB with 64 channels).
 DEMO_MAX_DURATION = 300.0
 
@@ -31,8 +32,8 @@ DEMO_MAX_DURATION = 300.0
 def demo_parameters(n_spikes=DEMO_N_SPIKES, n_channels=64, n_templates=50):
     """The arguments of :func:`phy.io.synthetic.make_template_dataset` for the demo.
 
-    The recording lasts as long as the spikes need at :data:`DEMO_SPIKE_RATE` (60 s for the
-    default 100 000 spikes), at most :data:`DEMO_MAX_DURATION`.
+    The recording lasts as long as the spikes need at :data:`DEMO_SPIKE_RATE` (125 s for the
+    default 50 000 spikes), at most :data:`DEMO_MAX_DURATION`.
     """
     n_spikes = int(n_spikes)
     if n_spikes < n_templates:

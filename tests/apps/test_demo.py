@@ -9,8 +9,8 @@ from phy.apps.template import load_model
 
 
 def test_demo_parameters():
-    assert demo_parameters() == dict(n_spikes=100_000, n_channels=64, n_templates=50,
-                                     duration=60.0, raw_data=True, seed=0)
+    assert demo_parameters() == dict(n_spikes=50_000, n_channels=64, n_templates=50,
+                                     duration=125.0, raw_data=True, seed=0)
     assert demo_parameters(n_spikes=10_000_000)["duration"] == 300.0  # at most 5 min
     with pytest.raises(ValueError, match="at least 50 spikes"):
         demo_parameters(n_spikes=10)
@@ -23,7 +23,7 @@ def test_demo_dataset_loadable_and_generated_once(config_dir, monkeypatch):
     try:
         assert model.n_spikes == 3000 and model.n_channels == 64
         assert model.n_templates == 50
-        assert model.traces is not None and model.duration == pytest.approx(1.8, abs=0.05)
+        assert model.traces is not None and model.duration == pytest.approx(3000 / 400, abs=0.1)
         assert np.ptp(np.asarray(model.traces[:1000])) > 0
     finally:
         model.close()
