@@ -20,6 +20,7 @@ import numpy as np
 
 from phy.cluster.stats import correlograms as _correlograms
 from phy.cluster.stats import firing_rate as _firing_rate
+from phy.traces.filter import filter_waveforms
 from phy.utils import Bunch
 from phy.utils.array import random_subset, regular_subset
 
@@ -55,17 +56,36 @@ def background_spikes(n_spikes, n):
     return regular_subset(np.arange(n_spikes, dtype=np.int64), n)
 
 
+def display_filters(model):
+    """The display filters of a model's raw data: ``{name: filter(data, axis=0)}``.
+
+    The 150 Hz high-pass filter of FORMATS §4.9 unless the raw data is already filtered
+    (``model.hp_filtered``): the trace view's filters, which the waveform view follows.
+    """
+    from phy.traces.filter import high_pass_filter
+
+    if getattr(model, "hp_filtered", False):
+        return {}
+    return {"high_pass": high_pass_filter(model.sample_rate)}
+
+
 def template_waveforms(model, n_spikes_waveforms=N_SPIKES_WAVEFORMS, cluster_spikes=None,
-                       cluster_channels=None, cluster_template=None):
+                       cluster_channels=None, cluster_template=None, waveform_filter=None):
     """The waveform functions of a template model: the waveform view's types.
+
+    Parameters
+    ----------
+    waveform_filter : callable or None
+        ``waveform_filter()`` returns the display filter in use (``f(data, axis)``, or None for
+        the raw data), applied along time after the median subtraction (FORMATS §4.9).
 
     Returns
     -------
     types : dict
         ``waveforms(cluster_id, n_spikes)``: at most ``n_spikes`` spikes of the cluster (one
         every ``ceil(n / n_spikes)``), read with ``model.get_waveforms`` on the cluster's best
-        channels, each waveform minus its median on each channel (absent without raw data
-        nor waveforms); ``mean_waveforms(cluster_id)``: their mean;
+        channels, each waveform minus its median on each channel, then filtered (absent without
+        raw data nor waveforms); ``mean_waveforms(cluster_id)``: their mean;
         ``templates(cluster_id)``: the cluster's main template on the same channels (absent
         without templates).
 
@@ -79,7 +99,8 @@ def template_waveforms(model, n_spikes_waveforms=N_SPIKES_WAVEFORMS, cluster_spi
         channel_ids = channels_of(cluster_id)
         data = model.get_waveforms(spike_ids, channel_ids)
         if data is not None:
-            data = data - np.median(data, axis=1, keepdims=True)
+            data = filter_waveforms(
+                data, filter=waveform_filter() if waveform_filter else None, axis=1)
         return Bunch(data=data, spike_ids=spike_ids, **channels_bunch(model, channel_ids))
 
     def mean_waveforms(cluster_id):

@@ -116,3 +116,6 @@ CHANNEL_CLICK = "channel_click"
 #: grid name (``'0A'``, ``'time'``), ``channel_id`` its channel (for an attribute, the channel
 #: of the other dimension, or None) and ``pc`` its principal component (None for an attribute).
 SELECT_FEATURE = "select_feature"
+#: ``raw_data_filter_changed(view, name)``: the trace view's display filter changed (alt+r, its
+#: settings, its restored state); the waveform view applies the same filter.
+RAW_DATA_FILTER_CHANGED = "raw_data_filter_changed"

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ..view_data import trace_function
+from ..view_data import display_filters, trace_function
 
 
 class TraceMixin:
@@ -38,13 +38,10 @@ class TraceMixin:
     def create_trace_view(self):
         """Create a trace view (None without raw data)."""
         from phy.cluster.views import TraceView
-        from phy.traces.filter import high_pass_filter
 
         model = self.model
         if getattr(model, "traces", None) is None:
             return None
-        filters = {} if getattr(model, "hp_filtered", False) else {
-            "high_pass": high_pass_filter(model.sample_rate)}
         return TraceView(
             traces=trace_function(
                 model, spike_times=self.spike_times,
@@ -53,4 +50,4 @@ class TraceMixin:
             spike_times=self.get_spike_times, sample_rate=model.sample_rate,
             duration=model.duration, n_channels=model.n_channels,
             channel_positions=model.channel_positions, channel_labels=self._channel_labels(),
-            filters=filters, cluster_color_selector=self.supervisor.color_selector)
+            filters=display_filters(model), cluster_color_selector=self.supervisor.color_selector)

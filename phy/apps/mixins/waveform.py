@@ -2,14 +2,35 @@
 
 import numpy as np
 
-from ..view_data import template_waveforms
+from phy.utils import bus_events as ev
+from phy.utils import connect
+
+from ..view_data import display_filters, template_waveforms
 
 
 class WaveformMixin:
     """The waveform view (types: waveforms, mean waveforms, templates), raw amplitudes.
 
-    The model implements ``get_waveforms(spike_ids, channel_ids)``.
+    The model implements ``get_waveforms(spike_ids, channel_ids)``. The waveforms are shown
+    through the display filter of the trace view (FORMATS §4.9): high-pass by default, and
+    the one the trace view switches to (alt+r).
     """
+
+    #: Name of the display filter of the waveforms ('raw': none); follows the trace view.
+    raw_data_filter = None
+
+    def _waveform_filter(self):
+        """The display filter in use (None: the raw data)."""
+        filters = self.__dict__.setdefault("_display_filters", display_filters(self.model))
+        if self.raw_data_filter is None:
+            self.raw_data_filter = next(iter(filters), "raw")
+        return filters.get(self.raw_data_filter)
+
+    def _on_raw_data_filter_changed(self, sender, name):
+        """Apply the trace view's new display filter to the waveforms, and show them again."""
+        self.raw_data_filter = name
+        for view in self.gui.list_views("WaveformView") if self.gui is not None else ():
+            view.plot()
 
     def _set_view_creator(self):
         super()._set_view_creator()
@@ -25,7 +46,8 @@ class WaveformMixin:
         return template_waveforms(
             self.model, self.n_spikes_waveforms, cluster_spikes=self._cluster_spikes,
             cluster_channels=self.get_best_channels,
-            cluster_template=getattr(self, "get_template_for_cluster", None))
+            cluster_template=getattr(self, "get_template_for_cluster", None),
+            waveform_filter=self._waveform_filter)
 
     def create_waveform_view(self):
         """Create the waveform view (None without waveforms nor templates)."""
@@ -36,6 +58,9 @@ class WaveformMixin:
             return None
         view = WaveformView(waveforms=functions)
         view.n_spikes_waveforms = self.n_spikes_waveforms
+        if not self.__dict__.get("_follows_trace_filter"):  # once, for every waveform view
+            self._follows_trace_filter = True
+            connect(self._on_raw_data_filter_changed, event=ev.RAW_DATA_FILTER_CHANGED)
         return view
 
     def get_spike_raw_amplitudes(self, spike_ids, channel_id=None, **kwargs):

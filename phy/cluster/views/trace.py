@@ -275,6 +275,7 @@ class TraceView(ColorSchemeMixin, ScalingMixin, ManualClusteringView):
             self._raw_data_filter = name
             self._cache.clear()
             self.plot()
+            emit(ev.RAW_DATA_FILTER_CHANGED, self, name)
 
     # Preparing and drawing
     # ---------------------------------------------------------------------------------------------

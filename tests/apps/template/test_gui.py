@@ -44,10 +44,16 @@ def test_gui_every_view_draws(qtbot, synthetic_dir, make_controller):
         view = gui.get_view(name)
         assert view.cluster_ids == [0, 1], name
         assert pixels(view).drawn().sum() > 50, f"{name} drew nothing"
-    trace = gui.get_view("TraceView")
+    trace, waveform = gui.get_view("TraceView"), gui.get_view("WaveformView")
     assert trace.raw_data_filter == "high_pass"
-    c.switch_raw_data_filter()
-    assert trace.raw_data_filter == "raw"
+    spike_ids = waveform.waveforms["waveforms"](0).spike_ids
+    raw = np.asarray(c.model.get_waveforms(spike_ids, c.get_best_channels(0)), dtype=np.float64)
+    raw -= np.median(raw, axis=1, keepdims=True)
+    shown = np.asarray(waveform.waveforms["waveforms"](0).data, dtype=np.float64)
+    assert not np.allclose(shown, raw, atol=1e-3)  # high-pass filtered, as the traces
+    c.switch_raw_data_filter()  # alt+r: the trace and waveform views show the raw data
+    assert trace.raw_data_filter == "raw" and c.raw_data_filter == "raw"
+    np.testing.assert_allclose(waveform.waveforms["waveforms"](0).data, raw, atol=1e-3)
 
 
 def test_save_reopen(qtbot, synthetic_dir, make_controller, dialogs):
