@@ -8,6 +8,7 @@ Every problem is reported as a :class:`DataFormatError` naming the file.
 """
 
 import logging
+import os
 from pathlib import Path
 
 import numpy as np
@@ -48,6 +49,63 @@ def open_npy(path, mmap=True):
     except (ValueError, OSError, EOFError) as e:
         raise DataFormatError(_diagnose(path, e)) from e
     return arr
+
+
+def _file_rows(arr):
+    """``(memmap, row_bytes)`` if `arr` is row-aligned on a C-ordered file-backed memory map.
+
+    That is: `arr` is the map, or a view of it starting at its first byte whose axis 0 steps
+    over the map's rows (a reshape or a swap of the other axes). Otherwise ``(None, None)``.
+    """
+    base = arr
+    while isinstance(base.base, np.ndarray):  # up to the array owning the map
+        base = base.base
+    if not (isinstance(base, np.memmap) and base.filename and base.flags.c_contiguous
+            and base.ndim and base.shape[0]):
+        return None, None
+    row_bytes = base.strides[0] if base.ndim > 1 else base.itemsize
+    same_start = arr.__array_interface__["data"][0] == base.__array_interface__["data"][0]
+    if not same_start or arr.ndim == 0 or arr.strides[0] != row_bytes:
+        return None, None
+    return base, row_bytes
+
+
+def read_rows(arr, rows):
+    """Read some rows of an array, with positioned file reads when it is memory-mapped.
+
+    ``arr[rows]``, except that the rows of a file-backed memory map (or of a row-aligned view
+    of one, see :func:`_file_rows`) are read from the file with ``os.pread`` instead of through
+    the map: the features of the spikes of a cluster, a few thousand rows scattered over a
+    multi-gigabyte file, do not stay mapped in the process (its resident memory does not grow
+    by the file's pages it touched, cluster after cluster).
+
+    Parameters
+    ----------
+    arr : ndarray
+    rows : array-like
+        Row indices (in ``[0, len(arr))``).
+
+    Returns
+    -------
+    out : ndarray
+        A new array of shape ``(len(rows),) + arr.shape[1:]``.
+
+    """
+    rows = np.asarray(rows, dtype=np.int64).ravel()
+    base, row_bytes = _file_rows(arr)
+    if base is None or not rows.size:
+        return np.asarray(arr[rows])
+    buffer = bytearray(rows.size * row_bytes)
+    view = memoryview(buffer)
+    start = base.offset
+    fd = os.open(base.filename, os.O_RDONLY)
+    try:
+        for i, row in enumerate(rows.tolist()):
+            os.preadv(fd, [view[i * row_bytes:(i + 1) * row_bytes]], start + row * row_bytes)
+    finally:
+        os.close(fd)
+    return np.array(np.ndarray(shape=(rows.size,) + arr.shape[1:], dtype=arr.dtype,
+                               buffer=buffer, strides=(row_bytes,) + arr.strides[1:]))
 
 
 def read_npy_header(path):

@@ -13,7 +13,7 @@ from phy.io import (
     native,
     open_npy,
 )
-from phy.io.npy import iter_chunks, read_npy_header
+from phy.io.npy import _file_rows, iter_chunks, read_npy_header, read_rows
 
 
 @pytest.mark.parametrize("version", [(1, 0), (2, 0), (3, 0)])
@@ -128,3 +128,29 @@ def test_as_index_array():
 def test_iter_chunks():
     assert list(iter_chunks(5, 2)) == [(0, 2), (2, 4), (4, 5)]
     assert list(iter_chunks(0, 2)) == []
+
+
+@pytest.mark.parametrize("shape", [(1000,), (1000, 5), (1000, 3, 4)])
+@pytest.mark.parametrize("fortran", [False, True])
+def test_read_rows_equals_indexing(tmp_path, shape, fortran):
+
+    a = np.random.default_rng(0).normal(size=shape).astype(np.float32)
+    np.save(tmp_path / "a.npy", np.asfortranarray(a) if fortran else a)
+    m = open_npy(tmp_path / "a.npy")
+    rows = np.array([0, 5, 6, 999, 3, 5])
+    views = [m, m.reshape(len(m), -1)] + ([np.swapaxes(m, 1, 2)] if m.ndim == 3 else [])
+    for view in views:
+        out = read_rows(view, rows)
+        assert out.shape == (rows.size,) + view.shape[1:] and not np.shares_memory(out, m)
+        np.testing.assert_array_equal(out, np.asarray(view)[rows])
+    assert read_rows(m, []).shape == (0,) + m.shape[1:]
+
+
+def test_read_rows_from_the_file_of_row_aligned_maps(tmp_path):
+    """A map or a row-aligned view of it is read from its file; another view is indexed."""
+
+    np.save(tmp_path / "a.npy", np.arange(4000, dtype=np.float32).reshape(1000, 4))
+    m = open_npy(tmp_path / "a.npy")
+    assert _file_rows(m)[0] is not None and _file_rows(m[10:])[0] is None
+    expected = [[8, 9, 10, 11], [3996, 3997, 3998, 3999]]
+    np.testing.assert_array_equal(read_rows(m, [2, 999]), expected)

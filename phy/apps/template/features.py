@@ -10,6 +10,7 @@ memory map. Spikes without stored features get NaN rows.
 
 import numpy as np
 
+from phy.io.npy import read_rows
 from phy.utils import Bunch
 
 
@@ -115,7 +116,7 @@ class SparseFeatures:
                       dtype=np.float32)
         if not found.any():
             return out
-        block = np.asarray(self.data[rows[found]], dtype=np.float32)
+        block = np.asarray(read_rows(self.data, rows[found]), dtype=np.float32)
         if self.cols is None:
             cols = np.broadcast_to(np.arange(self.data.shape[1]), block.shape[:2])
         else:

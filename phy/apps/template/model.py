@@ -313,8 +313,9 @@ class TemplateModel(TemplateSaving):
         rows = self._load_vector(ids_key, "int", n_spikes=False)
         rows = rows[1] if rows else None
         return readers.sparse_features(
-            data, path, self._path(ind_key), rows, self.n_spikes, self.n_templates, n_columns,
-            self.spike_templates, pcs=key == "pc_features", rows_path=self._path(ids_key))
+            data, path, self._path(ind_key), rows, self.n_spikes,
+            self.n_templates, n_columns, self.spike_templates, pcs=key == "pc_features",
+            rows_path=self._path(ids_key))
 
     def _compute_duration(self):
         last = float(self.spike_times[-1]) if self.n_spikes else 0.0
