@@ -9,7 +9,8 @@ data. Measured:
 * *GUI ready*: seconds from the controller's creation to the GUI shown with every view drawn
   (the first selection made by the wizard included);
 * *select*: seconds from ``supervisor.select`` to every view drawn and painted, over
-  :data:`N_SELECTIONS` different selections (one or two clusters): median and 90th percentile;
+  :data:`N_SELECTIONS` different selections (one or two clusters) made :data:`PAUSE` s apart:
+  median and 90th percentile;
 * *save*: seconds of a save after a merge (every output file written);
 * *peak*: the child's peak resident memory (MB), GUI included.
 
@@ -30,6 +31,9 @@ from benchmarks.gui_child import emit_json, print_table, run_module_child, wait_
 
 #: Selections measured (each a different cluster or pair of clusters).
 N_SELECTIONS = 20
+#: Seconds between a selection drawn and the next one (a person looks at the views): more than
+#: the supervisor's coalescing delay, which would otherwise delay the next selection.
+PAUSE = 0.5
 #: Size of the GUI window.
 GUI_SIZE = (1600, 1000)
 #: Budgets in seconds (and MB for the memory) per size.
@@ -83,6 +87,12 @@ class DrawWatch:
         return True
 
 
+def _idle(app, seconds):
+    """Process the Qt events for `seconds`."""
+    t0 = time.perf_counter()
+    wait_until(app, lambda: time.perf_counter() - t0 > seconds)
+
+
 def _selections(supervisor, n):
     """`n` different selections: the clusters in the wizard's order, alone or with a neighbour."""
     ids = list(supervisor.cluster_ids)
@@ -122,6 +132,7 @@ def _child(size):
 
     durations = []
     for cluster_ids in _selections(supervisor, N_SELECTIONS):
+        _idle(app, PAUSE)
         snapshot = watch.snapshot()
         t0 = time.perf_counter()
         supervisor.select(cluster_ids)
