@@ -12,6 +12,7 @@ import click
 
 from phy import __version__
 
+from .demo import DEMO_N_SPIKES
 from .errors import add_default_handler, add_file_handler, capture_exceptions, remove_handler
 
 logger = logging.getLogger("phy")
@@ -127,9 +128,9 @@ def template_describe_command(ctx, params_path):
 
 @phycli.command(
     "demo", short_help="Open the Template GUI on the built-in synthetic dataset.")
-@click.option("--n-spikes", type=click.IntRange(min=100), default=100_000, show_default=True,
+@click.option("--n-spikes", type=click.IntRange(min=100), default=DEMO_N_SPIKES, show_default=True,
               help="Spikes of the synthetic dataset (64 channels, 50 units, a recording of "
-              "60 s per 100 000 spikes, 5 min at most).")
+              "a second per 400 spikes, 5 min at most).")
 @click.pass_context
 def demo_command(ctx, n_spikes):
     """Open the Template GUI on a synthetic dataset with raw data.

@@ -178,16 +178,24 @@ def report_exception(error, message, logger=logger):
             logger.error("The exception hook failed: %s", e)
 
 
+#: The application made by :func:`create_app`, referenced here so that it lives as long as the
+#: process even when the caller drops it (a QApplication without a Python reference is
+#: destroyed at once, and the next widget aborts the process).
+_APP = None
+
+
 def create_app():
     """Create a Qt application (or return the existing one).
 
     A new application gets the OpenGL settings of :func:`configure_opengl`, and the exception
-    hook :func:`log_exception` when ``sys.excepthook`` is still Python's default one.
+    hook :func:`log_exception` when ``sys.excepthook`` is still Python's default one. It is
+    kept alive by this module: ``create_app()`` alone, its result dropped, is enough.
     """
+    global _APP
     app = QApplication.instance()
     if app is None:
         configure_opengl()
-        app = QApplication(sys.argv[:1])
+        app = _APP = QApplication(sys.argv[:1])
     if sys.excepthook is sys.__excepthook__:
         sys.excepthook = log_exception
     return app

@@ -53,6 +53,18 @@ def test_require_qt_without_app():
     assert "create_app" in out.stdout
 
 
+def test_create_app_keeps_the_application_alive():
+    """``create_app()`` with its result dropped (as ``template_gui`` does), then a widget."""
+    code = (
+        "from phy.gui.qt import create_app, QWidget\n"
+        "create_app()\n"
+        "w = QWidget()\n"
+        "print('widget made')\n")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert out.returncode == 0 and "widget made" in out.stdout, out.stderr
+
+
 def test_busy_cursor(qapp):
     assert QApplication.overrideCursor() is None
     with pytest.raises(ValueError):
