@@ -151,3 +151,44 @@ def test_logger_level_restored_after_a_command(fake_gui, small_dataset):
     level, handlers = phy_logger.level, list(phy_logger.handlers)
     assert _invoke("--debug", "template-gui", small_dataset).exit_code == 0
     assert phy_logger.level == level and phy_logger.handlers == handlers
+
+
+# --- the real launch: `phy template-gui` in a process of its own ------------------------------
+
+_CLOSING_PLUGIN = '''
+from phy import IPlugin, connect
+from phy.gui.qt import QTimer
+
+
+class CloseWhenShown(IPlugin):
+    def attach_to_controller(self, controller):
+        @connect
+        def on_gui_ready(sender, gui):
+            def close():
+                print("views:", " ".join(sorted(type(v).__name__ for v in gui.views)))
+                print("selected:", controller.supervisor.selected, flush=True)
+                gui.close()
+            QTimer.singleShot(3000, close)
+'''
+
+
+def test_template_gui_command_runs_the_gui(tmp_path, small_dataset):
+    """``phy template-gui`` starts the Qt application, shows the GUI with its views and the
+    first cluster selected, writes phy.log, and exits 0 when the window is closed."""
+    import os
+    import subprocess
+
+    config_dir = tmp_path / "config"
+    (config_dir / "plugins").mkdir(parents=True)
+    (config_dir / "plugins" / "closing.py").write_text(_CLOSING_PLUGIN)
+    (config_dir / "phy_config.py").write_text(
+        "c = get_config()\nc.TemplateGUI.plugins = ['CloseWhenShown']\n")
+    env = {**os.environ, "PHY_CONFIG_DIR": str(config_dir)}
+    out = subprocess.run(
+        [sys.executable, "-c", "from phy.apps import phycli; phycli()", "template-gui",
+         str(small_dataset)],
+        capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "WaveformView" in out.stdout and "TraceView" in out.stdout, out.stdout
+    assert "selected: [" in out.stdout and "selected: []" not in out.stdout
+    assert "OpenGL" in (small_dataset.parent / "phy.log").read_text()  # the canvases' log
