@@ -10,9 +10,13 @@ from phy import IPlugin
 
 
 class ExampleClusterMetricsPlugin(IPlugin):
+    """Add a `meanisi` column to the cluster view."""
+
     def attach_to_controller(self, controller):
-        """Called when the controller is built, before the supervisor exists: the items of
-        `controller.cluster_metrics` become columns of the cluster view."""
+        """Called when the controller is built, before the supervisor exists.
+
+        The items of `controller.cluster_metrics` become columns of the cluster view.
+        """
 
         def meanisi(cluster_id):
             """The mean inter-spike interval of a cluster, in seconds (0 with < 2 spikes)."""

@@ -9,7 +9,10 @@ from phy import IPlugin
 
 
 class ExampleFiringRateSimilarityPlugin(IPlugin):
+    """Add the `firing_rate` similarity, the default one of the similarity view."""
+
     def attach_to_controller(self, controller):
+        """Register the similarity function and make it the current one."""
         # A cluster's firing rate never changes: cache it (cluster ids are never reused).
         firing_rate = controller.context.memcache(controller.get_mean_firing_rate)
 

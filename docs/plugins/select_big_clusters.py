@@ -9,7 +9,10 @@ from phy import IPlugin, connect
 
 
 class ExampleSelectBigClustersPlugin(IPlugin):
+    """Add the action `select_big_clusters` to the Clustering menu."""
+
     def attach_to_controller(self, controller):
+        """Add the action when the GUI is ready."""
         @connect
         def on_gui_ready(sender, gui):
             # The actions of the supervisor are created with the GUI: add ours now.

@@ -46,7 +46,10 @@ class SpikeCountView(ManualClusteringView):
 
 
 class ExampleSpikeCountViewPlugin(IPlugin):
+    """Add the SpikeCountView to the GUI."""
+
     def attach_to_controller(self, controller):
+        """Register the view creator; open one view at the start."""
         def create_spike_count_view():
             return SpikeCountView(spike_times=controller.get_spike_times,
                                   duration=controller.model.duration)

@@ -34,7 +34,15 @@ from pathlib import Path
 import numpy as np
 
 from phy.utils import (
-    Bunch, Context, attach_plugins, emit, load_json, phy_config_dir, save_json, unconnect)
+    Bunch,
+    Context,
+    attach_plugins,
+    emit,
+    load_json,
+    phy_config_dir,
+    save_json,
+    unconnect,
+)
 from phy.utils import bus_events as ev
 from phy.utils.array import regular_subset
 

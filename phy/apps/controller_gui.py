@@ -154,8 +154,10 @@ class GUIMixin:
         return gui
 
     def _add_controller_actions(self, gui):
-        """The controller's actions: the similarity functions (Select > Similarity) and the
-        spike reordering (View menu) when the model has reordered times."""
+        """Add the controller's actions: Select > Similarity, and View > Toggle spike reorder.
+
+        The spike reordering only when the model has reordered spike times.
+        """
         select = self.supervisor.actions.select
         for name in self.similarity_functions:
             select.add(functools.partial(self._on_similarity_action, name),
@@ -185,8 +187,10 @@ class GUIMixin:
     # ---------------------------------------------------------------------------------------------
 
     def show_status(self, message, timeout=0):
-        """Show a message in the status bar of the GUI now, for `timeout` ms (0: until the
-        next one); nothing without a GUI."""
+        """Show a message in the status bar of the GUI now, for `timeout` ms.
+
+        With ``timeout=0`` the message stays until the next one. Nothing without a GUI.
+        """
         if self.gui is None:
             return
         bar = self.gui.statusBar()

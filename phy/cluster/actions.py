@@ -83,8 +83,10 @@ class ClusteringActions:
         self._add_color_actions()
 
     def __getattr__(self, name):
-        """The ``Clustering`` group's attributes (phy 2's ``supervisor.actions``, e.g.
-        ``supervisor.actions.add(...)`` in a plugin)."""
+        """Delegate to the ``Clustering`` group, as phy 2's ``supervisor.actions``.
+
+        A phy 2 plugin calls ``supervisor.actions.add(...)``.
+        """
         if name == "edit":  # not set yet: no recursion
             raise AttributeError(name)
         return getattr(self.edit, name)
