@@ -5,6 +5,7 @@ pointing ``c.Plugins.dirs`` at ``docs/plugins/``, opens a Template GUI on a copy
 sample dataset, and checks what the plugin does in the GUI.
 """
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -145,3 +146,22 @@ def test_custom_similarity(qtbot, open_gui):
     values = [s.wizard.similarity_rows.get(i)["similarity"] for i in shown()]
     assert shown()[0] == c.template_similarity(cluster_id)[0][0]
     assert values == sorted(values, reverse=True)
+
+
+def test_plugins_md_excerpts_are_the_examples_code():
+    """Every example file is linked from docs/plugins.md, and every Python block of its
+    Examples section is a verbatim excerpt of the example it follows."""
+    text = (DOCS_PLUGINS.parent / "plugins.md").read_text()
+    examples = text[text.index("## Examples"):]
+    files = sorted(p.name for p in DOCS_PLUGINS.glob("*.py"))
+    assert len(files) == 4
+    for section in examples.split("\n### ")[1:]:
+        linked = re.findall(r"\(plugins/(\w+\.py)\)", section)
+        assert len(linked) == 1 and linked[0] in files, section[:80]
+        files.remove(linked[0])
+        code = (DOCS_PLUGINS / linked[0]).read_text()
+        blocks = re.findall(r"```python\n(.*?)```", section, flags=re.S)
+        assert blocks, linked[0]
+        for block in blocks:
+            assert block in code, f"{linked[0]}: the excerpt is not the file's code:\n{block}"
+    assert files == []
