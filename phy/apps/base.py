@@ -33,7 +33,16 @@ from pathlib import Path
 
 import numpy as np
 
-from phy.utils import attach_plugins, emit, load_json, phy_config_dir, save_json
+from phy.utils import (
+    Bunch,
+    Context,
+    attach_plugins,
+    emit,
+    load_json,
+    phy_config_dir,
+    save_json,
+    unconnect,
+)
 from phy.utils import bus_events as ev
 from phy.utils.array import regular_subset
 
@@ -103,6 +112,21 @@ class BaseController(GUIMixin, BaseViewsMixin):
     gui : GUI or None
     view_creator : dict
         ``{view class name: function returning a new view (or None)}``.
+    context : Context
+        The cache of the dataset's ``.phy/`` folder (``context.memcache``, ``context.cache``).
+    cluster_metrics : dict
+        ``{column name: function(cluster_id)}``: the columns of the cluster view, made when the
+        supervisor is created (plugins add theirs in ``attach_to_controller``).
+    similarity_functions : dict
+        ``{name: function(cluster_id) -> [(other_cluster_id, similarity), ...]}``.
+    similarity : str
+        The name of the similarity function of the similarity view (by default the last one of
+        ``similarity_functions``); setting it refreshes the similarity view.
+
+    Notes
+    -----
+    The plugins are attached at the end of the constructor, which then emits
+    ``controller_ready(controller)``.
 
     """
 
@@ -144,9 +168,14 @@ class BaseController(GUIMixin, BaseViewsMixin):
         self._cluster_cache = {}
         self._saved_clustering = None
         self._spike_times_array = None
+        self.context = Context(self.cache_dir)
         self.view_creator = {}
         self._set_view_creator()
+        self.cluster_metrics = self._cluster_metrics()
+        self.similarity_functions = self._similarity_functions()
+        self.similarity = list(self.similarity_functions)[-1]
         self.plugins = attach_plugins(self, plugins=plugins, config_dir=self.config_dir)
+        emit(ev.CONTROLLER_READY, self)
 
     # Model and files
     # ---------------------------------------------------------------------------------------------
@@ -231,9 +260,19 @@ class BaseController(GUIMixin, BaseViewsMixin):
         return regular_subset(self._cluster_spikes(cluster_id), n)
 
     def get_spike_times(self, cluster_id, n=None):
-        """Return the spike times of spikes returned by ``get_spike_ids(cluster_id, n)``."""
-        return np.asarray(self._spike_times()[self.get_spike_ids(cluster_id, n)],
-                          dtype=np.float64)
+        """Return the spike times of spikes returned by ``get_spike_ids(cluster_id, n)``.
+
+        Returns
+        -------
+        bunch : Bunch
+            ``data`` (the times in seconds, increasing unless the spikes are reordered),
+            ``spike_ids``, and ``lim`` = ``(0, duration)``, as in phy 2
+            (``controller.get_spike_times(cluster_id).data``).
+
+        """
+        spike_ids = self.get_spike_ids(cluster_id, n)
+        return Bunch(data=np.asarray(self._spike_times()[spike_ids], dtype=np.float64),
+                     spike_ids=spike_ids, lim=(0., float(self.model.duration)))
 
     @property
     def spike_times(self):
@@ -325,9 +364,37 @@ class BaseController(GUIMixin, BaseViewsMixin):
                 out.append((int(other), float(1.0 / (1.0 + d))))
         return sorted(out, key=lambda x: -x[1])
 
-    def similarity(self, cluster_id):
-        """The similarity function of the similarity view (to override)."""
-        return self.peak_channel_similarity(cluster_id)
+    def _similarity_functions(self):
+        """``{name: function(cluster_id)}`` of the similarity view (mixins add theirs).
+
+        The last one is the default (``similarity``).
+        """
+        return {"peak_channel": self.peak_channel_similarity}
+
+    def _similarity(self, cluster_id):
+        """The similar clusters of the current similarity function (named by ``similarity``)."""
+        return self.similarity_functions[self.similarity](cluster_id)
+
+    @property
+    def similarity(self):
+        """The name of the similarity function of the similarity view.
+
+        Setting it (to a key of ``similarity_functions``) makes the similarity view again for
+        the selected clusters: ``controller.similarity = 'template'``.
+        """
+        return self._similarity_name
+
+    @similarity.setter
+    def similarity(self, name):
+        if name not in self.similarity_functions:
+            raise ValueError(f"Unknown similarity {name!r}: choose among "
+                             f"{', '.join(map(str, self.similarity_functions))}.")
+        self._similarity_name = name
+        if self.supervisor is not None:
+            wizard = self.supervisor.wizard
+            wizard.invalidate_similar()
+            wizard.set_selection(wizard.best)
+        self._check_similarity_action()
 
     def _cluster_metrics(self):
         """``{column: function(cluster_id)}`` of the cluster view (mixins add theirs)."""
@@ -360,15 +427,14 @@ class BaseController(GUIMixin, BaseViewsMixin):
         if self.supervisor is not None:
             return self.supervisor
         from phy.cluster.supervisor import Supervisor
-        from phy.utils import Context, connect
+        from phy.utils import connect
 
         metadata = dict(getattr(self.model, "metadata", None) or {})
         groups = metadata.pop("group", {})
-        self.context = Context(self.cache_dir)
         self.supervisor = Supervisor(
             spike_clusters=np.asarray(self.model.spike_clusters),
-            cluster_groups=groups, cluster_metrics=self._cluster_metrics(),
-            cluster_labels=metadata, similarity=self.similarity,
+            cluster_groups=groups, cluster_metrics=dict(self.cluster_metrics),
+            cluster_labels=metadata, similarity=self._similarity,
             new_cluster_id=self._load_new_cluster_id, context=self.context)
         self._saved_clustering = None
         connect(self.on_save_clustering, event=ev.SAVE_CLUSTERING, sender=self.supervisor)
@@ -386,15 +452,16 @@ class BaseController(GUIMixin, BaseViewsMixin):
         and, when the model can (``save_cluster_info``), ``cluster_info.tsv`` with every
         column of the cluster view.
         """
-        self.model.save_spike_clusters(spike_clusters)
-        self.model.save_metadata("group", groups)
-        for name, values in labels:
-            self.model.save_metadata(name, values)
-        save_info = getattr(self.model, "save_cluster_info", None)
-        if save_info is not None and self.supervisor is not None:
-            save_info(self.supervisor.cluster_info)
-        self._save_new_cluster_id()
-        logger.info("Saved the clustering of %s.", self.dir_path)
+        with self.busy(f"Saving the clustering to {self.dir_path}...",
+                       done=f"Saved {len(self.cluster_ids)} clusters to {self.dir_path}."):
+            self.model.save_spike_clusters(spike_clusters)
+            self.model.save_metadata("group", groups)
+            for name, values in labels:
+                self.model.save_metadata(name, values)
+            save_info = getattr(self.model, "save_cluster_info", None)
+            if save_info is not None and self.supervisor is not None:
+                save_info(self.supervisor.cluster_info)
+            self._save_new_cluster_id()
 
     # Actions
     # ---------------------------------------------------------------------------------------------
@@ -414,6 +481,7 @@ class BaseController(GUIMixin, BaseViewsMixin):
 
     def close(self):
         """Close the supervisor and the model (after the GUI closed)."""
+        unconnect(self._on_progress)
         if self.supervisor is not None:
             self._save_new_cluster_id()
             self.supervisor.close()

@@ -6,13 +6,19 @@ part), attaches the supervisor, creates the views with ``view_creator`` (as many
 ``view_count``, by default one of each), arranges the docks in the default layout when the
 state has none, emits ``gui_ready(controller, gui)`` for the plugins, and selects the first
 cluster of the cluster view.
+
+While the GUI is open, long steps show in its status bar: the ``progress`` events of the bus
+(the first open of a large dataset) and :meth:`GUIMixin.busy` blocks (save, first selection),
+which also show a busy cursor.
 """
 
+import functools
 import logging
 from collections import Counter
+from contextlib import contextmanager
 
 from phy.utils import bus_events as ev
-from phy.utils import connect, emit
+from phy.utils import connect, emit, unconnect
 
 logger = logging.getLogger(__name__)
 
@@ -92,6 +98,8 @@ class GUIMixin:
 
     #: The dock layout of a GUI without a saved layout.
     default_layout = DEFAULT_LAYOUT
+    #: How long a final status message ("Saved...") stays in the status bar, in milliseconds.
+    status_timeout = 5000
 
     def at_least_one_view(self, view_name):
         """Add a view of a given type if there is not already one.
@@ -138,13 +146,24 @@ class GUIMixin:
         if not gui.state.get("geometry_state"):
             arrange_docks(gui, self.default_layout)
         connect(self._on_gui_close, event=ev.CLOSE, sender=gui)
+        connect(self._on_progress, event=ev.PROGRESS)
         emit(ev.GUI_READY, self, gui)
         if not supervisor.selected:  # a first start shows a cluster, not empty views
-            supervisor.first()
+            with self.busy("Selecting the first cluster..."):
+                supervisor.first()
         return gui
 
     def _add_controller_actions(self, gui):
-        """The controller's actions: spike reordering when the model has reordered times."""
+        """Add the controller's actions: Select > Similarity, and View > Toggle spike reorder.
+
+        The spike reordering only when the model has reordered spike times.
+        """
+        select = self.supervisor.actions.select
+        for name in self.similarity_functions:
+            select.add(functools.partial(self._on_similarity_action, name),
+                       name=f"similarity_{name}", submenu="Similarity", checkable=True,
+                       checked=name == self.similarity, show_shortcut=False,
+                       docstring=f"Show the clusters most similar by {name} similarity.")
         if getattr(self.model, "spike_times_reordered", None) is None:
             return
         from phy.gui.actions import Actions
@@ -153,6 +172,57 @@ class GUIMixin:
         self.actions.add(self.toggle_spike_reorder, checkable=True, checked=self.spike_reorder,
                          show_shortcut=False)
 
+    def _on_similarity_action(self, name, checked=True):
+        self.similarity = name
+
+    def _check_similarity_action(self):
+        """Check the Select > Similarity action of the current similarity function only."""
+        actions = self.supervisor.actions if self.supervisor is not None else None
+        if self.gui is None or actions is None:
+            return
+        for name in self.similarity_functions:
+            actions.select.set_checked(f"similarity_{name}", name == self.similarity)
+
+    # Busy state and progress
+    # ---------------------------------------------------------------------------------------------
+
+    def show_status(self, message, timeout=0):
+        """Show a message in the status bar of the GUI now, for `timeout` ms.
+
+        With ``timeout=0`` the message stays until the next one. Nothing without a GUI.
+        """
+        if self.gui is None:
+            return
+        bar = self.gui.statusBar()
+        bar.showMessage(message, timeout)
+        bar.repaint()  # shown during a long computation, without running the event loop
+
+    @contextmanager
+    def busy(self, message, done=None):
+        """Run a block with a busy cursor and `message` in the status bar and the console.
+
+        `done` (the message after the block) stays for :attr:`status_timeout` ms; without
+        it, or if the block raises, the status bar is cleared.
+        """
+        from phy.gui.qt import busy_cursor
+
+        logger.info(message)
+        self.show_status(message)
+        with busy_cursor():
+            try:
+                yield
+            except BaseException:
+                self.show_status("")
+                raise
+        if done:
+            logger.info(done)
+        self.show_status(done or "", self.status_timeout if done else 0)
+
+    def _on_progress(self, sender, message, fraction):
+        """A long step advanced: show it in the status bar (for a while once complete)."""
+        self.show_status(message, self.status_timeout if fraction >= 1 else 0)
+
     def _on_gui_close(self, gui):
         """Keep the next cluster id with the dataset when the GUI closes."""
         self._save_new_cluster_id()
+        unconnect(self._on_progress)

@@ -82,14 +82,23 @@ class ClusteringActions:
         self._add_sort_actions()
         self._add_color_actions()
 
+    def __getattr__(self, name):
+        """Delegate to the ``Clustering`` group, as phy 2's ``supervisor.actions``.
+
+        A phy 2 plugin calls ``supervisor.actions.add(...)``.
+        """
+        if name == "edit":  # not set yet: no recursion
+            raise AttributeError(name)
+        return getattr(self.edit, name)
+
     def _add_edit_actions(self):
         s, add = self.supervisor, self.edit.add
 
         def merge(*cluster_ids):
             s.merge(list(cluster_ids) or None)
 
-        add(merge, docstring="Merge the selected clusters (or the given ones).")
-        add(lambda: s.split(), name="split",
+        add(merge, docstring="Merge the selected clusters (or the given ones).", set_busy=True)
+        add(lambda: s.split(), name="split", set_busy=True,
             docstring="Split the spikes selected with the lasso into a new cluster.")
         add(s.label, name="label", prompt=True,
             docstring="Label the selected clusters: type the label name and its value.")

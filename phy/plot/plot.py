@@ -48,6 +48,21 @@ class PlotCanvas(BaseCanvas):
         """The canvas itself (views expose their canvas as ``view.canvas``)."""
         return self
 
+    @property
+    def grid(self):
+        """The grid layout, or None (phy 2's ``canvas.grid``)."""
+        return self.layout if isinstance(self.layout, Grid) else None
+
+    @property
+    def boxed(self):
+        """The boxed layout, or None (phy 2's ``canvas.boxed``)."""
+        return self.layout if type(self.layout) is Boxed else None
+
+    @property
+    def stacked(self):
+        """The stacked layout, or None (phy 2's ``canvas.stacked``: ``stacked.n_boxes = n``)."""
+        return self.layout if isinstance(self.layout, Stacked) else None
+
     def set_layout(
             self, layout=None, shape=None, n_plots=None, origin=None, box_bounds=None,
             box_pos=None, box_size=None, has_clip=True):

@@ -41,9 +41,17 @@ REQUEST_SAVE = "request_save"
 
 # --- The controllers (sender: the controller) -------------------------------------------------
 
+#: ``controller_ready(controller)``: a controller is built (model, metrics, similarity
+#: functions, view creators and plugins), before its supervisor and GUI exist.
+CONTROLLER_READY = "controller_ready"
+
 #: ``gui_ready(controller, gui)``: a controller created its GUI, with its views and the
 #: supervisor attached (the event plugins connect to, in ``attach_to_controller``).
 GUI_READY = "gui_ready"
+
+#: ``progress(sender, message, fraction)``: a long step advanced (``fraction`` from 0 to 1);
+#: sender: the file or object being processed; the GUI shows ``message`` in its status bar.
+PROGRESS = "progress"
 
 # --- Actions (sender: the ``Actions``) --------------------------------------------------------
 

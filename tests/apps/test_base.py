@@ -27,7 +27,10 @@ def test_template_values(real_dir, make_controller):
         assert c.get_best_channel_label(cluster_id) == m.channel_labels[best]
         assert cluster_id in c.get_clusters_on_channel(best)
     assert len(c.get_spike_ids(0, n=3)) == 3
-    assert np.array_equal(c.get_spike_times(0), m.spike_times[m.get_cluster_spikes(0)])
+    times = c.get_spike_times(0)
+    assert np.array_equal(times.data, m.spike_times[m.get_cluster_spikes(0)])
+    assert np.array_equal(times.spike_ids, m.get_cluster_spikes(0))
+    assert times.lim == (0, m.duration)
     background = c.get_background_spike_ids(50)
     assert len(background) == 50 and np.all(np.diff(background) > 0)
     # Amplitudes: scaling times the template amplitude.
@@ -136,7 +139,8 @@ def test_base_controller_protocol(tmp_path, qapp, config_dir):
     assert c.get_best_channel_label(2) == "4"
     s = c.create_supervisor()
     assert s.columns == ["id", "ch", "depth", "fr", "n_spikes", "group", "quality"]
-    assert [i for i, _ in c.similarity(0)] == [1, 2]
+    assert c.similarity == "peak_channel" and list(c.similarity_functions) == [c.similarity]
+    assert [i for i, _ in c._similarity(0)] == [1, 2]
     assert {"ProbeView", "RasterView", "CorrelogramView", "ClusterScatterView"} <= set(
         c.view_creator)
     assert c.create_amplitude_view() is None  # no amplitude type

@@ -163,9 +163,9 @@ class TemplateMixin:
                for c in self.cluster_ids.tolist() if c != cluster_id]
         return sorted(out, key=lambda x: -x[1])
 
-    def similarity(self, cluster_id):
-        """The template similarity."""
-        return self.template_similarity(cluster_id)
+    def _similarity_functions(self):
+        """The template similarity, last: the default one."""
+        return {**super()._similarity_functions(), "template": self.template_similarity}
 
     # Views
     # ---------------------------------------------------------------------------------------------

@@ -47,7 +47,8 @@ class TraceMixin:
                 model, spike_times=self.spike_times,
                 spike_clusters=lambda: self.clustering.spike_clusters,
                 spike_channels=self._spike_channels()),
-            spike_times=self.get_spike_times, sample_rate=model.sample_rate,
+            spike_times=lambda cluster_id: self.get_spike_times(cluster_id).data,
+            sample_rate=model.sample_rate,
             duration=model.duration, n_channels=model.n_channels,
             channel_positions=model.channel_positions, channel_labels=self._channel_labels(),
             filters=display_filters(model), cluster_color_selector=self.supervisor.color_selector)

@@ -21,6 +21,7 @@ import numpy as np
 
 from phy.io import DataFormatError, LazyVector, as_vector, native, open_npy
 from phy.io.npy import as_index_array, iter_chunks
+from phy.utils.progress import progress
 
 logger = logging.getLogger(__name__)
 
@@ -115,7 +116,7 @@ def check_spikes(writer, times_path, times_kind, templates_path, n_templates):
             f"{templates_name} has {tmpl_src.size} spikes but {times_name} has {n}.")
     counts = np.zeros(n_templates or 0, dtype=np.int64)
     last = None
-    for start, stop in iter_chunks(n, CHUNK_SIZE):
+    for start, stop in _chunks(n, f"Checking {times_name}", times_path):
         chunk = native(np.asarray(times_src[start:stop]))
         if times_kind == "seconds" or chunk.dtype.kind == "f":
             if not np.all(np.isfinite(chunk)):
@@ -138,6 +139,11 @@ def check_spikes(writer, times_path, times_kind, templates_path, n_templates):
         counts[:c.size] += c
     writer.save("template_counts", counts)
     return {"n_templates": int(counts.size)}
+
+
+def _chunks(n, message, sender=None):
+    """The chunk bounds of a pass over `n` spikes, its progress reported (:func:`progress`)."""
+    return progress(list(iter_chunks(n, CHUNK_SIZE)), message, sender)
 
 
 def _check_sorted(times, last, start, name):
@@ -186,7 +192,7 @@ def check_clusters(writer, clusters_path, n_spikes, spike_templates=None):
         raise DataFormatError(f"{name} has {src.size} spikes, expected {n_spikes}.")
     ids, counts = np.zeros(0, np.int64), np.zeros(0, np.int64)
     same = spike_templates is not None
-    for start, stop in iter_chunks(n_spikes, CHUNK_SIZE):
+    for start, stop in _chunks(n_spikes, f"Checking {name}", clusters_path):
         c = as_index_array(native(np.asarray(src[start:stop])), name)
         new_ids, new_counts = _count_values(c)
         merged = np.union1d(ids, new_ids)
@@ -229,7 +235,7 @@ def check_vector(writer, path, kind, n_spikes=None, spike_ids_below=None):
     if kind == "float" and src.dtype.kind not in "fiu":
         raise DataFormatError(f"{name} should contain numbers, not {src.dtype}.")
     n_bad, last = 0, None
-    for start, stop in iter_chunks(n, CHUNK_SIZE):
+    for start, stop in _chunks(n, f"Checking {name}", path):
         chunk = native(np.asarray(src[start:stop]))
         if kind == "float":
             n_bad += int(chunk.size - np.count_nonzero(np.isfinite(chunk)))
@@ -283,7 +289,7 @@ def group_order(writer, name, n, keys, counts):
     order = writer.empty(f"{name}_order", (n,), index_dtype(n))
     cursor = np.array(offsets[:-1], dtype=np.int64)
     small = n_groups <= np.iinfo(np.uint16).max
-    for start, stop in iter_chunks(n, CHUNK_SIZE):
+    for start, stop in _chunks(n, f"Grouping the spikes by {name}"):
         k = keys(start, stop)
         # Stable sort: radix sort for 16-bit keys.
         o = np.argsort(k.astype(np.uint16) if small else k, kind="stable")
