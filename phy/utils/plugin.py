@@ -57,16 +57,23 @@ def get_plugins():
 
 
 def get_plugin(name):
-    """Return the registered plugin class with exactly this class name.
+    """Return the registered plugin class of a name.
+
+    The last registered class with exactly this class name; else, as phy 2 does, the first
+    registered class whose name contains `name` (``'Metrics'`` finds ``MyMetricsPlugin``).
 
     Raises
     ------
     ValueError
-        If no plugin has this name; the message lists the known ones.
+        If no plugin name contains `name`; the message lists the known ones.
 
     """
-    for cls in reversed(get_plugins()):
+    plugins = get_plugins()
+    for cls in reversed(plugins):
         if cls.__name__ == name:
+            return cls
+    for cls in plugins:
+        if name and name in cls.__name__:
             return cls
     known = ", ".join(sorted(cls.__name__ for cls in get_plugins())) or "none"
     raise ValueError(f"Plugin `{name}` not found (known plugins: {known}).")

@@ -25,13 +25,18 @@ def _write_plugin(directory, name, code=None):
     (directory / f"{name.lower()}.py").write_text(code or PLUGIN_CODE.format(name=name))
 
 
-def test_iplugin_registers_and_exact_lookup():
+def test_iplugin_registers_and_lookup():
     class DummyPluginForLookup(IPlugin):
         pass
 
+    class LookupPlugin(IPlugin):
+        pass
+
     assert get_plugin("DummyPluginForLookup") is DummyPluginForLookup
-    with pytest.raises(ValueError, match="DummyPlugin.*not found"):
-        get_plugin("DummyPlugin")
+    assert get_plugin("LookupPlugin") is LookupPlugin  # an exact name first
+    assert get_plugin("PluginForLook") is DummyPluginForLookup  # else a part of a name (phy 2)
+    with pytest.raises(ValueError, match="NoSuchPlugin.*not found"):
+        get_plugin("NoSuchPlugin")
 
 
 def test_discovery_rules(tmp_path):
