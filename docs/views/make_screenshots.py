@@ -1,20 +1,23 @@
-"""Make the screenshots of the raster and trace views in docs/views/ (run from the repository root).
+"""Make screenshots for the docs (run from the repository root, under a display).
 
-``PYTHONPATH=. LIBGL_ALWAYS_SOFTWARE=1 python docs/views/make_screenshots.py [raster] [trace]``
+``PYTHONPATH=. LIBGL_ALWAYS_SOFTWARE=1 python docs/views/make_screenshots.py [raster|trace|gui]...``
 
-Each view shows a synthetic template dataset (fixed seed) with two selected clusters, in a
-window of the size of its PNG; the PNG is what the canvas draws (``phy.gui.qt.screenshot``).
+The raster and trace views show a synthetic template dataset (fixed seed) with two selected
+clusters, in a window of the size of its PNG (docs/views/); the PNG is what the canvas draws
+(``phy.gui.qt.screenshot``). ``gui`` is the whole Template GUI on the demo dataset of
+``phy demo`` (docs/gui.png), grabbed from the screen.
 """
 
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import numpy as np
 
-from benchmarks.bench_view_trace import _model_traces
 from benchmarks.gui_child import show_canvas, wait_until
 from phy.apps.template import load_model
+from phy.apps.view_data import trace_function
 from phy.cluster.views import RasterView, TraceView
 from phy.gui.qt import create_app, screenshot
 from phy.io.synthetic import make_template_dataset
@@ -55,7 +58,7 @@ def trace(app, tmp):
     model = load_model(tmp / "trace" / "params.py")
     sr = model.sample_rate
     view = TraceView(
-        traces=_model_traces(model), spike_times=None, sample_rate=sr, duration=model.duration,
+        traces=trace_function(model), spike_times=None, sample_rate=sr, duration=model.duration,
         n_channels=model.n_channels, channel_positions=model.channel_positions,
         filters={"high_pass": high_pass_filter(sr)},
         cluster_color_selector=ClusterColorSelector(
@@ -65,12 +68,35 @@ def trace(app, tmp):
     model.close()
 
 
+def gui(app, tmp):
+    """The Template GUI on the demo dataset (1600 x 1000), two clusters selected."""
+    from phy.apps import demo_dataset_path
+    from phy.apps.template import TemplateController
+
+    controller = TemplateController(
+        dir_path=demo_dataset_path().parent, config_dir=tmp / "config", clear_state=True)
+    window = controller.create_gui(size=(1600, 1000))
+    window.show()
+    window.move(0, 0)
+    ids = controller.supervisor.cluster_ids
+    controller.supervisor.select([int(ids[0]), int(ids[1])])
+    t0 = time.perf_counter()
+    wait_until(app, lambda: time.perf_counter() - t0 > 8, timeout=30)  # every view drawn
+    geometry = window.frameGeometry()
+    app.primaryScreen().grabWindow(
+        0, geometry.x(), geometry.y(), geometry.width(), geometry.height()).save(
+        str(HERE.parent / "gui.png"))
+    print(f"wrote {HERE.parent / 'gui.png'}")
+    window.close()
+    controller.close()
+
+
 def main(names):
     """Make the screenshots of `names` (default: all)."""
     app = create_app()
     with tempfile.TemporaryDirectory() as tmp:
-        for name in names or ("raster", "trace"):
-            {"raster": raster, "trace": trace}[name](app, Path(tmp))
+        for name in names or ("raster", "trace", "gui"):
+            {"raster": raster, "trace": trace, "gui": gui}[name](app, Path(tmp))
 
 
 if __name__ == "__main__":
