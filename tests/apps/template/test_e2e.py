@@ -186,20 +186,29 @@ def test_curation_session(qtbot, dataset, make_controller, dialogs):
     user = User(qtbot, c)
     user.show()
     # The first cluster is selected on a first start, and every view shows it.
-    first = int(s.cluster_view.first_row_id() if hasattr(s.cluster_view, "first_row_id")
-                else s.selected[0])
+    rows, similar_rows = s.wizard.cluster_rows, s.wizard.similarity_rows
+    first = rows.first_id()
     assert s.selected == [first]
     _every_view_drew(gui)
 
-    # Keyboard selection: the next best cluster, then the most similar one with it.
+    # Keyboard selection: the next best cluster and back, then the next one again and its two
+    # most similar clusters (space twice) and back to the first similar one (shift+space).
     user.key(Qt.Key_Down)
     best = s.selected[0]
-    assert best != first and s.selected_clusters == [best]
+    assert best != first
+    user.key(Qt.Key_Up)
+    assert s.selected == [first]
+    user.key(Qt.Key_Down)
+    assert s.selected == [best]
     user.key(Qt.Key_Space)
-    similar = s.selected_similar[0]
+    similar = similar_rows.first_id()
     assert s.selected == [best, similar]
-    assert similar == s.similarity_view.get_ids()[0] if hasattr(
-        s.similarity_view, "get_ids") else True
+    assert similar == max((x for x in s.cluster_ids.tolist() if x != best),
+                          key=lambda x: dict(c.similarity(best)).get(x, -1))
+    user.key(Qt.Key_Space)
+    assert s.selected[0] == best and s.selected[1] != similar
+    user.key(Qt.Key_Space, Qt.ShiftModifier)
+    assert s.selected == [best, similar]
 
     # Merge (g): the two clusters become a new one, selected.
     before = set(s.cluster_ids.tolist())
@@ -208,6 +217,11 @@ def test_curation_session(qtbot, dataset, make_controller, dialogs):
     merged = max(s.cluster_ids)
     assert set(s.cluster_ids.tolist()) == before - {best, similar} | {merged}
     assert s.n_spikes(merged) == n_merged and s.selected[0] == merged
+    # Undo (ctrl+z) and redo (ctrl+shift+z) the merge: the same clusters, the same new id.
+    user.key(Qt.Key_Z, Qt.ControlModifier)
+    assert set(s.cluster_ids.tolist()) == before and s.selected == [best, similar]
+    user.key(Qt.Key_Z, Qt.ShiftModifier | Qt.ControlModifier)
+    assert set(s.cluster_ids.tolist()) == before - {best, similar} | {merged}
 
     # Label it good (alt+g), give it a custom label with a snippet.
     user.snippet(f"c {merged}")
@@ -281,10 +295,12 @@ def test_curation_session(qtbot, dataset, make_controller, dialogs):
 
 
 def test_sorter_layout_in_gui(qtbot, layout_source, dataset_copy, make_controller, dialogs):
-    name, src = layout_source
-    dir_path = dataset_copy(src, name)
+    """Each sorter's output opens in the GUI, every view draws, a merge is saved and re-read
+    with every label of the sorter kept (and inherited by the merged cluster)."""
     from .test_gui import VIEWS
 
+    name, src = layout_source
+    dir_path = dataset_copy(src, name)
     c = make_controller(dir_path)
     gui = c.create_gui(default_views=VIEWS)
     s = c.supervisor
@@ -294,15 +310,24 @@ def test_sorter_layout_in_gui(qtbot, layout_source, dataset_copy, make_controlle
     assert len(s.selected) == 2
     _every_view_drew(gui)
     a, b = s.selected
+    spikes = np.union1d(c.get_spike_ids(a), c.get_spike_ids(b))
+    labels = {f: s.get_labels(f) for f in s.fields}
     user.key(Qt.Key_G)
     merged = max(s.cluster_ids)
-    assert s.n_spikes(merged) == np.sum(np.isin(np.load(src / "spike_clusters.npy").ravel()
-                                                if (src / "spike_clusters.npy").exists()
-                                                else np.load(src / "spike_templates.npy").ravel(),
-                                                [a, b]))
+    assert np.array_equal(c.get_spike_ids(merged), spikes)
     user.key(Qt.Key_S, Qt.ControlModifier)
     _check_saved(dir_path, s, {})
     gui.close()
     c.close()
+
     c2 = make_controller(dir_path)
-    assert merged in c2.create_supervisor().cluster_ids
+    s2 = c2.create_supervisor()
+    assert merged in s2.cluster_ids and np.array_equal(c2.get_spike_ids(merged), spikes)
+    assert set(labels) <= set(s2.fields)
+    for field, values in labels.items():
+        kept = {x: v for x, v in values.items() if x in s2.cluster_ids and x != merged}
+        assert {x: s2.cluster_meta.get(field, x) for x in kept} == kept, field
+        parents = {values.get(a), values.get(b)} - {None}
+        if len(parents) == 1:  # one value among the parents: the merged cluster has it
+            assert s2.cluster_meta.get(field, merged) == parents.pop(), field
+    _check_info_fresh(dir_path, s2)
