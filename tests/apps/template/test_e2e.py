@@ -267,6 +267,14 @@ def test_curation_session(qtbot, dataset, make_controller, dialogs):
         parent = labels_before[field].get(target)
         assert [s.cluster_meta.get(field, x) for x in new] == [parent, parent], field
     _every_view_drew(gui)
+    # Undo the split (ctrl+z): the cluster is back, selected, drawn; redo it (ctrl+y).
+    split = s.clustering.spike_clusters.copy()
+    user.key(Qt.Key_Z, Qt.ControlModifier)
+    assert set(s.cluster_ids.tolist()) == before and s.selected == [target]
+    assert np.array_equal(c.clustering.spikes_in_clusters([target]), spikes)
+    _every_view_drew(gui)
+    user.key(Qt.Key_Y, Qt.ControlModifier)
+    assert np.array_equal(s.clustering.spike_clusters, split)
     user.snippet(f"c {rest}")
     user.key(Qt.Key_N, Qt.AltModifier)  # rest: noise
     assert s.cluster_meta.get("group", rest) == "noise"
@@ -281,9 +289,14 @@ def test_curation_session(qtbot, dataset, make_controller, dialogs):
     cluster_ids = s.cluster_ids.copy()
     c.close()
 
-    # Re-open: exactly the saved clustering and labels.
+    assert [call.kind for call in dialogs.calls] == ["prompt"]
+
+    # Re-open: exactly the saved clustering and labels, in a GUI where every view draws.
     c2 = make_controller(dataset)
-    s2 = c2.create_supervisor()
+    gui2 = c2.create_gui(default_views=VIEWS)
+    s2 = c2.supervisor
+    User(qtbot, c2).show()
+    _every_view_drew(gui2)
     assert np.array_equal(s2.clustering.spike_clusters, live)
     assert np.array_equal(s2.cluster_ids, cluster_ids)
     assert {x: s2.cluster_meta.get("group", x) for x in cluster_ids.tolist()
@@ -306,6 +319,10 @@ def test_sorter_layout_in_gui(qtbot, layout_source, dataset_copy, make_controlle
     s = c.supervisor
     user = User(qtbot, c)
     user.show()
+    # Every view, but the template features when the sorter writes none (KiloSort 4, SI).
+    missing = set(VIEWS) - {type(v).__name__ for v in gui.views}
+    assert missing == set() if (src / "template_features.npy").exists() else {
+        "TemplateFeatureView"}
     user.key(Qt.Key_Space)  # the first cluster and its most similar one
     assert len(s.selected) == 2
     _every_view_drew(gui)
