@@ -221,8 +221,10 @@ class Program:
                 f"{sorted(self.attributes)}, uniforms: {sorted(self.uniforms)}).")
 
     def update_attribute(self, name, data, offset):
-        """Update the rows of an attribute starting at `offset` (a partial upload, in place:
-        the other rows are kept, also with ``offset=0``)."""
+        """Update the rows of an attribute starting at `offset` (a partial upload, in place).
+
+        The other rows are kept, also with ``offset=0``.
+        """
         if name not in self._buffers:
             raise KeyError(f"Attribute `{name}` has no data to update.")
         self._buffers[name].update_rows(data, offset)

@@ -1,11 +1,11 @@
 """The Template GUI end to end, driven from the keyboard and the mouse as a user would.
 
-On the real sample dataset and on synthetic ones: open every view (each draws), select with the
-keyboard shortcuts and snippets, merge, split with a lasso in the amplitude view, label, undo and
-redo, save (``ctrl+s``, then the close prompt), close, re-open and find exactly the saved
-clustering and labels; ``cluster_info.tsv`` has one filled row per cluster, consistent with
-``cluster_group.tsv``. Every sorter layout of :mod:`phy.io.synthetic` opens in the GUI, draws,
-merges and saves.
+On the real sample dataset and on a synthetic one: open every view (each draws), select with
+the keyboard shortcuts and snippets, merge, split with a lasso in the amplitude view and in the
+feature view, label, undo and redo, save (``ctrl+s``, then the close prompt), close, re-open and
+find exactly the saved clustering and labels; ``cluster_info.tsv`` has one filled row per
+cluster, consistent with ``cluster_group.tsv`` and with the table a new session computes. Every
+sorter layout of :mod:`phy.io.synthetic` opens in the GUI, draws, merges and saves.
 """
 
 import numpy as np
@@ -19,6 +19,7 @@ from phy.utils import read_tsv
 
 from ...cluster.views.conftest import pixels
 from ...plot.conftest import EventSender
+from .test_gui import VIEWS
 
 #: The metric columns of the cluster view, filled for every cluster in ``cluster_info.tsv``.
 METRICS = ("ch", "depth", "fr", "amp", "n_spikes")
@@ -57,10 +58,11 @@ class User:
     """Keyboard and mouse of a user in front of a controller's GUI."""
 
     def __init__(self, qtbot, controller):
-        self.qtbot, self.c, self.gui, self.s = qtbot, controller, controller.gui, \
-            controller.supervisor
+        self.qtbot, self.c = qtbot, controller
+        self.gui, self.s = controller.gui, controller.supervisor
 
     def show(self):
+        """Show the GUI window and make it the active window (it gets the key presses)."""
         self.gui.resize(1400, 1000)
         with self.qtbot.waitExposed(self.gui):
             self.gui.show()
@@ -95,6 +97,7 @@ class User:
 
 
 def _every_view_drew(gui):
+    """Every plot view of the GUI drew something else than its background."""
     for view in gui.views:
         if hasattr(view, "canvas"):
             assert pixels(view).drawn().sum() > 50, f"{type(view).__name__} drew nothing"
@@ -129,6 +132,46 @@ def _amplitude_lasso(user, cluster_id):
     expected = spike_ids[points_in_polygon(pos, np.array(polygon))]
     assert 0 < len(expected) < len(spike_ids)
     return expected
+
+
+def _feature_lasso(user, cluster_id):
+    """Lasso the right part of the cluster in the subplot "0A,1A" of the feature view (row 1,
+    column 0 of the 4 x 4 grid), from about its median x: the expected spike ids, from the
+    model's features of every spike of the cluster on the two first shown channels."""
+    c = user.c
+    view = c.gui.get_view("FeatureView")
+    assert view.cluster_ids == [cluster_id] and view.grid_dim[1][0] == "0A,1A"
+    spike_ids = c.clustering.spikes_in_clusters([cluster_id])
+    features = c.model.get_features(spike_ids, view.channel_ids[:2])[:, :, 0]
+    bound = view._data.pc_bound / view.scaling
+    xs = np.sort(features[:, 0])
+    x0 = xs[len(xs) // 2 - 1:len(xs) // 2 + 1].mean() / bound  # between two spikes
+    ndc = np.array([(x0, 0.98), (0.98, 0.98), (0.98, -0.98), (x0, -0.98)])
+    w, h = view.canvas.get_size()
+    box_w, box_h = w / 4, h / 4
+    clicks = [((x + 1) / 2 * box_w, box_h * (1 + (1 - y) / 2)) for x, y in ndc]
+    user.lasso(view, clicks)
+    assert tuple(view.canvas.lasso.box) == (1, 0)
+    expected = spike_ids[points_in_polygon(features, ndc * bound)]
+    assert 0 < len(expected) < len(spike_ids)
+    return expected
+
+
+def _split(user, cluster_id, expected):
+    """Split (``k``) the lassoed cluster: one new cluster holds exactly the `expected` spikes,
+    the other one the rest. Return ``(inside, rest)``: the two new cluster ids."""
+    clustering = user.c.clustering
+    spikes = clustering.spikes_in_clusters([cluster_id])
+    before = set(clustering.cluster_ids.tolist())
+    user.key(Qt.Key_K)
+    new = sorted(set(clustering.cluster_ids.tolist()) - before)
+    assert cluster_id not in clustering.cluster_ids and len(new) == 2
+    content = {x: clustering.spikes_in_clusters([x]) for x in new}
+    inside = [x for x in new if np.array_equal(content[x], expected)]
+    assert len(inside) == 1, (expected, content)
+    rest = [x for x in new if x != inside[0]][0]
+    assert np.array_equal(content[rest], np.setdiff1d(spikes, expected))
+    return inside[0], rest
 
 
 def _check_saved(dir_path, s, labels):
@@ -178,8 +221,6 @@ def _check_info_fresh(dir_path, s):
 # -------------------------------------------------------------------------------------------------
 
 def test_curation_session(qtbot, dataset, make_controller, dialogs):
-    from .test_gui import VIEWS
-
     c = make_controller(dataset)
     gui = c.create_gui(default_views=VIEWS)
     s = c.supervisor
@@ -252,17 +293,9 @@ def test_curation_session(qtbot, dataset, make_controller, dialogs):
     user.snippet(f"c {target}")
     labels_before = {f: s.get_labels(f) for f in s.fields}
     spikes = c.clustering.spikes_in_clusters([target])
-    expected = _amplitude_lasso(user, target)
     before = set(s.cluster_ids.tolist())
-    user.key(Qt.Key_K)
-    after = set(s.cluster_ids.tolist())
-    assert target not in after and len(after - before) == 2
-    new = sorted(after - before)
-    inside = [x for x in new if np.array_equal(c.clustering.spikes_in_clusters([x]), expected)]
-    assert len(inside) == 1
-    rest = [x for x in new if x not in inside][0]
-    assert np.array_equal(c.clustering.spikes_in_clusters([rest]),
-                          np.setdiff1d(spikes, expected))
+    inside, rest = _split(user, target, _amplitude_lasso(user, target))
+    new = [inside, rest]
     for field in s.fields:  # the new clusters inherit the labels of the split cluster
         parent = labels_before[field].get(target)
         assert [s.cluster_meta.get(field, x) for x in new] == [parent, parent], field
@@ -279,16 +312,21 @@ def test_curation_session(qtbot, dataset, make_controller, dialogs):
     user.key(Qt.Key_N, Qt.AltModifier)  # rest: noise
     assert s.cluster_meta.get("group", rest) == "noise"
 
+    # A lasso split in the feature view: the spikes of the merged cluster in a subplot; both
+    # parts stay good, with its quality.
+    user.snippet(f"c {merged}")
+    halves = _split(user, merged, _feature_lasso(user, merged))
+    quality = {x: 4.5 for x in halves}
+
     # Close: the prompt saves the changes.
     live = s.clustering.spike_clusters.copy()
     dialogs.answers.append("save")
     gui.close()
     assert not gui.isVisible()
-    groups = _check_saved(dataset, s, {"quality": {merged: 4.5}})
-    assert groups[merged] == "good" and groups[rest] == "noise"
+    groups = _check_saved(dataset, s, {"quality": quality})
+    assert [groups[x] for x in halves] == ["good", "good"] and groups[rest] == "noise"
     cluster_ids = s.cluster_ids.copy()
     c.close()
-
     assert [call.kind for call in dialogs.calls] == ["prompt"]
 
     # Re-open: exactly the saved clustering and labels, in a GUI where every view draws.
@@ -301,17 +339,15 @@ def test_curation_session(qtbot, dataset, make_controller, dialogs):
     assert np.array_equal(s2.cluster_ids, cluster_ids)
     assert {x: s2.cluster_meta.get("group", x) for x in cluster_ids.tolist()
             if s2.cluster_meta.get("group", x)} == groups
-    assert s2.cluster_meta.get("quality", merged) == 4.5
+    assert {x: v for x, v in s2.get_labels("quality").items() if v is not None} == quality
     _check_info_fresh(dataset, s2)
     up = s2.merge(list(cluster_ids[:2]))
-    assert up.added[0] > max(inside + [rest])  # the ids are never reused
+    assert up.added[0] > max(new + list(halves))  # the ids are never reused
 
 
 def test_sorter_layout_in_gui(qtbot, layout_source, dataset_copy, make_controller, dialogs):
     """Each sorter's output opens in the GUI, every view draws, a merge is saved and re-read
     with every label of the sorter kept (and inherited by the merged cluster)."""
-    from .test_gui import VIEWS
-
     name, src = layout_source
     dir_path = dataset_copy(src, name)
     c = make_controller(dir_path)
