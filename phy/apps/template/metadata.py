@@ -2,7 +2,8 @@
 
 Every ``.csv`` then every ``.tsv`` file of the dataset directory (sorted by name within each
 group, ``cluster_info.*`` excluded) is read; each column other than ``cluster_id`` becomes a
-field ``{cluster_id: value}``. A field defined by several files takes the mapping of the last
+field ``{cluster_id: value}``. A field defined by several files takes the mapping of its own
+file, ``cluster_<field>.tsv`` (the one saving writes: the user's curation), else of the last
 file read. Empty cells are skipped, files without a ``cluster_id`` column contribute nothing and
 unparsable files are skipped with a warning. Legacy numeric groups are mapped to names.
 """
@@ -65,7 +66,7 @@ def load_metadata(dir_path):
         ``{field: {cluster_id: value}}``; the ``group`` field holds cluster groups.
 
     """
-    metadata = {}
+    metadata, saved = {}, {}
     for path in metadata_files(dir_path):
         try:
             fields = _read_fields(path)
@@ -74,7 +75,9 @@ def load_metadata(dir_path):
             continue
         if fields:
             logger.debug("Loaded metadata fields %s from %s.", ", ".join(fields), path.name)
-        metadata.update(fields)
+        for field, values in fields.items():
+            (saved if path.name == f"cluster_{field}.tsv" else metadata)[field] = values
+    metadata.update(saved)  # the files phy writes (cluster_<field>.tsv) win
     if "group" in metadata:
         metadata["group"] = _normalize_group(metadata["group"])
     return metadata

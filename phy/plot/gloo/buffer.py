@@ -3,7 +3,8 @@
 ``set_data()`` only records the data; the upload happens in ``activate()``, which the program
 calls while drawing, in the current OpenGL context. Data of the same size as the buffer is
 uploaded in place (``glBufferSubData``), a range with ``offset`` updates part of the buffer, and
-data of another size reallocates it (``glBufferData``).
+data of another size reallocates it (``glBufferData``); ``update_rows()`` always updates in
+place, also the first rows.
 """
 
 import numpy as np
@@ -75,6 +76,11 @@ class _Buffer:
             else:
                 self._updates = [(0, data)]
             return
+        self.update_rows(data, offset)
+
+    def update_rows(self, data, offset):
+        """Update the rows ``offset:offset + len(data)`` in place (never reallocates)."""
+        data = self._check(data)
         if data.shape[1:] != self.shape[1:] or offset < 0 or offset + len(data) > self.size:
             raise ValueError(
                 f"Cannot update rows {offset}:{offset + len(data)} of a buffer of shape "
@@ -116,16 +122,24 @@ class VertexBuffer(_Buffer):
         """Whether the buffer holds normalized uint8 values."""
         return self.dtype == np.uint8
 
+    @staticmethod
+    def _dtype_of(data):
+        return np.uint8 if np.asarray(data).dtype == np.uint8 else np.float32
+
     def set_data(self, data, offset=0):
         """Set the data, or the rows starting at `offset` (see :meth:`_Buffer.set_data`)."""
-        dtype = np.uint8 if np.asarray(data).dtype == np.uint8 else np.float32
-        if dtype != self.dtype:
-            if offset:
-                raise ValueError(
-                    f"Cannot update rows of a {np.dtype(self.dtype).name} buffer with "
-                    f"{np.dtype(dtype).name} data.")
-            self.dtype, self.shape = dtype, (0,)
+        if not offset and self._dtype_of(data) != self.dtype:
+            self.dtype, self.shape = self._dtype_of(data), (0,)
         super().set_data(data, offset=offset)
+
+    def update_rows(self, data, offset):
+        """Update rows in place (see :meth:`_Buffer.update_rows`); the dtype must not change."""
+        dtype = self._dtype_of(data)
+        if dtype != self.dtype:
+            raise ValueError(
+                f"Cannot update rows of a {np.dtype(self.dtype).name} buffer with "
+                f"{np.dtype(dtype).name} data.")
+        super().update_rows(data, offset)
 
     def _check(self, data):
         data = np.asarray(data, dtype=self.dtype)

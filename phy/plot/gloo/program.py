@@ -221,10 +221,13 @@ class Program:
                 f"{sorted(self.attributes)}, uniforms: {sorted(self.uniforms)}).")
 
     def update_attribute(self, name, data, offset):
-        """Update the rows of an attribute starting at `offset` (a partial upload)."""
+        """Update the rows of an attribute starting at `offset` (a partial upload, in place).
+
+        The other rows are kept, also with ``offset=0``.
+        """
         if name not in self._buffers:
             raise KeyError(f"Attribute `{name}` has no data to update.")
-        self._buffers[name].set_data(data, offset=offset)
+        self._buffers[name].update_rows(data, offset)
 
     def _set_texture(self, name, glsl_type, data):
         cls = _SAMPLER_TYPES[glsl_type]

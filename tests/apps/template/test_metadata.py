@@ -59,6 +59,18 @@ def test_file_order_and_backups_ignored(tmp_path):
     assert load_metadata(tmp_path) == {}  # headers only: no values
 
 
+def test_the_file_phy_writes_for_a_field_wins(tmp_path):
+    """A field saved by phy (``cluster_<field>.tsv``) wins over the sorter's file defining it
+    too, whatever their reading order: labels of new clusters survive a re-open."""
+    _w(tmp_path / "cluster_si_unit_ids.tsv", "cluster_id\tsi_unit_id\n0\t1\n1\t4\n2\t5\n")
+    save_metadata(tmp_path, "si_unit_id", {0: 1, 2: 5, 3: 4})  # after merging 1 into 3
+    _w(tmp_path / "z_sorter.tsv", "cluster_id\tgroup\tKSLabel\n0\tmua\tgood\n")
+    save_metadata(tmp_path, "group", {0: "good"})
+    m = load_metadata(tmp_path)
+    assert m["si_unit_id"] == {0: 1, 2: 5, 3: 4}
+    assert m["group"] == {0: "good"} and m["KSLabel"] == {0: "good"}
+
+
 def test_save_metadata(tmp_path):
     path = save_metadata(tmp_path, "group", {10: "good", 2: "noise", 5: None, 3: "mua"})
     assert path.name == "cluster_group.tsv"

@@ -63,6 +63,18 @@ def test_program_draw_points(program, gl_draw):
     assert px.at(50, 50) == (0, 0, 0, 255)
 
 
+def test_update_attribute_at_offset_0_keeps_the_other_rows(gl_draw):
+    """A partial upload of the first rows leaves the buffer's size and its other rows."""
+    program = Program(VERTEX, FRAGMENT)
+    program["a_position"] = [[-0.5, 0.0], [0.5, 0.0]]
+    program["a_size"] = [10.0, 10.0]
+    program["u_color"] = (1, 1, 1, 1)
+    program.update_attribute("a_position", [[-0.5, 0.5]], offset=0)
+    assert program["a_position"].size == 2
+    px = gl_draw(program, "points")
+    assert px.at(25, 25) == (255, 255, 255, 255) and px.at(75, 50) == (255, 255, 255, 255)
+
+
 def test_program_draw_indices_and_ranges(gl_draw):
     program = Program(VERTEX, FRAGMENT)
     x = np.array([-0.8, -0.2, 0.2, 0.8])
