@@ -21,7 +21,9 @@ class WaveformMixin:
 
     def _waveform_filter(self):
         """The display filter in use (None: the raw data)."""
-        filters = self.__dict__.setdefault("_display_filters", display_filters(self.model))
+        if "_display_filters" not in self.__dict__:
+            self._display_filters = display_filters(self.model)
+        filters = self._display_filters
         if self.raw_data_filter is None:
             self.raw_data_filter = next(iter(filters), "raw")
         return filters.get(self.raw_data_filter)
