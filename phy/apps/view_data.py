@@ -134,15 +134,26 @@ def feature_functions(model, n_shown=N_SPIKES_FEATURES, n_background=N_SPIKES_FE
     -------
     functions : Bunch
         ``features(cluster_id, channel_ids=None, load_all=False)`` (the cluster's best
-        channels by default; ``cluster_id=None``: the background) and ``attributes``
+        channels by default; ``cluster_id=None``: the background, read once on every channel
+        and kept: about 12 MB for 2 500 spikes on 384 channels) and ``attributes``
         (``{'time': spike times}``).
 
     """
     spikes_of, channels_of, _ = _defaults(model, cluster_spikes, cluster_channels)
     labels = np.array(model.channel_labels)
     background = background_spikes(model.n_spikes, n_background)
+    kept = {}
+
+    def background_features(channel_ids):
+        if "all" not in kept:
+            kept["all"] = model.get_features(background, np.arange(model.n_channels))
+        return kept["all"][:, channel_ids]
 
     def features(cluster_id, channel_ids=None, load_all=False):
+        if cluster_id is None and channel_ids is not None:
+            channel_ids = np.asarray(channel_ids, dtype=np.int64)
+            return Bunch(data=background_features(channel_ids), spike_ids=background,
+                         channel_ids=channel_ids, channel_labels=list(labels[channel_ids]))
         if cluster_id is None:
             spike_ids = background
         else:
