@@ -119,7 +119,7 @@ def test_demo_generates_once_and_opens(config_dir, fake_gui, monkeypatch):
     assert result.exit_code == 0, result.output
     params_path = config_dir / "demo" / "params.py"
     assert [c[0] for c in fake_gui] == [params_path]
-    assert "Generating the demo dataset (2000 spikes, 64 channels, 1 s of raw data)" in (
+    assert "Generating the demo dataset (2000 spikes, 64 channels, 5 s of raw data)" in (
         result.output)
 
     def no_generation(*args, **kwargs):

@@ -245,7 +245,7 @@ def test_curation_session(qtbot, dataset, make_controller, dialogs):
     similar = similar_rows.first_id()
     assert s.selected == [best, similar]
     assert similar == max((x for x in s.cluster_ids.tolist() if x != best),
-                          key=lambda x: dict(c.similarity(best)).get(x, -1))
+                          key=lambda x: dict(c.similarity_functions[c.similarity](best)).get(x, -1))
     user.key(Qt.Key_Space)
     assert s.selected[0] == best and s.selected[1] != similar
     user.key(Qt.Key_Space, Qt.ShiftModifier)
