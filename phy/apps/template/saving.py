@@ -15,6 +15,7 @@ tab, a quote or a newline.
 import csv
 import io
 import logging
+import os
 import shutil
 from pathlib import Path
 
@@ -44,6 +45,19 @@ def check_writable(dir_path, name):
         raise _not_writable(dir_path, name)
 
 
+def _keep_original(path, backup):
+    """Keep the file `path` as `backup`: a hard link (instant, no space) or else a copy.
+
+    A link is safe because phy never writes into a file: it replaces it with a new one
+    (``os.replace``), and the link keeps the original's bytes.
+    """
+    with atomic_write(backup) as tmp:
+        try:
+            os.link(path, tmp)
+        except OSError:  # no hard links on this file system, or across devices (a symlink)
+            shutil.copy2(path, tmp)
+
+
 def replace_file(path, write):
     """Replace `path` atomically by what ``write(tmp_path)`` writes; keep the original once.
 
@@ -60,8 +74,7 @@ def replace_file(path, write):
     try:
         backup = backup_path(path)
         if path.exists() and not backup.exists():
-            with atomic_write(backup) as tmp:
-                shutil.copy2(path, tmp)
+            _keep_original(path, backup)
         with atomic_write(path) as tmp:
             write(tmp)
     except OSError as e:

@@ -101,6 +101,7 @@ def test_save_spike_clusters_keeps_the_original(synthetic):
     d, _ = synthetic
     original = (d / "spike_clusters.npy").read_bytes()
     templates = (d / "spike_templates.npy").read_bytes()
+    inode = (d / "spike_clusters.npy").stat().st_ino
     m = load_model(d / "params.py")
     in_use = m.spike_clusters  # the model's memory map of the file replaced below
     before = np.asarray(in_use[:50]).copy()
@@ -108,6 +109,7 @@ def test_save_spike_clusters_keeps_the_original(synthetic):
         new = np.asarray(m.spike_clusters) + 100 * k
         m.save_spike_clusters(new)
         assert (d / "spike_clusters.npy.bak").read_bytes() == original  # never overwritten
+        assert (d / "spike_clusters.npy.bak").stat().st_ino == inode  # a link, not a copy
         assert np.array_equal(np.load(d / "spike_clusters.npy"), new)
         assert np.array_equal(m.cluster_ids, np.unique(new))
     assert np.array_equal(np.asarray(in_use[:50]), before)  # the old map is still readable
