@@ -353,9 +353,9 @@ class Curation:
         """Save the manual clustering back to disk: emit ``save_clustering``.
 
         Emits ``save_clustering(spike_clusters, groups, *labels)`` where ``spike_clusters`` is
-        a copy of the assignments, ``groups`` is ``{cluster_id: group}`` and each label is a
-        pair ``(field, {cluster_id: value})``; the handlers write the files. The session is
-        marked clean only if a handler is connected and none raised.
+        the (read-only) array of the assignments, ``groups`` is ``{cluster_id: group}`` and
+        each label is a pair ``(field, {cluster_id: value})``; the handlers write the files.
+        The session is marked clean only if a handler is connected and none raised.
 
         Returns
         -------
@@ -366,7 +366,7 @@ class Curation:
         """
         groups = self.get_labels("group")
         labels = [(f, self.get_labels(f)) for f in self.fields if f != "group"]
-        spike_clusters = self.clustering.spike_clusters.copy()
+        spike_clusters = self.clustering.spike_clusters  # read-only: no copy needed
         try:
             handlers = emit(ev.SAVE_CLUSTERING, self._sender, spike_clusters, groups, *labels)
         except Exception:  # noqa: BLE001 (reported: the session stays unsaved)

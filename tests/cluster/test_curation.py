@@ -146,14 +146,18 @@ def test_save_without_handler_or_failing_stays_dirty(make_wizard):
     assert not w.save() and w.is_dirty()
 
 
-def test_save_gets_a_copy(make_wizard):
+def test_save_gets_a_read_only_snapshot(make_wizard):
+    """The handlers get the assignments without a copy (20 M spikes: 160 MB), read-only, and
+    what they got stays what was saved after later actions."""
     w = make_wizard()
     got = []
     connect(lambda sender, sc, *args: got.append(sc), event="save_clustering")
     assert w.save() and not w.is_dirty()
-    assert not np.shares_memory(got[0], w.clustering.spike_clusters)
-    got[0][:] = 99  # the handler cannot change the live clustering
-    assert 99 not in w.clustering.spike_clusters
+    saved = got[0].copy()
+    with pytest.raises(ValueError):
+        got[0][:] = 99  # the handler cannot change the live clustering
+    w.merge(w.cluster_ids[:2])
+    np.testing.assert_array_equal(got[0], saved)
 
 
 def test_cluster_info(make_wizard):
