@@ -70,6 +70,38 @@ def _file_rows(arr):
     return base, row_bytes
 
 
+def _read_file_rows(base, row_bytes, spans, shape, dtype, strides):
+    """Read ``(first_row, n_rows)`` spans of a row-aligned map's file into a new array."""
+    n_rows = sum(n for _, n in spans)
+    buffer = bytearray(n_rows * row_bytes)
+    view = memoryview(buffer)
+    fd = os.open(base.filename, os.O_RDONLY)
+    try:
+        at = 0
+        for first, n in spans:
+            os.preadv(fd, [view[at:at + n * row_bytes]], base.offset + first * row_bytes)
+            at += n * row_bytes
+    finally:
+        os.close(fd)
+    return np.array(np.ndarray(shape=(n_rows,) + shape, dtype=dtype, buffer=buffer,
+                               strides=(row_bytes,) + strides))
+
+
+def read_slice(arr, start, stop):
+    """Read the rows ``start:stop`` of an array, with one file read when it is memory-mapped.
+
+    ``arr[start:stop]`` as a new array; for a file-backed memory map (see :func:`read_rows`)
+    the rows are read from the file, so that converting a whole vector chunk by chunk does not
+    leave the file's pages mapped in the process.
+    """
+    base, row_bytes = _file_rows(arr)
+    start, stop = max(0, int(start)), min(len(arr), int(stop))
+    if base is None or stop <= start:
+        return np.array(arr[start:stop])
+    return _read_file_rows(base, row_bytes, [(start, stop - start)], arr.shape[1:], arr.dtype,
+                           arr.strides[1:])
+
+
 def read_rows(arr, rows):
     """Read some rows of an array, with positioned file reads when it is memory-mapped.
 
@@ -95,17 +127,8 @@ def read_rows(arr, rows):
     base, row_bytes = _file_rows(arr)
     if base is None or not rows.size:
         return np.asarray(arr[rows])
-    buffer = bytearray(rows.size * row_bytes)
-    view = memoryview(buffer)
-    start = base.offset
-    fd = os.open(base.filename, os.O_RDONLY)
-    try:
-        for i, row in enumerate(rows.tolist()):
-            os.preadv(fd, [view[i * row_bytes:(i + 1) * row_bytes]], start + row * row_bytes)
-    finally:
-        os.close(fd)
-    return np.array(np.ndarray(shape=(rows.size,) + arr.shape[1:], dtype=arr.dtype,
-                               buffer=buffer, strides=(row_bytes,) + arr.strides[1:]))
+    return _read_file_rows(base, row_bytes, [(r, 1) for r in rows.tolist()], arr.shape[1:],
+                           arr.dtype, arr.strides[1:])
 
 
 def read_npy_header(path):

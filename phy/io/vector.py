@@ -15,7 +15,7 @@ It is read-only and one-dimensional, like the memory map it wraps.
 
 import numpy as np
 
-from .npy import iter_chunks, native
+from .npy import iter_chunks, native, read_slice
 
 #: Elements converted at once by ``np.asarray(vector)``.
 CHUNK_SIZE = 1 << 21
@@ -78,8 +78,8 @@ class LazyVector(np.lib.mixins.NDArrayOperatorsMixin):
 
     def __array__(self, dtype=None, copy=None):
         out = np.empty(self.shape, dtype=self.dtype)
-        for start, stop in iter_chunks(self.size, CHUNK_SIZE):
-            out[start:stop] = self[start:stop]
+        for start, stop in iter_chunks(self.size, CHUNK_SIZE):  # read, not mapped: see read_slice
+            out[start:stop] = self._converted(read_slice(self.source, start, stop))
         return out if dtype is None else out.astype(dtype, copy=False)
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):

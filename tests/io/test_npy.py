@@ -13,7 +13,7 @@ from phy.io import (
     native,
     open_npy,
 )
-from phy.io.npy import _file_rows, iter_chunks, read_npy_header, read_rows
+from phy.io.npy import _file_rows, iter_chunks, read_npy_header, read_rows, read_slice
 
 
 @pytest.mark.parametrize("version", [(1, 0), (2, 0), (3, 0)])
@@ -144,6 +144,11 @@ def test_read_rows_equals_indexing(tmp_path, shape, fortran):
         assert out.shape == (rows.size,) + view.shape[1:] and not np.shares_memory(out, m)
         np.testing.assert_array_equal(out, np.asarray(view)[rows])
     assert read_rows(m, []).shape == (0,) + m.shape[1:]
+    for view in views:
+        for start, stop in ((0, 1000), (5, 17), (990, 2000), (7, 7)):
+            out = read_slice(view, start, stop)
+            np.testing.assert_array_equal(out, np.asarray(view)[start:stop])
+            assert not np.shares_memory(out, m)
 
 
 def test_read_rows_from_the_file_of_row_aligned_maps(tmp_path):
