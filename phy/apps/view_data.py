@@ -32,6 +32,8 @@ N_SPIKES_FEATURES = 2500
 N_SPIKES_AMPLITUDES = 10_000
 #: Spikes per cluster in the correlograms (a random subset, fixed per cluster).
 N_SPIKES_CORRELOGRAMS = 100_000
+#: Background amplitudes kept, one per channel (the best channel of the first selected cluster).
+N_KEPT_BACKGROUNDS = 16
 #: Channels of a spike in the trace view.
 N_TRACE_SPIKE_CHANNELS = 12
 
@@ -192,11 +194,22 @@ def amplitude_function(values, spike_times, cluster_spikes, n_spikes, n_max=N_SP
     -------
     amplitudes : function
         ``amplitudes(cluster_ids, load_all=False)``: one ``Bunch(amplitudes, spike_ids,
-        spike_times)`` per cluster id (None: the background).
+        spike_times)`` per cluster id (None: the background, computed once per channel and
+        kept for the last :data:`N_KEPT_BACKGROUNDS` channels).
 
     """
     background = background_spikes(n_spikes, n_max)
     times_of = spike_times if callable(spike_times) else spike_times.__getitem__
+    kept = {}
+
+    def background_values(channel_id):
+        out = kept.get(channel_id)
+        if out is None:
+            out = np.asarray(values(background, channel_id=channel_id))
+            while len(kept) >= N_KEPT_BACKGROUNDS:
+                kept.pop(next(iter(kept)), None)
+            kept[channel_id] = out
+        return out
 
     def amplitudes(cluster_ids, load_all=False):
         first = next((c for c in cluster_ids if c is not None), None)
@@ -208,8 +221,10 @@ def amplitude_function(values, spike_times, cluster_spikes, n_spikes, n_max=N_SP
             else:
                 ids = cluster_spikes(cluster_id)
                 ids = ids if load_all else regular_subset(ids, n_max)
-            out.append(Bunch(amplitudes=np.asarray(values(ids, channel_id=channel_id)),
-                             spike_ids=ids, spike_times=np.asarray(times_of(ids))))
+            amplitude = (background_values(channel_id) if cluster_id is None
+                         else np.asarray(values(ids, channel_id=channel_id)))
+            out.append(Bunch(amplitudes=amplitude, spike_ids=ids,
+                             spike_times=np.asarray(times_of(ids))))
         return out
 
     return amplitudes

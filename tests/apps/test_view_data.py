@@ -35,3 +35,24 @@ def test_waveforms_filtered_by_the_display_filter(synthetic_dir):
         np.testing.assert_allclose(median, 0, atol=1e-4)  # the median over time subtracted
     finally:
         model.close()
+
+
+def test_amplitude_background_computed_once_per_channel():
+    from phy.apps.view_data import amplitude_function
+
+    calls = []
+
+    def values(spike_ids, channel_id=None):
+        calls.append((len(spike_ids), channel_id))
+        return np.asarray(spike_ids, dtype=np.float64) + (channel_id or 0)
+
+    spikes = {0: np.arange(0, 100, 2), 1: np.arange(1, 100, 2)}
+    f = amplitude_function(values, np.linspace(0, 1, 100), spikes.__getitem__, 100, n_max=10,
+                           first_channel=lambda c: 10 * c)
+    for _ in range(3):
+        bg, first = f([None, 1])
+        np.testing.assert_array_equal(bg.amplitudes, bg.spike_ids + 10)
+        np.testing.assert_array_equal(first.amplitudes, first.spike_ids + 10)
+    assert calls.count((10, 10)) == 4  # the background once, the cluster at each call
+    bg, _ = f([None, 0])  # another first cluster, another channel: its own background
+    np.testing.assert_array_equal(bg.amplitudes, bg.spike_ids)
