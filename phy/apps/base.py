@@ -125,8 +125,8 @@ class BaseController(GUIMixin, BaseViewsMixin):
 
     Notes
     -----
-    The plugins are attached at the end of the constructor, which then emits
-    ``controller_ready(controller)``.
+    The plugins are attached at the end of the constructor, which then creates the supervisor
+    (a Qt application is created if there is none) and emits ``controller_ready(controller)``.
 
     """
 
@@ -175,6 +175,7 @@ class BaseController(GUIMixin, BaseViewsMixin):
         self.similarity_functions = self._similarity_functions()
         self.similarity = list(self.similarity_functions)[-1]
         self.plugins = attach_plugins(self, plugins=plugins, config_dir=self.config_dir)
+        self.create_supervisor()  # after the plugins' metrics and similarities, as phy 2
         emit(ev.CONTROLLER_READY, self)
 
     # Model and files
@@ -427,8 +428,10 @@ class BaseController(GUIMixin, BaseViewsMixin):
         if self.supervisor is not None:
             return self.supervisor
         from phy.cluster.supervisor import Supervisor
+        from phy.gui.qt import create_app
         from phy.utils import connect
 
+        create_app()  # the supervisor's tables are widgets
         metadata = dict(getattr(self.model, "metadata", None) or {})
         groups = metadata.pop("group", {})
         self.supervisor = Supervisor(

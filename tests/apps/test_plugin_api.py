@@ -21,7 +21,7 @@ class ProbePlugin(IPlugin):
 
         @connect
         def on_controller_ready(sender):
-            SEEN.append(('ready', sender, sorted(sender.cluster_metrics)))
+            SEEN.append(('ready', sender, sorted(sender.cluster_metrics), sender.supervisor))
 '''
 
 
@@ -39,8 +39,10 @@ def test_plugin_sees_the_controller_api(synthetic_dir, make_controller, config_d
     assert attached["similarities"] == ["peak_channel", "template"]
     assert attached["similarity"] == "template"
     assert {"WaveformView", "TemplateView", "ProbeView"} <= attached["views"]
-    assert ready == ("ready", c, ["amp", "ch", "depth", "fr", "sh", "twice_fr"])
-    s = c.create_supervisor()
+    # The supervisor exists when the controller is ready (as in phy 2), with the plugin's column.
+    s = c.supervisor
+    assert ready == ("ready", c, ["amp", "ch", "depth", "fr", "sh", "twice_fr"], s)
+    assert s is not None and c.create_supervisor() is s
     assert "twice_fr" in s.columns
     row = {r["id"]: r for r in s.cluster_info}[0]
     assert row["twice_fr"] == pytest.approx(2 * row["fr"])
