@@ -224,7 +224,9 @@ class BaseController(GUIMixin, BaseViewsMixin):
     @property
     def clustering(self):
         """The live :class:`~phy.cluster.Clustering` (the supervisor's), or None before."""
-        return self.supervisor.clustering if self.supervisor is not None else None
+        if self.supervisor is not None:
+            return self.supervisor.clustering
+        return self.__dict__.get("_new_clustering")  # while the supervisor is being created
 
     @property
     def cluster_ids(self):
@@ -438,7 +440,9 @@ class BaseController(GUIMixin, BaseViewsMixin):
             spike_clusters=np.asarray(self.model.spike_clusters),
             cluster_groups=groups, cluster_metrics=dict(self.cluster_metrics),
             cluster_labels=metadata, similarity=self._similarity,
-            new_cluster_id=self._load_new_cluster_id, context=self.context)
+            new_cluster_id=self._load_new_cluster_id, context=self.context,
+            on_clustering=lambda clustering: setattr(self, "_new_clustering", clustering))
+        self._new_clustering = None
         self._saved_clustering = None
         connect(self.on_save_clustering, event=ev.SAVE_CLUSTERING, sender=self.supervisor)
         connect(self._on_cluster, event=ev.CLUSTER, sender=self.supervisor)

@@ -60,6 +60,9 @@ class Curation:
     request_split : function
         Returns the spikes to split when none are given; by default the answer of the
         ``request_split`` event.
+    on_clustering : function
+        Called with the new :class:`Clustering` before the cluster rows are computed (metric
+        functions reading the live clustering need it then).
 
     Attributes
     ----------
@@ -71,7 +74,7 @@ class Curation:
     def __init__(self, spike_clusters=None, cluster_groups=None, cluster_metrics=None,
                  cluster_labels=None, similarity=None, new_cluster_id=None, sort=None,
                  context=None, sender=None, schedule=None, prompt_value=None,
-                 request_split=None):
+                 request_split=None, on_clustering=None):
         self.context = context
         self._sender = sender if sender is not None else self
         self._prompt_value = prompt_value or (lambda title, message: None)
@@ -82,6 +85,8 @@ class Curation:
         self.clustering = Clustering(
             spike_clusters if spike_clusters is not None else [], new_cluster_id=new_id,
             history=self.history)
+        if on_clustering is not None:  # before the cluster rows: the metrics may read it
+            on_clustering(self.clustering)
         self.cluster_meta = ClusterMeta(history=self.history)
         self.cluster_meta.add_field("group")
         self.cluster_meta.from_dict({c: {"group": g} for c, g in (cluster_groups or {}).items()})

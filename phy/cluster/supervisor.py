@@ -54,6 +54,9 @@ class Supervisor:
     select_delay : int
         Minimal delay between two ``select`` events, in milliseconds: the selections requested
         meanwhile are coalesced and only the latest one is emitted.
+    on_clustering : function
+        Called with the new :class:`Clustering` before the cluster rows are computed (metric
+        functions reading the live clustering need it then).
 
     Attributes
     ----------
@@ -82,7 +85,7 @@ class Supervisor:
 
     def __init__(self, spike_clusters=None, cluster_groups=None, cluster_metrics=None,
                  cluster_labels=None, similarity=None, new_cluster_id=None, sort=None,
-                 context=None, select_delay=200):
+                 context=None, select_delay=200, on_clustering=None):
         self._select_delay = select_delay
         self._timer = QTimer()
         self._timer.setSingleShot(True)
@@ -93,7 +96,8 @@ class Supervisor:
             spike_clusters=spike_clusters, cluster_groups=cluster_groups,
             cluster_metrics=cluster_metrics, cluster_labels=cluster_labels,
             similarity=similarity, new_cluster_id=new_cluster_id, sort=sort, context=context,
-            sender=self, schedule=self._schedule, prompt_value=self._prompt_value)
+            sender=self, schedule=self._schedule, prompt_value=self._prompt_value,
+            on_clustering=on_clustering)
         self.wizard = self.curation.wizard
         # The supervisor coalesces the select events itself: the tables emit them at once.
         self.cluster_view = ClusterView(store=self.wizard.cluster_rows, debounce_events=())

@@ -8,6 +8,7 @@ PLUGIN = '''
 from phy import IPlugin, connect
 
 SEEN = []
+LIVE = []
 
 
 class ProbePlugin(IPlugin):
@@ -17,7 +18,11 @@ class ProbePlugin(IPlugin):
             metrics=sorted(controller.cluster_metrics),
             similarities=list(controller.similarity_functions),
             similarity=controller.similarity, views=set(controller.view_creator)))
-        controller.cluster_metrics['twice_fr'] = lambda c: 2 * controller.get_mean_firing_rate(c)
+        def twice_fr(cluster_id):
+            LIVE.append(controller.clustering is not None)  # the rows read the live clustering
+            return 2 * controller.get_mean_firing_rate(cluster_id)
+
+        controller.cluster_metrics['twice_fr'] = twice_fr
 
         @connect
         def on_controller_ready(sender):
@@ -43,6 +48,7 @@ def test_plugin_sees_the_controller_api(synthetic_dir, make_controller, config_d
     s = c.supervisor
     assert ready == ("ready", c, ["amp", "ch", "depth", "fr", "sh", "twice_fr"], s)
     assert s is not None and c.create_supervisor() is s
+    assert module.LIVE and all(module.LIVE)  # even for the first rows, made with the supervisor
     assert "twice_fr" in s.columns
     row = {r["id"]: r for r in s.cluster_info}[0]
     assert row["twice_fr"] == pytest.approx(2 * row["fr"])
