@@ -201,12 +201,13 @@ def save_spike_clusters(path, spike_clusters, n_spikes):
     fits = arr.size == 0 or (arr.min() >= i32.min and arr.max() <= i32.max)
     dtype = np.int32 if fits else np.int64
 
-    def write(tmp):
-        out = np.lib.format.open_memmap(tmp, mode="w+", dtype=dtype, shape=arr.shape)
-        for start, stop in iter_chunks(arr.size, CHUNK_SIZE):
-            out[start:stop] = arr[start:stop]
-        out.flush()
-        del out
+    def write(tmp):  # chunk by chunk with file writes: no mapped pages, no full-size copy
+        with open(tmp, "wb") as f:
+            np.lib.format.write_array_header_1_0(f, {
+                "descr": np.lib.format.dtype_to_descr(np.dtype(dtype)),
+                "fortran_order": False, "shape": arr.shape})
+            for start, stop in iter_chunks(arr.size, CHUNK_SIZE):
+                f.write(np.ascontiguousarray(arr[start:stop], dtype=dtype).tobytes())
 
     replace_file(path, write)
     logger.info("Saved %s.", path)
