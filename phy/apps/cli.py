@@ -5,6 +5,8 @@ also prints the traceback (and the debug messages).
 """
 
 import logging
+import os
+import sys
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -64,6 +66,18 @@ def phycli(ctx, debug):
     ctx.call_on_close(lambda: remove_handler(handler))
 
 
+def check_display():
+    """Raise a ``click`` error if the GUI has no screen to open on (Linux without X or Wayland).
+
+    Without this check, Qt aborts the process with a message about its platform plugin.
+    """
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        raise click.ClickException(
+            "No display: the GUI needs a desktop session (or run it under `xvfb-run`).")
+
+
 def _params_file(params_path):
     """The ``params.py`` path of a dataset given by the file or its folder, checked first."""
     from phy.apps.template import get_template_params
@@ -88,6 +102,7 @@ def open_template_gui(params_path, **kwargs):
 
     """
     params_path = _params_file(params_path)
+    check_display()
     from phy.apps.template import template_gui
 
     log_handler = add_file_handler(params_path.parent / LOG_FILE_NAME)
@@ -141,4 +156,5 @@ def demo_command(ctx, n_spikes):
     from .demo import demo_dataset_path
 
     with _user_errors(ctx):
+        check_display()  # before generating the dataset
         open_template_gui(demo_dataset_path(n_spikes=n_spikes))

@@ -192,3 +192,14 @@ def test_template_gui_command_runs_the_gui(tmp_path, small_dataset):
     assert "WaveformView" in out.stdout and "TraceView" in out.stdout, out.stdout
     assert "selected: [" in out.stdout and "selected: []" not in out.stdout
     assert "OpenGL" in (small_dataset.parent / "phy.log").read_text()  # the canvases' log
+
+
+@pytest.mark.parametrize("command", ["template-gui", "demo"])
+def test_no_display_is_a_one_line_error(command, fake_gui, small_dataset, config_dir,
+                                        monkeypatch):
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(sys, "platform", "linux")
+    args = [command, small_dataset] if command == "template-gui" else [command]
+    assert "No display" in _error_lines(_invoke(*args))
+    assert not fake_gui and not (config_dir / "demo").exists()  # nothing opened or generated
