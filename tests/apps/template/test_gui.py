@@ -165,3 +165,21 @@ def test_template_gui_function(monkeypatch, synthetic_dir, config_dir, qapp):
     gui_module.template_gui(synthetic_dir / "params.py", config_dir=config_dir,
                             enable_threading=False)
     assert len(shown) == 1
+
+
+def test_trace_view_goes_to_the_next_spike_of_the_cluster(qtbot, synthetic_dir, make_controller):
+    """The trace view's navigation through the controller's ``get_spike_times(...).data``."""
+    c = make_controller(synthetic_dir)
+    gui = c.create_gui(default_views=["TraceView"])
+    _show(qtbot, gui)
+    _select(qtbot, c, [2])
+    trace = gui.get_view("TraceView")
+    times = c.get_spike_times(2).data
+    i = int(np.searchsorted(times, 1.5))  # away from the ends (the interval stays inside)
+    trace.go_to(times[i] - 1e-4)
+    trace.go_to_next_spike()
+    assert trace.time == pytest.approx(times[i], abs=1e-6)
+    trace.go_to_next_spike()
+    assert trace.time == pytest.approx(times[i + 1], abs=1e-6)
+    trace.go_to_previous_spike()
+    assert trace.time == pytest.approx(times[i], abs=1e-6)
