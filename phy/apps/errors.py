@@ -13,7 +13,7 @@ when the first error is shown.
 import logging
 import sys
 import traceback
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 #: The logger of the phy package: every module logs below it.
@@ -189,10 +189,8 @@ class QtDialogLogger(logging.Handler):
         try:
             error = record.exc_info[1] if record.exc_info else None
             if error is not None:
-                try:
+                with suppress(AttributeError, TypeError):  # an exception without __dict__
                     setattr(error, _SHOWN, True)
-                except (AttributeError, TypeError):  # pragma: no cover
-                    pass
             details = "".join(format_exception(*record.exc_info)) if error is not None else ""
             if self._dialog is None:
                 from .error_dialog import ErrorDialog
