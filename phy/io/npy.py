@@ -70,36 +70,14 @@ def _file_rows(arr):
     return base, row_bytes
 
 
-def _read_file_rows(base, row_bytes, spans, shape, dtype, strides):
-    """Read ``(first_row, n_rows)`` spans of a row-aligned map's file into a new array."""
-    n_rows = sum(n for _, n in spans)
-    buffer = bytearray(n_rows * row_bytes)
-    view = memoryview(buffer)
-    fd = os.open(base.filename, os.O_RDONLY)
-    try:
-        at = 0
-        for first, n in spans:
-            os.preadv(fd, [view[at:at + n * row_bytes]], base.offset + first * row_bytes)
-            at += n * row_bytes
-    finally:
-        os.close(fd)
-    return np.array(np.ndarray(shape=(n_rows,) + shape, dtype=dtype, buffer=buffer,
-                               strides=(row_bytes,) + strides))
-
-
 def read_slice(arr, start, stop):
-    """Read the rows ``start:stop`` of an array, with one file read when it is memory-mapped.
+    """Read the rows ``start:stop`` of an array: :func:`read_rows` of that range (one read).
 
-    ``arr[start:stop]`` as a new array; for a file-backed memory map (see :func:`read_rows`)
-    the rows are read from the file, so that converting a whole vector chunk by chunk does not
-    leave the file's pages mapped in the process.
+    Converting a whole vector chunk by chunk this way does not leave the file's pages mapped
+    in the process.
     """
-    base, row_bytes = _file_rows(arr)
     start, stop = max(0, int(start)), min(len(arr), int(stop))
-    if base is None or stop <= start:
-        return np.array(arr[start:stop])
-    return _read_file_rows(base, row_bytes, [(start, stop - start)], arr.shape[1:], arr.dtype,
-                           arr.strides[1:])
+    return read_rows(arr, np.arange(start, max(start, stop)))
 
 
 def read_rows(arr, rows):
@@ -107,9 +85,9 @@ def read_rows(arr, rows):
 
     ``arr[rows]``, except that the rows of a file-backed memory map (or of a row-aligned view
     of one, see :func:`_file_rows`) are read from the file with ``os.pread`` instead of through
-    the map: the features of the spikes of a cluster, a few thousand rows scattered over a
-    multi-gigabyte file, do not stay mapped in the process (its resident memory does not grow
-    by the file's pages it touched, cluster after cluster).
+    the map, one read per run of consecutive rows: the features of the spikes of a cluster, a
+    few thousand rows scattered over a multi-gigabyte file, do not stay mapped in the process
+    (its resident memory does not grow by the file's pages it touched, cluster after cluster).
 
     Parameters
     ----------
@@ -126,9 +104,21 @@ def read_rows(arr, rows):
     rows = np.asarray(rows, dtype=np.int64).ravel()
     base, row_bytes = _file_rows(arr)
     if base is None or not rows.size:
-        return np.asarray(arr[rows])
-    return _read_file_rows(base, row_bytes, [(r, 1) for r in rows.tolist()], arr.shape[1:],
-                           arr.dtype, arr.strides[1:])
+        return np.array(arr[rows])
+    starts = np.r_[0, np.flatnonzero(np.diff(rows) != 1) + 1]  # runs of consecutive rows
+    lengths = np.diff(np.r_[starts, rows.size]) * row_bytes
+    buffer = bytearray(rows.size * row_bytes)
+    view = memoryview(buffer)
+    fd = os.open(base.filename, os.O_RDONLY)
+    try:
+        at = 0
+        for first, n in zip(rows[starts].tolist(), lengths.tolist()):
+            os.preadv(fd, [view[at:at + n]], base.offset + first * row_bytes)
+            at += n
+    finally:
+        os.close(fd)
+    return np.array(np.ndarray(shape=(rows.size,) + arr.shape[1:], dtype=arr.dtype,
+                               buffer=buffer, strides=(row_bytes,) + arr.strides[1:]))
 
 
 def read_npy_header(path):
