@@ -22,7 +22,7 @@ from phy.cluster.stats import correlograms as _correlograms
 from phy.cluster.stats import firing_rate as _firing_rate
 from phy.traces.filter import filter_waveforms
 from phy.utils import Bunch
-from phy.utils.array import random_subset, regular_subset
+from phy.utils.array import random_subset, regular_indices, regular_subset
 
 #: Waveforms shown per cluster.
 N_SPIKES_WAVEFORMS = 100
@@ -55,7 +55,7 @@ def channels_bunch(model, channel_ids):
 
 def background_spikes(n_spikes, n):
     """`n` spikes regularly spaced among all spikes (the background of the views)."""
-    return regular_subset(np.arange(n_spikes, dtype=np.int64), n)
+    return regular_indices(n_spikes, n)
 
 
 def display_filters(model):
@@ -129,8 +129,11 @@ def template_waveforms(model, n_spikes_waveforms=N_SPIKES_WAVEFORMS, cluster_spi
 
 
 def feature_functions(model, n_shown=N_SPIKES_FEATURES, n_background=N_SPIKES_FEATURES,
-                      cluster_spikes=None, cluster_channels=None):
+                      cluster_spikes=None, cluster_channels=None, spike_times=None):
     """The data functions of a FeatureView from a TemplateModel.
+
+    `spike_times` (the ``time`` attribute) defaults to the model's; a controller passes the
+    array it already holds, so that the view's time axis does not map the file again.
 
     Returns
     -------
@@ -167,7 +170,8 @@ def feature_functions(model, n_shown=N_SPIKES_FEATURES, n_background=N_SPIKES_FE
         return Bunch(data=model.get_features(spike_ids, channel_ids), spike_ids=spike_ids,
                      channel_ids=channel_ids, channel_labels=list(labels[channel_ids]))
 
-    return Bunch(features=features, attributes={"time": model.spike_times})
+    return Bunch(features=features,
+                 attributes={"time": model.spike_times if spike_times is None else spike_times})
 
 
 def amplitude_function(values, spike_times, cluster_spikes, n_spikes, n_max=N_SPIKES_AMPLITUDES,

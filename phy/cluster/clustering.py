@@ -76,7 +76,10 @@ def _dense_index(spike_clusters):
         dense = lut[spike_clusters]
     else:
         dense = np.searchsorted(cluster_ids, spike_clusters)
-    order = _frozen(np.argsort(dense, kind="stable"))
+    order = np.argsort(dense, kind="stable")
+    if spike_clusters.size <= np.iinfo(np.int32).max:  # spike ids in half the memory
+        order = order.astype(np.int32)
+    order = _frozen(order)
     bounds = np.r_[0, np.cumsum(counts)].tolist()
     spikes = [order[bounds[i]:bounds[i + 1]] for i in range(cluster_ids.size)]
     return cluster_ids.astype(np.int64), spikes, dense.astype(np.int32)
@@ -267,10 +270,15 @@ class Clustering:
     def spike_clusters(self):
         """A n_spikes-long vector with the cluster id of every spike (read-only).
 
-        Computed when first read after a change (one pass over the spikes).
+        Computed when first read after a change (one pass over the spikes). ``int32`` when
+        every id fits (as ``spike_clusters.npy`` stores them: half the memory of ``int64`` on
+        20 M spikes), else ``int64``.
         """
         if self._spike_clusters is None:
-            self._spike_clusters = _frozen(self._group_cluster[self._groups])
+            lut = self._group_cluster[:self._n_groups]
+            if lut.size and lut.max() <= np.iinfo(np.int32).max:  # half the memory
+                lut = lut.astype(np.int32)
+            self._spike_clusters = _frozen(lut[self._groups])
         return self._spike_clusters
 
     @property

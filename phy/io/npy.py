@@ -71,13 +71,17 @@ def _file_rows(arr):
 
 
 def read_slice(arr, start, stop):
-    """Read the rows ``start:stop`` of an array: :func:`read_rows` of that range (one read).
+    """Read the rows ``start:stop`` of an array as :func:`read_rows` does (one read).
 
     Converting a whole vector chunk by chunk this way does not leave the file's pages mapped
     in the process.
     """
     start, stop = max(0, int(start)), min(len(arr), int(stop))
-    return read_rows(arr, np.arange(start, max(start, stop)))
+    n = max(0, stop - start)
+    base, row_bytes = _file_rows(arr)
+    if base is None or not n:
+        return np.array(arr[start:start + n])
+    return _pread_runs(arr, base, row_bytes, [start], [n])
 
 
 def read_rows(arr, rows):
@@ -106,19 +110,26 @@ def read_rows(arr, rows):
     if base is None or not rows.size:
         return np.array(arr[rows])
     starts = np.r_[0, np.flatnonzero(np.diff(rows) != 1) + 1]  # runs of consecutive rows
-    lengths = np.diff(np.r_[starts, rows.size]) * row_bytes
-    buffer = bytearray(rows.size * row_bytes)
+    return _pread_runs(arr, base, row_bytes, rows[starts].tolist(),
+                       np.diff(np.r_[starts, rows.size]).tolist())
+
+
+def _pread_runs(arr, base, row_bytes, firsts, counts):
+    """Read runs of consecutive rows (first row, number of rows) of `arr` from its file."""
+    n_rows = sum(counts)
+    buffer = bytearray(n_rows * row_bytes)
     view = memoryview(buffer)
     fd = os.open(base.filename, os.O_RDONLY)
     try:
         at = 0
-        for first, n in zip(rows[starts].tolist(), lengths.tolist()):
-            os.preadv(fd, [view[at:at + n]], base.offset + first * row_bytes)
-            at += n
+        for first, n in zip(firsts, counts):
+            os.preadv(fd, [view[at:at + n * row_bytes]], base.offset + first * row_bytes)
+            at += n * row_bytes
     finally:
         os.close(fd)
-    return np.array(np.ndarray(shape=(rows.size,) + arr.shape[1:], dtype=arr.dtype,
-                               buffer=buffer, strides=(row_bytes,) + arr.strides[1:]))
+    out = np.ndarray(shape=(n_rows,) + arr.shape[1:], dtype=arr.dtype, buffer=buffer,
+                     strides=(row_bytes,) + arr.strides[1:])
+    return out if out.flags.c_contiguous else np.array(out)  # C order, no second copy
 
 
 def read_npy_header(path):

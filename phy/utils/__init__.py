@@ -6,6 +6,7 @@ from .array import (  # noqa: F401
     get_excerpts,
     index_of,
     random_subset,
+    regular_indices,
     regular_subset,
     select_spikes,
     spikes_in_clusters,

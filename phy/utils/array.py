@@ -104,9 +104,19 @@ def regular_subset(spikes, n_spikes_max=None, offset=0):
     spikes = _as_array(spikes)
     if n_spikes_max is None or spikes.size <= n_spikes_max:
         return spikes
-    step = spikes.size / float(n_spikes_max)
-    idx = np.floor(np.arange(n_spikes_max) * step).astype(np.int64) + int(offset)
-    return spikes[idx[idx < spikes.size]]
+    return spikes[regular_indices(spikes.size, n_spikes_max, offset)]
+
+
+def regular_indices(size, n_max=None, offset=0):
+    """The positions :func:`regular_subset` keeps in an array of `size` elements.
+
+    ``regular_subset(np.arange(size), n_max, offset)`` without building the ``arange``: the
+    background spikes of 20 M spikes cost a few thousand numbers, not 160 MB.
+    """
+    if n_max is None or size <= n_max:
+        return np.arange(size, dtype=np.int64)
+    idx = np.floor(np.arange(n_max) * (size / float(n_max))).astype(np.int64) + int(offset)
+    return idx[idx < size]
 
 
 def random_subset(spikes, n_spikes_max=None, seed=0):

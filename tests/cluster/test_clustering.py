@@ -35,13 +35,20 @@ def test_group_spikes():
     assert group_spikes([]) == {}
 
 
+def test_spike_clusters_int64_when_ids_do_not_fit_int32():
+    big = np.iinfo(np.int32).max + 10
+    clustering = Clustering([big, 1, big])
+    assert clustering.spike_clusters.dtype == np.int64
+    np.testing.assert_array_equal(clustering.spike_clusters, [big, 1, big])
+
+
 def test_clustering_properties(clustering):
     assert clustering.n_spikes == 10
     assert clustering.n_clusters == 3
     np.testing.assert_array_equal(clustering.cluster_ids, [2, 3, 5])
     np.testing.assert_array_equal(clustering.spike_ids, np.arange(10))
     assert clustering.new_cluster_id() == 6
-    assert clustering.spike_clusters.dtype == np.int64
+    assert clustering.spike_clusters.dtype == np.int32  # the ids fit: as the file stores them
     with pytest.raises(ValueError):
         clustering.spike_clusters[0] = 10
     np.testing.assert_array_equal(clustering.spikes_in_clusters([5, 2]), [0, 2, 3, 5, 6, 7, 8])

@@ -9,6 +9,7 @@ from phy.utils import (
     get_excerpts,
     index_of,
     random_subset,
+    regular_indices,
     regular_subset,
     select_spikes,
     spikes_in_clusters,
@@ -60,6 +61,13 @@ def test_regular_subset():
     shifted = regular_subset(spikes, 10, offset=3)
     assert shifted.tolist() == list(range(103, 200, 10))
     assert regular_subset(spikes[:5], 10).tolist() == list(range(100, 105))
+
+
+def test_regular_indices_are_the_regular_subset_of_a_range():
+    for size, n, offset in [(100, 10, 0), (1000, 7, 2), (5, 10, 0), (20_000_000, 2500, 0)]:
+        expected = regular_subset(np.arange(size), n, offset)
+        assert np.array_equal(regular_indices(size, n, offset), expected)
+    assert regular_indices(4).tolist() == [0, 1, 2, 3]
 
 
 def test_random_subset_seeded():

@@ -28,8 +28,9 @@ class FeatureMixin:
             return None
         f = feature_functions(
             self.model, self.n_spikes_features, self.n_spikes_features_background,
-            cluster_spikes=self._cluster_spikes, cluster_channels=self.get_best_channels)
-        attributes = {"time": self.model.spike_times}
+            cluster_spikes=self._cluster_spikes, cluster_channels=self.get_best_channels,
+            spike_times=self.spike_times)
+        attributes = dict(f.attributes)
         attributes.update(getattr(self.model, "spike_attributes", None) or {})
         return FeatureView(features=f.features, attributes=attributes)
 

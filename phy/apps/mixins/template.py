@@ -64,7 +64,15 @@ class TemplateMixin:
 
     @cluster_cached
     def get_template_counts(self, cluster_id):
-        """Return a histogram of the number of spikes in each template for a given cluster."""
+        """Return a histogram of the number of spikes in each template for a given cluster.
+
+        A cluster id always names the same spikes (ids are never reused), so the model's table
+        of its saved clusters answers for those; new clusters read their spikes' templates.
+        """
+        saved = getattr(self.model, "get_cluster_template_counts", None)
+        counts = saved(cluster_id) if saved is not None else None
+        if counts is not None:
+            return counts
         templates = np.asarray(
             self.model.spike_templates[self._cluster_spikes(cluster_id)], dtype=np.int64)
         return np.bincount(templates, minlength=self.model.n_templates)

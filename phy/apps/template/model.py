@@ -236,7 +236,7 @@ class TemplateModel(TemplateSaving):
         n = loading.header_length(path)
         if n != self.n_spikes:
             raise DataFormatError(f"{path.name} has {n} spikes, expected {self.n_spikes}.")
-        self._cluster_info = self._cluster_order = None
+        self._cluster_info = self._cluster_order = self._cluster_templates = None
         self._clusters()
         self.spike_clusters = spikes.int_vector(spikes.open_vector(path))
 
@@ -439,12 +439,38 @@ class TemplateModel(TemplateSaving):
         g = self._cluster_order
         return g.cluster_order[g.cluster_offsets[i]:g.cluster_offsets[i + 1]].astype(np.int64)
 
+    def get_cluster_template_counts(self, cluster_id):
+        """Number of spikes of a saved cluster in each template (``(n_templates,)`` int64).
+
+        Read from a table computed once per ``spike_clusters.npy`` (cached in ``.phy/``), not
+        from the spikes' templates. None if `cluster_id` is not a saved cluster.
+        """
+        info = self._clusters()
+        ids = np.asarray(info.cluster_ids)
+        i = int(np.searchsorted(ids, cluster_id))
+        if i >= ids.size or ids[i] != cluster_id:
+            return None
+        out = np.zeros(self.n_templates, dtype=np.int64)
+        if info.same_as_templates:
+            out[int(cluster_id)] = np.asarray(info.cluster_counts)[i]
+            return out
+        if self._cluster_templates is None:
+            path, templates_path = self._spike_clusters_path, self._path("spike_templates")
+            self._cluster_templates = self.cache.get(
+                "derived/cluster_templates", [path, templates_path],
+                partial(spikes.cluster_templates, clusters_path=path,
+                        templates_path=templates_path, cluster_ids=ids,
+                        n_templates=self.n_templates),
+                params={"n_spikes": self.n_spikes, "n_templates": self.n_templates})
+        t = self._cluster_templates
+        pairs = slice(int(t.pair_offsets[i]), int(t.pair_offsets[i + 1]))
+        out[np.asarray(t.pair_templates[pairs])] = np.asarray(t.pair_counts[pairs])
+        return out
+
     def get_cluster_main_template(self, cluster_id):
         """The template with the most spikes in a cluster (ties: smallest id), or None."""
-        spikes = self.get_cluster_spikes(cluster_id)
-        if spikes.size == 0:
-            return None
-        return int(np.argmax(np.bincount(np.asarray(self.spike_templates[spikes]))))
+        counts = self.get_cluster_template_counts(cluster_id)
+        return None if counts is None or not counts.any() else int(np.argmax(counts))
 
     def get_cluster_channels(self, cluster_id):
         """Return the most relevant channels of a cluster (those of its main template)."""

@@ -27,7 +27,7 @@ from phy.utils import atomic_write
 from phy.utils.io import backup_path
 
 from . import readers
-from .spikes import CHUNK_SIZE
+from .spikes import CHUNK_SIZE, int_vector, open_vector
 
 logger = logging.getLogger(__name__)
 
@@ -192,7 +192,7 @@ def save_cluster_info(dir_path, rows):
 def save_spike_clusters(path, spike_clusters, n_spikes):
     """Write a spike clusters file (FORMATS §2.1): 1-D, ``int32`` if all ids fit, else ``int64``.
 
-    Returns the array as int64 (a view when it already is).
+    The caller re-reads the written file (a memory map) rather than keeping `spike_clusters`.
     """
     arr = np.asarray(spike_clusters).ravel()
     if arr.size != n_spikes or arr.dtype.kind not in "iu":
@@ -211,7 +211,6 @@ def save_spike_clusters(path, spike_clusters, n_spikes):
 
     replace_file(path, write)
     logger.info("Saved %s.", path)
-    return arr.astype(np.int64, copy=False)
 
 
 class TemplateSaving:
@@ -252,8 +251,10 @@ class TemplateSaving:
         """
         path = self._spike_clusters_path
         self._check_writable(path.name)
-        self.spike_clusters = save_spike_clusters(path, spike_clusters, self.n_spikes)
-        self._cluster_info = self._cluster_order = None
+        save_spike_clusters(path, spike_clusters, self.n_spikes)
+        # The written file, mapped as at load: no 8-byte-per-spike copy kept in memory.
+        self.spike_clusters = int_vector(open_vector(path))
+        self._cluster_info = self._cluster_order = self._cluster_templates = None
 
     def save_metadata(self, name, values):
         """Save a field ``{cluster_id: value}`` as ``cluster_<name>.tsv`` (FORMATS §2.2).

@@ -315,6 +315,35 @@ def cluster_order(writer, clusters_path, cluster_ids, counts):
     group_order(writer, "cluster", clusters.size, lambda a, b: index(clusters[a:b]), counts)
 
 
+def cluster_templates(writer, clusters_path, templates_path, cluster_ids, n_templates):
+    """Count the spikes of every (cluster, template) pair in one chunked pass.
+
+    The cache writer receives ``pair_templates`` and ``pair_counts`` (the templates of each
+    cluster with their spike counts, cluster by cluster in the order of `cluster_ids`) and
+    ``pair_offsets``: the pairs of the cluster ``cluster_ids[i]`` are
+    ``pair_offsets[i]:pair_offsets[i + 1]``. A cluster's main template and best channels then
+    need no read of its spikes' templates.
+    """
+    clusters = int_vector(open_vector(clusters_path))
+    templates = int_vector(open_vector(templates_path))
+    index = _index_function(cluster_ids)
+    n_templates = max(int(n_templates), 1)
+    keys, counts = np.zeros(0, np.int64), np.zeros(0, np.int64)
+    for start, stop in _chunks(clusters.size, "Counting the templates of the clusters",
+                               clusters_path):
+        new_keys, new_counts = _count_values(
+            index(clusters[start:stop]) * n_templates + np.asarray(templates[start:stop]))
+        merged = np.union1d(keys, new_keys)
+        total = np.zeros(merged.size, np.int64)
+        total[np.searchsorted(merged, keys)] += counts
+        total[np.searchsorted(merged, new_keys)] += new_counts
+        keys, counts = merged, total
+    offsets = np.searchsorted(keys // n_templates, np.arange(len(cluster_ids) + 1))
+    writer.save("pair_templates", keys % n_templates)
+    writer.save("pair_counts", counts)
+    writer.save("pair_offsets", offsets.astype(np.int64))
+
+
 def _index_function(ids):
     """Return a function mapping values of the sorted array `ids` to their positions.
 
