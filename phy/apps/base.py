@@ -486,8 +486,21 @@ class BaseController(GUIMixin, BaseViewsMixin):
         for view in self.gui.list_views("TraceView") if self.gui is not None else ():
             view.switch_raw_data_filter()
 
+    def prefetch_features(self):
+        """Read the model's feature files into the page cache in the background.
+
+        Selections of clusters not seen yet then read warm pages instead of waiting on disk
+        seeks (:func:`phy.io.npy.prefetch_files`); stopped by :meth:`close`.
+        """
+        from phy.io.npy import prefetch_files
+
+        self._prefetching = prefetch_files(
+            [getattr(self.model, name, None) for name in ("features", "template_features")])
+
     def close(self):
         """Close the supervisor and the model (after the GUI closed)."""
+        if getattr(self, "_prefetching", None) is not None:
+            self._prefetching.set()
         unconnect(self._on_progress)
         if self.supervisor is not None:
             self._save_new_cluster_id()

@@ -151,6 +151,7 @@ class GUIMixin:
         if not supervisor.selected:  # a first start shows a cluster, not empty views
             with self.busy("Selecting the first cluster..."):
                 supervisor.first()
+        self.prefetch_features()
         return gui
 
     def _add_controller_actions(self, gui):

@@ -107,8 +107,16 @@ class Worker(QRunnable):
             self.signals.finished.emit()
 
 
+#: Threads of the pool at least: the views' ``prepare`` calls often wait on disk reads (the
+#: features of a cluster from a cold page cache), so that one view's read must not hold back
+#: the other views as it would with one thread per core on a 2-core machine.
+MIN_THREADS = 8
+
+
 def thread_pool():
     """Return the ``QThreadPool`` instance that can ``start()`` :class:`Worker` instances.
+
+    It runs :data:`MIN_THREADS` workers at once at least.
 
     Examples
     --------
@@ -116,7 +124,10 @@ def thread_pool():
     >>> thread_pool().start(w)  # doctest: +SKIP
 
     """
-    return QThreadPool.globalInstance()
+    pool = QThreadPool.globalInstance()
+    if pool.maxThreadCount() < MIN_THREADS:
+        pool.setMaxThreadCount(MIN_THREADS)
+    return pool
 
 
 class Debouncer:

@@ -1,5 +1,7 @@
 """The GUI of a controller (phy/apps/controller_gui.py): default layout, requested views."""
 
+from pathlib import Path
+
 import pytest
 
 from phy.apps.controller_gui import COLUMN_WIDTHS
@@ -25,3 +27,27 @@ def test_default_layout_columns_and_first_selection(qtbot, synthetic_dir, make_c
     assert share == pytest.approx(COLUMN_WIDTHS[0] / sum(COLUMN_WIDTHS), abs=0.08)
     scatter, table = gui.get_view("ClusterScatterView").dock, gui.get_view("ClusterView").dock
     assert scatter.geometry().y() < table.geometry().y() and scatter.height() > 100
+
+
+def test_feature_files_prefetched_until_close(qtbot, synthetic_dir, make_controller,
+                                              monkeypatch):
+    import threading
+
+    import phy.io.npy as npy
+
+    asked = []
+
+    def prefetch(arrays):
+        asked.append([a.filename for a in arrays if isinstance(a, npy.np.memmap)])
+        asked.append(threading.Event())
+        return asked[-1]
+
+    monkeypatch.setattr(npy, "prefetch_files", prefetch)
+    c = make_controller(synthetic_dir)
+    gui = c.create_gui(default_views=["WaveformView"])
+    names = {Path(p).name for p in asked[0]}
+    assert names == {"pc_features.npy", "template_features.npy"}  # the model's feature maps
+    assert not asked[1].is_set()
+    gui.close()
+    c.close()
+    assert asked[1].is_set()  # stopped with the controller

@@ -214,3 +214,21 @@ def test_debouncer_executions_are_more_than_delay_apart(qtbot, clock):
     assert calls == [0, 1]
     clock.advance_ms(251)
     qtbot.waitUntil(lambda: calls == [0, 1, 1999])
+
+
+def test_thread_pool_runs_more_workers_than_cores(qtbot):
+    """A view waiting on a disk read does not hold back the others (2-core machines)."""
+    from phy.gui.threads import MIN_THREADS
+
+    assert MIN_THREADS >= 4 and thread_pool().maxThreadCount() >= MIN_THREADS
+    release, started = threading.Event(), []
+
+    def blocked(i):
+        started.append(i)
+        release.wait(10)
+
+    for i in range(4):
+        thread_pool().start(Worker(blocked, i))
+    qtbot.waitUntil(lambda: len(started) == 4, timeout=5000)  # all four run at once
+    release.set()
+    assert thread_pool().waitForDone(5000)
