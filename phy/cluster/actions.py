@@ -98,8 +98,11 @@ class ClusteringActions:
             s.merge(list(cluster_ids) or None)
 
         add(merge, docstring="Merge the selected clusters (or the given ones).", set_busy=True)
-        add(lambda: s.split(), name="split", set_busy=True,
-            docstring="Split the spikes selected with the lasso into a new cluster.")
+        def split(spike_ids=None, spike_clusters_rel=0):  # phy 2 scripts pass spike ids
+            s.split(spike_ids, spike_clusters_rel)
+
+        add(split, set_busy=True, docstring="Split the spikes selected with the lasso (or the "
+            "given spike ids, with relative cluster labels) into new clusters.")
         add(s.label, name="label", prompt=True,
             docstring="Label the selected clusters: type the label name and its value.")
         self.edit.separator()

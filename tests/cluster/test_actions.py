@@ -1,5 +1,7 @@
 """The clustering actions: the shortcuts and snippets of SHORTCUTS.md, run in a GUI."""
 
+import numpy as np
+
 from phy.gui.qt import Qt
 from phy.utils import connect
 
@@ -55,6 +57,18 @@ def test_snippets(qtbot, make_supervisor, events):
 
     snippet(qtbot, s, "k")
     assert events["cluster"][-1].description == "assign"
+
+
+def test_split_action_takes_spike_ids_as_in_phy2(qtbot, make_supervisor, events):
+    s = make_supervisor()
+    before = s.clustering.spike_clusters.copy()
+    s.actions.split([2, 3, 4], [0, 1, 1])  # a phy 2 script: spike ids and relative labels
+    up = events["cluster"][-1]
+    after = s.clustering.spike_clusters
+    assert up.description == "assign" and after[3] == after[4] != after[2]
+    assert {after[2], after[3]} <= set(up.added)  # new clusters, as in phy 2
+    untouched = ~np.isin(before, up.deleted)
+    assert (after[untouched] == before[untouched]).all()
 
 
 def test_new_label_gets_sort_and_color_actions(qtbot, make_supervisor):
