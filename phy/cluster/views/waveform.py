@@ -176,6 +176,8 @@ class WaveformView(ManualClusteringView):
                    "n_spikes_waveforms")
     local_state_attrs = ("box_scaling", "probe_scaling")
     settings = (
+        Setting("waveforms_type", "Waveforms type", str,
+                choices=lambda view: view.waveforms_types, setter="change_waveforms_type"),
         Setting("n_spikes_waveforms", "Waveforms per cluster", int, 1, 100_000,
                 setter="change_n_spikes_waveforms"),
         Setting("overlap", "Overlap the clusters", bool, setter="toggle_waveform_overlap"),
@@ -485,11 +487,15 @@ class WaveformView(ManualClusteringView):
         self._set_checked("toggle_mean_waveforms", self.show_mean)
         self.redraw()
 
-    def _cycle_waveforms_type(self, step):
-        i = self.waveforms_types.index(self.waveforms_type)
-        self.waveforms_type = self.waveforms_types[(i + step) % len(self.waveforms_types)]
+    def change_waveforms_type(self, waveforms_type):
+        """Show another waveforms type (a key of the waveforms dictionary), rescaled."""
+        self.waveforms_type = waveforms_type
         self._data_scales.pop(self.waveforms_type, None)  # Rescaled on the next drawing.
         self.plot()
+
+    def _cycle_waveforms_type(self, step):
+        i = self.waveforms_types.index(self.waveforms_type)
+        self.change_waveforms_type(self.waveforms_types[(i + step) % len(self.waveforms_types)])
 
     def next_waveforms_type(self):
         """Switch to the next waveforms type (the amplitudes are rescaled)."""

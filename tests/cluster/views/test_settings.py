@@ -192,6 +192,25 @@ def test_waveform_settings(make_gui_with_supervisor, select, shown, qtbot, tmp_p
     assert view2.box_scaling == (1.0, 2.0) and view2.n_spikes_waveforms == 5 and view2.overlap
 
 
+def test_waveform_settings_type(make_gui_with_supervisor, select, shown, qtbot):
+    gui, supervisor = make_gui_with_supervisor(np.repeat(np.arange(4), 10))
+    template_calls = []
+    view = WaveformView({"waveforms": make_waveforms(alpha=1.0),
+                         "templates": make_waveforms(alpha=1.0, calls=template_calls)})
+    view.attach(gui)
+    shown(view)
+    select(supervisor, view, [0])
+    assert not template_calls
+    dialog = open_settings(view)
+    assert [dialog.widget("waveforms_type").itemText(i) for i in range(2)] == [
+        "waveforms", "templates"]
+    dialog.set_value("waveforms_type", "templates")
+    click(dialog, qtbot, QDialogButtonBox.Ok)
+    qtbot.waitUntil(lambda: not view.is_busy)
+    assert view.waveforms_type == "templates" and template_calls  # prepared with that type
+    assert pixels(view).matching(rgb255(selected_cluster_color(0)), tolerance=40).any()
+
+
 def test_raster_settings_marker_size(make_gui_with_supervisor, select, shown, qtbot):
     spike_times, spike_clusters = make_spikes()
     gui, supervisor = make_gui_with_supervisor(spike_clusters)
