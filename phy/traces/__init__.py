@@ -1,6 +1,6 @@
 """Signal processing of raw data: filtering, whitening, spike detection and features."""
 
-from .detect import compute_threshold, Thresholder  # noqa: F401
+from .detect import Thresholder, compute_threshold  # noqa: F401
 from .filter import (  # noqa: F401
     Filter,
     apply_filter,

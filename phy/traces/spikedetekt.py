@@ -27,7 +27,7 @@ import numpy as np
 
 from phy.utils import Bunch
 
-from .detect import compute_threshold, Thresholder
+from .detect import Thresholder, compute_threshold
 from .filter import Filter
 from .floodfill import FloodFillDetector
 from .pca import PCA

@@ -152,8 +152,10 @@ class WaveformExtractor:
             1, np.shape(data_t)[1])[0]
 
     def extract(self, data, s_aligned, channels=None):
-        """The window ``[floor(s) - before, floor(s) + after]`` of `data` (``n_samples + 1``
-        samples, for :meth:`align`)."""
+        """The window ``[floor(s) - before, floor(s) + after]`` of `data`.
+
+        It has ``n_samples + 1`` samples, for :meth:`align`.
+        """
         s0 = int(np.floor(s_aligned))
         a, b = s0 - self.extract_before, s0 + self.extract_after + 1
         if a < 0 or b > len(data):

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from phy.traces import compute_threshold, Thresholder, Whitening
+from phy.traces import Thresholder, Whitening, compute_threshold
 
 
 def test_compute_threshold_robust_std():
