@@ -43,7 +43,7 @@ class PCA:
             ``(n_pcs, n_samples, n_channels)`` float32 components.
 
         """
-        w = np.asarray(waveforms, dtype=np.float64)
+        w = np.asarray(waveforms)
         if w.ndim != 3:
             raise ValueError("The waveforms must be an (n_spikes, n_samples, n_channels) array.")
         n_spikes, n_samples, n_channels = w.shape
@@ -51,9 +51,15 @@ class PCA:
             raise ValueError(f"{self.n_pcs} PCs cannot be computed on {n_samples} samples.")
         m = (np.ones((n_spikes, n_channels)) if masks is None
              else np.asarray(masks, dtype=np.float64))
-        # Per-channel weighted second moments: (n_channels, n_samples, n_samples).
-        wc = np.ascontiguousarray(w.transpose(2, 0, 1))  # (c, s, t)
-        cov = np.einsum("cst,csu->ctu", wc * m.T[:, :, None], wc)
+        # Per-channel weighted second moments (n_channels, n_samples, n_samples), from the
+        # spikes unmasked on each channel only.
+        chans, spikes = np.nonzero(m.T > 0)  # sorted by channel
+        x = w[spikes, :, chans].astype(np.float64)  # (n_pairs, n_samples)
+        xm = x * m[spikes, chans][:, None]
+        bounds = np.searchsorted(chans, np.arange(n_channels + 1))
+        cov = np.zeros((n_channels, n_samples, n_samples))
+        for c in np.flatnonzero(np.diff(bounds)):
+            cov[c] = xm[bounds[c]:bounds[c + 1]].T @ x[bounds[c]:bounds[c + 1]]
         weight = m.sum(axis=0)
         overall = cov.sum(axis=0) / max(weight.sum(), 1e-12)
         few = weight < MIN_CHANNEL_WEIGHT
@@ -86,6 +92,4 @@ class PCA:
         if pcs is None:
             raise RuntimeError("PCA.fit() must be called before transform().")
         w = np.asarray(waveforms, dtype=np.float32)
-        # (c, s, t) @ (c, t, p) -> (c, s, p)
-        out = np.matmul(w.transpose(2, 0, 1), pcs.transpose(2, 1, 0))
-        return np.ascontiguousarray(out.transpose(1, 0, 2))
+        return np.einsum("stc,ptc->scp", w, pcs)

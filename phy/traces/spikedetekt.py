@@ -13,8 +13,9 @@ group (shanks, in the PRB ``channel_groups`` structure):
    (:class:`FloodFillDetector`), aligned, masked and extracted (:class:`WaveformExtractor`).
    Only the spikes whose aligned sample falls in the chunk's own part are kept: no duplicate
    at chunk borders. Spikes too close to the recording's edges for a waveform are dropped;
-3. **features**: the PCs (:class:`PCA`) are fitted on the first ``pca_n_waveforms_max``
-   spikes' waveforms (kept until then), then every spike's waveform is projected.
+3. **features**: the PCs (:class:`PCA`) are fitted on the waveforms of the first
+   ``pca_n_waveforms_max`` spikes (kept until then, at most :data:`PCA_BUFFER_BYTES`), then
+   every spike's waveform is projected.
 
 Memory is bounded by the chunk size and the PCA's waveforms whatever the recording's
 length, plus the output arrays (grown chunk by chunk).
@@ -45,6 +46,9 @@ DEFAULT_PARAMS = dict(
     extract_s_before=10, extract_s_after=10, weight_power=2,
     n_features_per_channel=3, pca_n_waveforms_max=10000,
 )
+#: Most bytes of waveforms kept for the PCA fit (fewer than ``pca_n_waveforms_max`` spikes
+#: on probes with many channels).
+PCA_BUFFER_BYTES = 64 * 2 ** 20
 
 
 def _adjacency(group):
@@ -124,8 +128,9 @@ class SpikeDetekt:
 
     def _filtered(self, raw, start, stop):
         """The float32 filtered samples ``[start, stop)`` of all the columns."""
-        x = np.asarray(raw[start:stop], dtype=np.float32)
-        return self.filter(x - x.mean(axis=0))
+        x = np.array(raw[start:stop], dtype=np.float32)
+        x -= x.mean(axis=0)
+        return self.filter(x)
 
     def thresholds(self, raw, channels):
         """The ``(2,)`` or ``(2, n_channels)`` weak/strong thresholds, median over excerpts.
@@ -197,14 +202,16 @@ class SpikeDetekt:
                 detector=FloodFillDetector(_adjacency(groups[g]), p.connected_component_join_size),
                 extractor=WaveformExtractor(before, after, p.weight_power,
                                             dict(weak=t[0], strong=t[1])),
-                pca=PCA(p.n_features_per_channel), buffer=[], n_buffered=0, out=_Output())
+                pca=PCA(p.n_features_per_channel), buffer=[], n_buffered=0, n_bytes=0,
+                out=_Output())
         t0 = time.perf_counter()
         for start in range(0, n_samples, chunk):
             stop = min(start + chunk, n_samples)
             lo, hi = max(start - overlap, 0), min(stop + overlap, n_samples)
             f_all = self._filtered(raw, lo, hi)
             for g, st in state.items():
-                f = np.ascontiguousarray(f_all[:, channels[g]])
+                every = np.array_equal(channels[g], np.arange(n_columns))
+                f = f_all if every else np.ascontiguousarray(f_all[:, channels[g]])
                 s_aligned, masks = self._detect(f, thresholds[g], st.detector, st.extractor)
                 keep = ((s_aligned + lo >= start) & (s_aligned + lo < stop) &
                         (s_aligned >= before) & (s_aligned < len(f) - after - 1))
@@ -236,7 +243,8 @@ class SpikeDetekt:
         if st.pca.pcs is None and not flush:
             st.buffer.append((s_aligned, masks, waveforms))
             st.n_buffered += len(s_aligned)
-            if st.n_buffered < limit:
+            st.n_bytes += waveforms.nbytes
+            if st.n_buffered < limit and st.n_bytes < PCA_BUFFER_BYTES:
                 return
         if st.buffer:
             s_aligned, masks, waveforms = (np.concatenate(a) for a in zip(*st.buffer))
