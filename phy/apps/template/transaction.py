@@ -103,25 +103,23 @@ def _write_staged(path, write):
         os.fsync(f.fileno())
 
 
-def _snapshot(dir_path, names, dest, sources=None):
-    """Keep the current version of the files `names` in the folder `dest` (+ its manifest)."""
-    tmp = dest.with_name(f".{dest.name}.{uuid.uuid4().hex[:8]}.tmp")
-    tmp.mkdir(parents=True)
-    try:
-        absent = []
-        for name in names:
-            src = (sources or {}).get(name, Path(dir_path) / name)
-            if src is not None and Path(src).is_file():
-                _link_or_copy(src, tmp / name)
-            else:
-                absent.append(name)
-        _write_json(tmp / _MANIFEST, {"files": sorted(names), "absent": sorted(absent),
-                                      "time": time.time()})
-        _fsync_dir(tmp)
-        os.replace(tmp, dest)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
+def _snapshot(dest, sources):
+    """Keep the files ``{name: path or None}`` in the folder `dest`, manifest last.
+
+    A folder that already holds a snapshot gets the new names added (the sorter's one).
+    """
+    dest.mkdir(parents=True, exist_ok=True)
+    manifest = _read_json(dest / _MANIFEST) if (dest / _MANIFEST).is_file() else None
+    manifest = manifest or {"files": [], "absent": [], "time": time.time()}
+    for name, src in sources.items():
+        if src is not None and Path(src).is_file():
+            with atomic_write(dest / name) as tmp:
+                _link_or_copy(src, tmp)
+        else:
+            manifest["absent"] = sorted(set(manifest["absent"]) | {name})
+    manifest["files"] = sorted(set(manifest["files"]) | set(sources))
+    _fsync_dir(dest)
+    _write_json(dest / _MANIFEST, manifest)
     return dest
 
 
@@ -253,10 +251,13 @@ def save_files(dir_path, outputs, n_backups=N_BACKUPS, emergency_dir=None):
                 _write_staged(staged / name, outputs[name])
         _fsync_dir(staged)
         root = backups_dir(dir_path)  # 2. the previous version kept
-        if not (root / ORIGINAL).is_dir():
-            _snapshot(dir_path, names, root / ORIGINAL, sorter_sources(dir_path, names))
+        original = _read_json(root / ORIGINAL / _MANIFEST) if (
+            root / ORIGINAL / _MANIFEST).is_file() else None
+        new_names = [n for n in names if original is None or n not in original["files"]]
+        if new_names:  # the sorter's version of the files saved for the first time
+            _snapshot(root / ORIGINAL, sorter_sources(dir_path, new_names))
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-        backup = _snapshot(dir_path, names, root / stamp)
+        backup = _snapshot(root / stamp, {n: dir_path / n for n in names})
         for name in names:
             _keep_bak(dir_path / name)
         manifest = {"files": names, "backup": backup.name, "time": time.time()}
@@ -270,9 +271,14 @@ def save_files(dir_path, outputs, n_backups=N_BACKUPS, emergency_dir=None):
         _fsync_dir(dir_path)
         _write_json(save_dir / "transaction.json", {**manifest, "status": "committed"})
     except Exception as e:  # noqa: BLE001 (rolled back, then reported with its cause)
-        if replacing:
-            _rollback(dir_path)
         error = _failure(dir_path, e, outputs, emergency_dir)
+        if replacing:
+            try:
+                _rollback(dir_path)
+            except Exception as e2:  # noqa: BLE001 (the next open rolls it back)
+                error = SaveError(f"{error} The files being replaced could not be put back "
+                                  f"yet ({e2}): the previous ones are in {backup}, and they "
+                                  "are restored when the dataset is opened again.")
         if staged is not None:
             shutil.rmtree(staged, ignore_errors=True)
         if backup is not None and not replacing:
