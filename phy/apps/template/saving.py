@@ -27,8 +27,9 @@ from phy.utils import atomic_write
 from phy.utils.io import backup_path
 
 from . import readers
+from .metadata import load_metadata
 from .spikes import CHUNK_SIZE
-from .transaction import N_BACKUPS, save_files
+from .transaction import N_BACKUPS, original_names, save_files, sorter_sources
 
 logger = logging.getLogger(__name__)
 
@@ -244,6 +245,22 @@ class TemplateSaving:
     #: Previous versions of the saved files kept in ``.phy/backups/`` (``n_backups`` in
     #: ``params.py`` sets it for a dataset).
     n_backups = N_BACKUPS
+
+    def sorter_output(self):
+        """The clustering and the labels the sorter wrote: ``(spike_clusters, metadata)``.
+
+        From ``.phy/backups/original/`` (made by the first save), ``<name>.bak`` files of
+        older saves, or the files never saved; the clusters are the templates without a
+        sorter's ``spike_clusters.npy``.
+        """
+        name = self._spike_clusters_path.name
+        names = {name, *original_names(self.dir_path)} | {
+            p.name for p in self.dir_path.glob("cluster_*.tsv")}
+        sources = sorter_sources(self.dir_path, sorted(names))
+        path = sources.pop(name)
+        clusters = np.load(path, mmap_mode="r") if path is not None else self.spike_templates
+        metadata = load_metadata(self.dir_path, sources)
+        return np.asarray(clusters, dtype=np.int64).ravel(), metadata
 
     def save_curation(self, spike_clusters, labels, cluster_info=None, emergency_dir=None):
         """Save a curation as one transaction (:mod:`.transaction`): all files or none.

@@ -146,6 +146,12 @@ def sorter_sources(dir_path, names):
     return out
 
 
+def original_names(dir_path):
+    """The files of the sorter's backup (``.phy/backups/original/``), if a save made it."""
+    manifest = backups_dir(dir_path) / ORIGINAL / _MANIFEST
+    return (_read_json(manifest) or {}).get("files", []) if manifest.is_file() else []
+
+
 def _keep_bak(path):
     backup = backup_path(path)
     if path.is_file() and not backup.exists():
