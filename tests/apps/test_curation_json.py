@@ -165,3 +165,36 @@ def test_revert_to_sorter_output(make_controller, synthetic_dir):
         if np.array_equal(s.clustering.spike_clusters, curated):
             break
     np.testing.assert_array_equal(s.clustering.spike_clusters, curated)
+
+
+def test_not_saved_message_names_the_problem(make_controller, synthetic_dir, config_dir,
+                                             monkeypatch):
+    import errno
+    import os
+
+    from phy.gui.dialogs import ScriptedDialogs, set_dialog_provider
+
+    c = make_controller(synthetic_dir)
+    c.supervisor.merge([0, 1])
+    real = os.fsync
+
+    def fsync(fd):  # the dataset's disk is full; the configuration folder is not
+        if str(synthetic_dir) in os.readlink(f"/proc/self/fd/{fd}"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(fd)
+    monkeypatch.setattr(os, "fsync", fsync)
+    dialogs = ScriptedDialogs()
+    previous = set_dialog_provider(dialogs)
+    try:
+        assert not c.supervisor.save()
+    finally:
+        set_dialog_provider(previous)
+    (call,) = dialogs.calls
+    assert call.title == "Not saved"
+    assert "No space left on device" in call.message and "previous files are intact" in \
+        call.message
+    (copy,) = (config_dir / "unsaved").iterdir()
+    assert str(copy) in call.message
+    np.testing.assert_array_equal(np.load(copy / "spike_clusters.npy"),
+                                  c.supervisor.clustering.spike_clusters)
+    assert c.supervisor.is_dirty()
