@@ -457,10 +457,18 @@ class BaseController(GUIMixin, BaseViewsMixin):
 
         ``spike_clusters.npy``, ``cluster_group.tsv``, one ``cluster_<label>.tsv`` per label
         and, when the model can (``save_cluster_info``), ``cluster_info.tsv`` with every
-        column of the cluster view.
+        column of the cluster view. A model with ``save_curation`` saves them as one
+        transaction, with an emergency copy in ``<config_dir>/unsaved/`` on failure.
         """
         with self.busy(f"Saving the clustering to {self.dir_path}...",
                        done=f"Saved {len(self.cluster_ids)} clusters to {self.dir_path}."):
+            save_curation = getattr(self.model, "save_curation", None)
+            if save_curation is not None:  # one transaction; the unsaved data in ~/.phy/unsaved
+                info = self.supervisor.cluster_info if self.supervisor is not None else None
+                save_curation(spike_clusters, {"group": groups, **dict(labels)}, info,
+                              emergency_dir=self.config_dir / "unsaved")
+                self._save_new_cluster_id()
+                return
             self.model.save_spike_clusters(spike_clusters)
             self.model.save_metadata("group", groups)
             for name, values in labels:

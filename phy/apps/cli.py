@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
+import numpy as np
 
 from phy import __version__
 
@@ -158,3 +159,58 @@ def demo_command(ctx, n_spikes):
     with _user_errors(ctx):
         check_display()  # before generating the dataset
         open_template_gui(demo_dataset_path(n_spikes=n_spikes))
+
+
+@phycli.command("curation-export", short_help="Export the curation as SpikeInterface JSON.")
+@click.argument("params_path", type=click.Path())
+@click.option("-o", "--output", type=click.Path(), default=None,
+              help="The JSON file (default: curation.json in the dataset folder).")
+@click.pass_context
+def curation_export_command(ctx, params_path, output):
+    """Export the saved curation of a dataset in SpikeInterface's curation format (JSON).
+
+    The curation is derived from the sorter's clustering and the saved one (merges, splits,
+    labels, noise units as removed). Nothing is written in the dataset folder.
+    """
+    from .curation_actions import curation_labels
+    from .curation_json import export_curation, save_curation_json
+    from .template import load_model
+
+    with _user_errors(ctx):
+        model = load_model(_params_file(params_path), read_only=True)
+        try:
+            original, _ = model.sorter_output()
+            output = Path(output or model.dir_path / "curation.json")
+            save_curation_json(output, export_curation(
+                original, np.asarray(model.spike_clusters), curation_labels(model.metadata)))
+        finally:
+            model.close()
+        click.echo(f"Curation exported to {output}.")
+
+
+@phycli.command("curation-import", short_help="Apply a SpikeInterface curation and save.")
+@click.argument("params_path", type=click.Path())
+@click.argument("curation_path", type=click.Path(exists=True, dir_okay=False))
+@click.pass_context
+def curation_import_command(ctx, params_path, curation_path):
+    """Apply a SpikeInterface curation file (JSON) to a dataset and save the result.
+
+    The splits, merges and labels are applied as in the GUI (new clusters get new ids), then
+    saved as one transaction (the previous files are kept in .phy/backups/).
+    """
+    with _user_errors(ctx):
+        params = _params_file(params_path)
+        if sys.platform.startswith("linux") and not (
+                os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # no window is shown
+        from .template import TemplateController
+
+        controller = TemplateController(dir_path=params, enable_threading=False)
+        try:
+            controller.import_curation(curation_path)
+            if not controller.supervisor.curation.save():  # no dialog on failure
+                raise click.ClickException(
+                    f"Not saved: {controller.supervisor.curation.save_error}")
+        finally:
+            controller.close()
+        click.echo(f"Curation {curation_path} applied and saved to {params.parent}.")

@@ -76,6 +76,7 @@ class Curation:
                  context=None, sender=None, schedule=None, prompt_value=None,
                  request_split=None, on_clustering=None):
         self.context = context
+        self.save_error = None  # why the last save failed (an exception or a message)
         self._sender = sender if sender is not None else self
         self._prompt_value = prompt_value or (lambda title, message: None)
         self._request_split = request_split or (
@@ -366,19 +367,23 @@ class Curation:
         -------
         saved : bool
             Whether the files were written. If not (no handler, or a handler raised: the
-            exception is not propagated), the error is logged and the session stays dirty.
+            exception is not propagated), the error is logged, kept in ``save_error``, and
+            the session stays dirty.
 
         """
         groups = self.get_labels("group")
         labels = [(f, self.get_labels(f)) for f in self.fields if f != "group"]
         spike_clusters = self.clustering.spike_clusters  # read-only: no copy needed
+        self.save_error = None
         try:
             handlers = emit(ev.SAVE_CLUSTERING, self._sender, spike_clusters, groups, *labels)
-        except Exception:  # noqa: BLE001 (reported: the session stays unsaved)
+        except Exception as e:  # noqa: BLE001 (reported: the session stays unsaved)
             logger.exception("Saving failed: the changes are not saved.")
+            self.save_error = e
             return False
         if not handlers:
             logger.error("Nothing saved: no handler of the save_clustering event is connected.")
+            self.save_error = "no handler of the save_clustering event is connected"
             return False
         self.history.mark_saved()
         return True

@@ -279,8 +279,9 @@ class Supervisor:
         """
         saved = self.curation.save()
         if not saved:
-            message_box("The changes could not be saved: see the log for the reason.",
-                        title="Not saved", level="critical")
+            error = self.curation.save_error or "see the log for the reason"
+            message_box(f"The changes could not be saved: {error}", title="Not saved",
+                        level="critical")
         return saved
 
     # Selection (the wizard)

@@ -32,14 +32,14 @@ def test_save_shows_then_clears_status(qtbot, synthetic_dir, make_controller, mo
     monkeypatch.setattr(c, "status_timeout", 100)
     messages, cursors = [], []
     gui.statusBar().messageChanged.connect(messages.append)
-    save_spike_clusters = c.model.save_spike_clusters
+    save_curation = c.model.save_curation
 
-    def save(spike_clusters):
+    def save(*args, **kwargs):
         cursors.append(_override_cursor())
         messages.append(f"current: {gui.status_message}")
-        save_spike_clusters(spike_clusters)
+        save_curation(*args, **kwargs)
 
-    monkeypatch.setattr(c.model, "save_spike_clusters", save)
+    monkeypatch.setattr(c.model, "save_curation", save)
     c.supervisor.merge([1, 2])
     gui.file_actions.get("save").trigger()
     folder = str(c.dir_path)

@@ -10,13 +10,15 @@ import logging
 from pathlib import Path
 
 from ..base import BaseController
+from ..curation_actions import CurationFileMixin
 from ..mixins import FeatureMixin, TemplateMixin, TraceMixin, WaveformMixin
 from .model import load_model
 
 logger = logging.getLogger(__name__)
 
 
-class TemplateController(TemplateMixin, WaveformMixin, FeatureMixin, TraceMixin, BaseController):
+class TemplateController(CurationFileMixin, TemplateMixin, WaveformMixin, FeatureMixin, TraceMixin,
+                         BaseController):
     """Controller for the Template GUI.
 
     Parameters

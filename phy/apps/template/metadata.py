@@ -20,14 +20,21 @@ logger = logging.getLogger(__name__)
 LEGACY_GROUPS = {0: "noise", 1: "mua", 2: "good", 3: "unsorted"}
 
 
-def metadata_files(dir_path):
-    """Return the metadata files of a dataset directory in reading order."""
+def metadata_files(dir_path, overrides=None):
+    """Return the metadata files of a dataset directory in reading order.
+
+    `overrides` (``{file name: path or None}``) reads a file from another path (None: the
+    file is not read): the previous complete set of an interrupted save.
+    """
     dir_path = Path(dir_path)
+    overrides = overrides or {}
     out = []
     for ext in (".csv", ".tsv"):
-        out.extend(sorted(
-            p for p in dir_path.glob(f"*{ext}")
-            if p.is_file() and p.stem != "cluster_info" and not p.name.startswith(".")))
+        paths = {p.name: p for p in dir_path.glob(f"*{ext}")
+                 if p.is_file() and p.stem != "cluster_info" and not p.name.startswith(".")}
+        paths.update({n: o for n, o in overrides.items()
+                      if n.endswith(ext) and not n.startswith("cluster_info.")})
+        out.extend(paths[n] for n in sorted(paths) if paths[n] is not None)
     return out
 
 
@@ -53,12 +60,14 @@ def _normalize_group(values):
     return {c: LEGACY_GROUPS.get(v, v) if isinstance(v, int) else v for c, v in values.items()}
 
 
-def load_metadata(dir_path):
+def load_metadata(dir_path, overrides=None):
     """Load the cluster metadata of a dataset directory.
 
     Parameters
     ----------
     dir_path : str or Path
+    overrides : dict
+        ``{file name: path or None}``: files read from elsewhere (see :func:`metadata_files`).
 
     Returns
     -------
@@ -67,7 +76,7 @@ def load_metadata(dir_path):
 
     """
     metadata, saved = {}, {}
-    for path in metadata_files(dir_path):
+    for path in metadata_files(dir_path, overrides):
         try:
             fields = _read_fields(path)
         except (ValueError, csv.Error, UnicodeDecodeError, OSError) as e:

@@ -39,6 +39,7 @@ from .metadata import load_metadata
 from .params import DEFAULT_PARAMS, check_number, get_template_params
 from .saving import TemplateSaving
 from .templates import Templates
+from .transaction import overridden, recover
 
 logger = logging.getLogger(__name__)
 
@@ -140,7 +141,10 @@ class TemplateModel(TemplateSaving):
             raise DataFormatError(f"The dataset directory {self.dir_path} does not exist.")
         self.read_only = bool(read_only)
         self.cache = ArrayCache(self.dir_path / ".phy", write=not self.read_only)
-        self._files = {key: loading.find_file(self.dir_path, key) for key in loading.FILES}
+        # The previous complete set of files if a save was interrupted (restored if writable).
+        self._overrides = recover(self.dir_path, write=not self.read_only)
+        self._files = {key: overridden(loading.find_file(self.dir_path, key), self._overrides)
+                       for key in loading.FILES}
         self._load()
 
     def _set_params(self, params):
@@ -192,7 +196,7 @@ class TemplateModel(TemplateSaving):
             self.dat_path, self.dtype, self.n_channels_dat, self.offset,
             channel_map=self.channel_mapping) if self.dat_path else None)
         self.duration = self._compute_duration()
-        self.metadata = load_metadata(self.dir_path)
+        self.metadata = load_metadata(self.dir_path, self._overrides)
 
     def _load_spikes(self):
         times_path, kind = self._path("spike_times"), "samples"

@@ -27,7 +27,9 @@ from phy.utils import atomic_write
 from phy.utils.io import backup_path
 
 from . import readers
+from .metadata import load_metadata
 from .spikes import CHUNK_SIZE, int_vector, open_vector
+from .transaction import N_BACKUPS, original_names, save_files, sorter_sources
 
 logger = logging.getLogger(__name__)
 
@@ -92,11 +94,16 @@ def _tsv_text(header, rows):
     return buffer.getvalue()
 
 
-def _write_text(path, text):
+def text_writer(text):
+    """A function writing `text` (UTF-8, newlines as given) to the path it is called with."""
     def write(tmp):
         with open(tmp, "w", encoding="utf-8", newline="") as f:
             f.write(text)
-    return replace_file(path, write)
+    return write
+
+
+def _write_text(path, text):
+    return replace_file(path, text_writer(text))
 
 
 def check_field_name(name):
@@ -135,11 +142,15 @@ def save_metadata(dir_path, name, values):
         value, by increasing cluster id, values written with ``str()``.
 
     """
+    return _write_text(Path(dir_path) / f"cluster_{name}.tsv", metadata_text(name, values))
+
+
+def metadata_text(name, values):
+    """The text of ``cluster_<name>.tsv`` (see :func:`save_metadata`)."""
     check_field_name(name)
     rows = [[int(c), _metadata_value(values[c])] for c in sorted(values, key=int)
             if values[c] is not None and not (isinstance(values[c], str) and values[c] == "")]
-    text = _tsv_text(["cluster_id", name], rows)
-    return _write_text(Path(dir_path) / f"cluster_{name}.tsv", text)
+    return _tsv_text(["cluster_id", name], rows)
 
 
 def cluster_info_cell(value):
@@ -176,6 +187,11 @@ def save_cluster_info(dir_path, rows):
         an empty file without rows.
 
     """
+    return _write_text(Path(dir_path) / "cluster_info.tsv", cluster_info_text(rows))
+
+
+def cluster_info_text(rows):
+    """The text of ``cluster_info.tsv`` (see :func:`save_cluster_info`)."""
     rows = list(rows)
     for row in rows:
         if "id" not in row:
@@ -185,8 +201,7 @@ def save_cluster_info(dir_path, rows):
     columns = sorted({str(k) for row in rows for k in row if k not in skip})
     table = [[str(int(row["id"]))] + [cluster_info_cell(row.get(c)) for c in columns]
              for row in rows]
-    text = _tsv_text(["cluster_id"] + columns, table) if rows else ""
-    return _write_text(Path(dir_path) / "cluster_info.tsv", text)
+    return _tsv_text(["cluster_id"] + columns, table) if rows else ""
 
 
 def save_spike_clusters(path, spike_clusters, n_spikes):
@@ -194,6 +209,12 @@ def save_spike_clusters(path, spike_clusters, n_spikes):
 
     The caller re-reads the written file (a memory map) rather than keeping `spike_clusters`.
     """
+    replace_file(path, spike_clusters_writer(spike_clusters, n_spikes))
+    logger.info("Saved %s.", path)
+
+
+def spike_clusters_writer(spike_clusters, n_spikes):
+    """The writer of a spike clusters file (``write(path)``), once `spike_clusters` checked."""
     arr = np.asarray(spike_clusters).ravel()
     if arr.size != n_spikes or arr.dtype.kind not in "iu":
         raise ValueError(f"spike_clusters must be {n_spikes} integers.")
@@ -209,8 +230,7 @@ def save_spike_clusters(path, spike_clusters, n_spikes):
             for start, stop in iter_chunks(arr.size, CHUNK_SIZE):
                 f.write(np.ascontiguousarray(arr[start:stop], dtype=dtype).tobytes())
 
-    replace_file(path, write)
-    logger.info("Saved %s.", path)
+    return write
 
 
 class TemplateSaving:
@@ -219,6 +239,62 @@ class TemplateSaving:
     Uses the model's ``dir_path``, ``read_only``, ``n_spikes``, ``metadata``,
     ``_spike_clusters_path`` and the per-spike caches it resets.
     """
+
+    #: Previous versions of the saved files kept in ``.phy/backups/`` (``n_backups`` in
+    #: ``params.py`` sets it for a dataset).
+    n_backups = N_BACKUPS
+
+    def sorter_output(self):
+        """The clustering and the labels the sorter wrote: ``(spike_clusters, metadata)``.
+
+        From ``.phy/backups/original/`` (made by the first save), ``<name>.bak`` files of
+        older saves, or the files never saved; the clusters are the templates without a
+        sorter's ``spike_clusters.npy``.
+        """
+        name = self._spike_clusters_path.name
+        names = {name, *original_names(self.dir_path)} | {
+            p.name for p in self.dir_path.glob("cluster_*.tsv")}
+        sources = sorter_sources(self.dir_path, sorted(names))
+        path = sources.pop(name)
+        clusters = np.load(path, mmap_mode="r") if path is not None else self.spike_templates
+        metadata = load_metadata(self.dir_path, sources)
+        return np.asarray(clusters, dtype=np.int64).ravel(), metadata
+
+    def save_curation(self, spike_clusters, labels, cluster_info=None, emergency_dir=None):
+        """Save a curation as one transaction (:mod:`.transaction`): all files or none.
+
+        ``spike_clusters.npy``, one ``cluster_<field>.tsv`` per field of `labels` and
+        ``cluster_info.tsv`` are written, then committed together; the previous version is
+        kept in ``.phy/backups/<timestamp>/`` (the last :attr:`n_backups`). A failure leaves
+        every previous file intact and raises :class:`~.transaction.SaveError`, whose message
+        names the problem and where the unsaved files were written (in `emergency_dir`).
+
+        Parameters
+        ----------
+        spike_clusters : array-like
+            ``n_spikes`` integers.
+        labels : dict
+            ``{field: {cluster_id: value}}`` (``group`` gives ``cluster_group.tsv``).
+        cluster_info : list of dict
+            The rows of ``cluster_info.tsv`` (see :meth:`save_cluster_info`), or None.
+        emergency_dir : str or Path
+            Where to write the files if they cannot be saved in the dataset folder.
+
+        """
+        path = self._spike_clusters_path
+        if self.read_only:
+            raise DataFormatError(f"Cannot write {path.name}: the model of {self.dir_path} was "
+                                  "opened read-only.")
+        outputs = {path.name: spike_clusters_writer(spike_clusters, self.n_spikes)}
+        outputs.update({f"cluster_{name}.tsv": text_writer(metadata_text(name, values))
+                        for name, values in labels.items()})
+        if cluster_info is not None:
+            outputs["cluster_info.tsv"] = text_writer(cluster_info_text(cluster_info))
+        save_files(self.dir_path, outputs, n_backups=self.n_backups, emergency_dir=emergency_dir)
+        logger.info("Saved %s in %s.", ", ".join(sorted(outputs)), self.dir_path)
+        self._map_saved_spike_clusters()
+        for name, values in labels.items():
+            self.metadata[name] = {int(c): v for c, v in values.items() if v is not None}
 
     def _check_writable(self, name):
         if self.read_only:
@@ -252,8 +328,11 @@ class TemplateSaving:
         path = self._spike_clusters_path
         self._check_writable(path.name)
         save_spike_clusters(path, spike_clusters, self.n_spikes)
-        # The written file, mapped as at load: no 8-byte-per-spike copy kept in memory.
-        self.spike_clusters = int_vector(open_vector(path))
+        self._map_saved_spike_clusters()
+
+    def _map_saved_spike_clusters(self):
+        """Map the written spike clusters file as at load (no 8-byte-per-spike copy kept)."""
+        self.spike_clusters = int_vector(open_vector(self._spike_clusters_path))
         self._cluster_info = self._cluster_order = self._cluster_templates = None
 
     def save_metadata(self, name, values):
