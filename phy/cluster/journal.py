@@ -223,6 +223,11 @@ class Journal:
     def base(self, pending):
         """The clustering a pending session started from, to replay it on.
 
+        Raises
+        ------
+        ValueError
+            A file the replay needs is missing (naming it).
+
         Returns
         -------
         base : Bunch
@@ -232,9 +237,12 @@ class Journal:
         """
         fp = pending.open["base"]
         npy, labels_path = self._base_path(fp, ".npy"), self._base_path(fp, ".json")
-        if not npy.exists() or not labels_path.exists():
-            raise ValueError(f"The journal {self.path} cannot be replayed: its base {npy} "
-                             "is missing.")
+        missing = [p for p in (npy, labels_path) if not p.exists()] + [
+            self.dir_path / r["file"] for r in pending.records
+            if "file" in r and not (self.dir_path / r["file"]).exists()]
+        if missing:
+            raise ValueError(f"The journal {self.path} cannot be replayed: "
+                             f"{', '.join(map(str, missing))} missing.")
         labels = json.loads(labels_path.read_text())
         labels = {f: {int(c): v for c, v in values.items()} for f, values in labels.items()}
         return Bunch(spike_clusters=np.load(npy).astype(np.int64),
