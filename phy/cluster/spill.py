@@ -2,59 +2,43 @@
 
 The :class:`~phy.cluster.history.History` keeps the differences of its actions (the spike ids
 each one moved) so that they can be undone. In a long session on a large dataset these add up;
-beyond a memory bound, the history *spills* the steps farthest from its cursor: every NumPy
-array of their difference is appended to a spill file and replaced by a small
-:class:`SpilledArray` reference, and the arrays are read back when the step is undone or
-redone. A spilled difference keeps its structure (dicts, lists, tuples): only its arrays move.
+beyond a memory bound, the history *spills* the steps farthest from its cursor: each
+difference (its arrays and its structure, pickled) is appended to a spill file and replaced by
+a :class:`Spilled` reference (two integers), and read back when the step is undone or redone.
 
 The spill file lives for one session (it is truncated when opened): the durable record of the
 actions is the journal (:mod:`phy.cluster.journal`).
 """
 
 import os
+import pickle
 from pathlib import Path
 
 import numpy as np
 
 
-class SpilledArray:
-    """A reference to an array written in a :class:`SpillFile` (offset, dtype, shape)."""
+class Spilled:
+    """A reference to a difference written in a :class:`SpillFile` (offset and size)."""
 
-    __slots__ = ("offset", "dtype", "shape")
+    __slots__ = ("offset", "size")
 
-    def __init__(self, offset, dtype, shape):
-        self.offset, self.dtype, self.shape = offset, dtype, shape
-
-
-def map_arrays(obj, f):
-    """Return `obj` with every NumPy array (or spilled reference) ``x`` replaced by ``f(x)``.
-
-    Dicts (and their subclasses, such as ``Bunch``), lists and tuples are walked recursively;
-    any other value is kept as is.
-    """
-    if isinstance(obj, (np.ndarray, SpilledArray)):
-        return f(obj)
-    if isinstance(obj, dict):
-        return type(obj)((k, map_arrays(v, f)) for k, v in obj.items())
-    if isinstance(obj, (list, tuple)):
-        return type(obj)(map_arrays(v, f) for v in obj)
-    return obj
+    def __init__(self, offset, size):
+        self.offset, self.size = offset, size
 
 
 def array_bytes(obj):
-    """Total number of bytes of the NumPy arrays held in `obj` (walked as in `map_arrays`)."""
-    total = [0]
-
-    def count(arr):
-        total[0] += arr.nbytes if isinstance(arr, np.ndarray) else 0
-        return arr
-
-    map_arrays(obj, count)
-    return total[0]
+    """Total number of bytes of the NumPy arrays held in `obj` (dicts, lists, tuples walked)."""
+    if isinstance(obj, np.ndarray):
+        return obj.nbytes
+    if isinstance(obj, dict):
+        return sum(array_bytes(v) for v in obj.values())
+    if isinstance(obj, (list, tuple)):
+        return sum(array_bytes(v) for v in obj)
+    return 0
 
 
 class SpillFile:
-    """An append-only binary file of arrays, read back by reference.
+    """An append-only file of differences, read back by reference.
 
     Parameters
     ----------
@@ -74,29 +58,19 @@ class SpillFile:
         """Number of bytes written so far."""
         return self._size
 
-    def _write(self, arr):
-        arr = np.ascontiguousarray(arr)
-        ref = SpilledArray(self._size, arr.dtype.str, arr.shape)
+    def dump(self, obj):
+        """Write a difference; return its :class:`Spilled` reference."""
+        data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+        ref = Spilled(self._size, len(data))
         self._file.seek(self._size)
-        self._file.write(arr.tobytes())
-        self._size += arr.nbytes
+        self._file.write(data)
+        self._file.flush()
+        self._size += len(data)
         return ref
 
-    def _read(self, ref):
-        dtype = np.dtype(ref.dtype)
-        count = int(np.prod(ref.shape, dtype=np.int64))
-        data = os.pread(self._file.fileno(), count * dtype.itemsize, ref.offset)
-        return np.frombuffer(data, dtype=dtype).reshape(ref.shape)  # read-only
-
-    def dump(self, obj):
-        """Write the arrays of `obj` and return `obj` with references instead of them."""
-        out = map_arrays(obj, lambda a: self._write(a) if isinstance(a, np.ndarray) else a)
-        self._file.flush()
-        return out
-
-    def load(self, obj):
-        """Return `obj` with its references replaced by the arrays read back."""
-        return map_arrays(obj, lambda a: self._read(a) if isinstance(a, SpilledArray) else a)
+    def load(self, ref):
+        """Read back the difference of a reference."""
+        return pickle.loads(os.pread(self._file.fileno(), ref.size, ref.offset))  # noqa: S301 (our file)
 
     def close(self):
         """Close and delete the file."""

@@ -16,8 +16,8 @@ from pathlib import Path
 import numpy as np
 
 from phy.cluster.curation import Curation
-from phy.utils import connect
 from phy.utils import bus_events as ev
+from phy.utils import connect
 
 
 def random_step(curation, seed, k, save=None):
