@@ -9,6 +9,7 @@ journal in this process and compares the clustering and the labels with those of
 random actions done without any crash.
 """
 
+import json
 import os
 import shutil
 import signal
@@ -102,3 +103,59 @@ def test_sigkill_then_restore(tmp_path, seed):
         proc.stdout.readline()
     _kill(proc)
     assert _check(data, tmp_path / "check_free", spike_clusters, groups, seed, done) > done
+
+
+# The controller: the question at open, restore_journal=, phy journal-export
+# -----------------------------------------------------------------------------------------------
+
+def _curate(controller):
+    s = controller.supervisor
+    ids = s.clustering.cluster_ids.tolist()
+    s.merge(ids[:2])
+    s.split(np.arange(0, controller.n_spikes, 5))
+    s.label("quality", "3", cluster_ids=[int(s.clustering.cluster_ids[0])])
+    s.move("good", [int(s.clustering.cluster_ids[-1])])
+    s.undo()
+    return (s.clustering.spike_clusters.tolist(), s.get_labels("group"),
+            s.get_labels("quality"))
+
+
+def _controller_state(controller):
+    s = controller.supervisor
+    return (s.clustering.spike_clusters.tolist(), s.get_labels("group"),
+            s.get_labels("quality"))
+
+
+def test_controller_restores_after_crash(synthetic_dir, make_controller, dialogs, tmp_path):
+    expected = _curate(make_controller(synthetic_dir))
+    crashed = tmp_path / "crashed"  # the files as the crash left them (the journal synced)
+    shutil.copytree(synthetic_dir, crashed)
+    shutil.copytree(synthetic_dir, tmp_path / "declined")
+    dialogs.answers.append("yes")
+    controller = make_controller(crashed)
+    assert "without saving 5 action(s)" in dialogs.calls[-1].message
+    assert _controller_state(controller) == expected
+    assert controller.supervisor.is_dirty()
+    controller.supervisor.save()
+    assert np.load(crashed / "spike_clusters.npy").tolist() == expected[0]
+    declined = make_controller(tmp_path / "declined", restore_journal=False)
+    assert declined.supervisor.clustering.spike_clusters.tolist() != expected[0]
+    assert not declined.supervisor.is_dirty()
+
+
+def test_journal_export_command(synthetic_dir, make_controller, tmp_path):
+    from click.testing import CliRunner
+
+    from phy.apps import phycli
+
+    controller = make_controller(synthetic_dir)
+    _curate(controller)
+    controller.supervisor.save()
+    out = tmp_path / "history.json"
+    result = CliRunner().invoke(phycli, ["journal-export", str(synthetic_dir / "params.py"),
+                                         "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    actions = [r["action"] for r in json.loads(out.read_text())]
+    assert actions == ["open", "merge", "split", "label", "label", "undo", "saved"]
+    result = CliRunner().invoke(phycli, ["journal-export", str(tmp_path)])
+    assert result.exit_code == 1 and "No curation journal in" in result.output
