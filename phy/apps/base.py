@@ -60,8 +60,8 @@ logger = logging.getLogger(__name__)
 
 #: The file of the next free cluster id, in the dataset's cache folder.
 NEW_CLUSTER_ID_FILE = "new_cluster_id.json"
-#: The files of the cache folder kept by ``clear_cache``.
-_KEPT_BY_CLEAR_CACHE = ("state.json", NEW_CLUSTER_ID_FILE, ".gitignore")
+#: The files of the cache folder kept by ``clear_cache`` (the journal: the dataset's history).
+_KEPT_BY_CLEAR_CACHE = ("state.json", NEW_CLUSTER_ID_FILE, ".gitignore", "journal")
 
 
 def cluster_cached(f):

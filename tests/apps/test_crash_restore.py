@@ -132,7 +132,7 @@ def test_controller_restores_after_crash(synthetic_dir, make_controller, dialogs
     shutil.copytree(synthetic_dir, crashed)
     shutil.copytree(synthetic_dir, tmp_path / "declined")
     dialogs.answers.append("yes")
-    controller = make_controller(crashed)
+    controller = make_controller(crashed, clear_cache=True)  # the journal is no cache
     assert "without saving 5 action(s)" in dialogs.calls[-1].message
     assert _controller_state(controller) == expected
     assert controller.supervisor.is_dirty()
