@@ -60,8 +60,8 @@ logger = logging.getLogger(__name__)
 
 #: The file of the next free cluster id, in the dataset's cache folder.
 NEW_CLUSTER_ID_FILE = "new_cluster_id.json"
-#: The files of the cache folder kept by ``clear_cache``.
-_KEPT_BY_CLEAR_CACHE = ("state.json", NEW_CLUSTER_ID_FILE, ".gitignore")
+#: The files of the cache folder kept by ``clear_cache`` (the journal: the dataset's history).
+_KEPT_BY_CLEAR_CACHE = ("state.json", NEW_CLUSTER_ID_FILE, ".gitignore", "journal")
 
 
 def cluster_cached(f):
@@ -101,6 +101,9 @@ class BaseController(GUIMixin, BaseViewsMixin):
         Whether to clear the GUI state files on startup.
     enable_threading : boolean
         Whether to enable threading in the views when selecting clusters.
+    restore_journal : boolean or None
+        Whether to restore the unsaved actions of a crashed session from the dataset's
+        curation journal (:mod:`phy.apps.journal`); None: ask the user if there are some.
     **kwargs
         Passed to :meth:`_create_model`.
 
@@ -109,6 +112,8 @@ class BaseController(GUIMixin, BaseViewsMixin):
     model : Model
     supervisor : Supervisor or None
         Created by :meth:`create_supervisor` (by :meth:`create_gui`).
+    journal : Journal or None
+        The curation journal (``.phy/journal/``), started with the supervisor.
     gui : GUI or None
     view_creator : dict
         ``{view class name: function returning a new view (or None)}``.
@@ -144,9 +149,12 @@ class BaseController(GUIMixin, BaseViewsMixin):
     n_spikes_correlograms = N_SPIKES_CORRELOGRAMS
     #: Most best channels of a cluster (base implementation of ``get_best_channels``).
     n_best_channels = 12
+    #: The memory bound of the undo history, in bytes (older steps spill to ``.phy/``).
+    undo_max_bytes = 256 * 1024 * 1024
 
     def __init__(self, dir_path=None, config_dir=None, model=None, clear_cache=None,
-                 clear_state=None, enable_threading=True, plugins=None, **kwargs):
+                 clear_state=None, enable_threading=True, plugins=None, restore_journal=None,
+                 **kwargs):
         self.config_dir = Path(config_dir) if config_dir else phy_config_dir()
         self.enable_threading = bool(enable_threading)
         self.dir_path = Path(dir_path).absolute() if dir_path is not None else None
@@ -163,6 +171,8 @@ class BaseController(GUIMixin, BaseViewsMixin):
             self._clear_state()
         self.n_spikes = int(getattr(self.model, "n_spikes", None) or len(self.model.spike_times))
         self.supervisor = None
+        self.journal = None
+        self._restore_journal = restore_journal
         self.gui = None
         self.spike_reorder = False
         self._cluster_cache = {}
@@ -433,20 +443,44 @@ class BaseController(GUIMixin, BaseViewsMixin):
         from phy.gui.qt import create_app
         from phy.utils import connect
 
+        from .journal import open_journal
+
         create_app()  # the supervisor's tables are widgets
+        journal, pending = open_journal(self.cache_dir, restore=self._restore_journal,
+                                        undo_max_bytes=self.undo_max_bytes)
         metadata = dict(getattr(self.model, "metadata", None) or {})
-        groups = metadata.pop("group", {})
+        base = Bunch(spike_clusters=np.asarray(self.model.spike_clusters),
+                     cluster_groups=metadata.pop("group", {}), cluster_labels=metadata,
+                     new_cluster_id=self._load_new_cluster_id)
+        if pending is not None:  # a crashed session: replayed on its own base
+            try:
+                base = journal.base(pending)
+            except ValueError as e:
+                logger.error("%s Nothing is restored.", e)
+                pending = None
         self.supervisor = Supervisor(
-            spike_clusters=np.asarray(self.model.spike_clusters),
-            cluster_groups=groups, cluster_metrics=dict(self.cluster_metrics),
-            cluster_labels=metadata, similarity=self._similarity,
-            new_cluster_id=self._load_new_cluster_id, context=self.context,
+            cluster_metrics=dict(self.cluster_metrics), similarity=self._similarity,
+            context=self.context, **base,
             on_clustering=lambda clustering: setattr(self, "_new_clustering", clustering))
         self._new_clustering = None
         self._saved_clustering = None
         connect(self.on_save_clustering, event=ev.SAVE_CLUSTERING, sender=self.supervisor)
         connect(self._on_cluster, event=ev.CLUSTER, sender=self.supervisor)
+        self._start_journal(journal, base.spike_clusters, pending)
         return self.supervisor
+
+    def _start_journal(self, journal, spike_clusters, pending):
+        """Journal the supervisor's actions; replay the pending ones of a crashed session."""
+        try:
+            journal.start(self.supervisor.curation, spike_clusters, restoring=pending)
+        except OSError as e:
+            logger.error("Could not start the curation journal in %s (%s): the actions of "
+                         "this session cannot be restored after a crash.", journal.dir_path, e)
+            return
+        self.journal = journal
+        if pending is not None:
+            with self.busy("Restoring the unsaved actions of the last session..."):
+                journal.replay(pending, self.supervisor.curation)
 
     def _on_cluster(self, sender, up):
         if up.added:
@@ -512,6 +546,8 @@ class BaseController(GUIMixin, BaseViewsMixin):
         unconnect(self._on_progress)
         if self.supervisor is not None:
             self._save_new_cluster_id()
+            if self.journal is not None:
+                self.journal.close()
             self.supervisor.close()
         close = getattr(self.model, "close", None)
         if close is not None:

@@ -214,3 +214,28 @@ def curation_import_command(ctx, params_path, curation_path):
         finally:
             controller.close()
         click.echo(f"Curation {curation_path} applied and saved to {params.parent}.")
+
+
+@phycli.command("journal-export", short_help="Export the curation history of a dataset.")
+@click.argument("params_path", type=click.Path())
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="The JSON file to write (default: print the records, one per line).")
+@click.option("--no-spikes", is_flag=True, help="Leave out the spike ids of the splits.")
+@click.pass_context
+def journal_export_command(ctx, params_path, output, no_spikes):
+    """Export the curation journal of a dataset: who did what, when.
+
+    PARAMS_PATH is the dataset's params.py file or the folder holding it. Every record (open,
+    merge, split, label, undo, redo, saved, close) with its user and time, as a JSON list.
+    """
+    import json
+
+    from .journal import journal_export
+
+    with _user_errors(ctx):
+        records = journal_export(params_path, path=output, spikes=not no_spikes)
+        if output is None:
+            for rec in records:
+                click.echo(json.dumps(rec, separators=(",", ":")))
+        else:
+            click.echo(f"Exported {len(records)} records to {output}.")

@@ -30,6 +30,9 @@ from .update import Lazy, UpdateInfo
 
 logger = logging.getLogger(__name__)
 
+#: The longest chain of pending changes of a group's spikes (see ``_Spikes``).
+MAX_CHAIN = 8
+
 
 def _frozen(arr):
     """Return a read-only view of an array (the arrays we hand out are never modified)."""
@@ -123,13 +126,15 @@ class _Spikes:
     Either a given array, or a parent :class:`_Spikes` with a sorted array of spikes removed
     from it (``sign=-1``) or added to it (``sign=1``). A value never changes: an action makes
     new ones (:meth:`changed`), so a value taken before an action still describes the spikes
-    before it.
+    before it. A chain of more than :data:`MAX_CHAIN` changes is computed at once, so that
+    the spikes an unread group keeps for its changes (those of old undo steps) stay bounded.
     """
 
-    __slots__ = ("_array", "_parent", "_delta", "_sign")
+    __slots__ = ("_array", "_parent", "_delta", "_sign", "_depth")
 
     def __init__(self, array=None, parent=None, delta=None, sign=0):
         self._array, self._parent, self._delta, self._sign = array, parent, delta, sign
+        self._depth = 0 if parent is None else parent._depth + 1
 
     def changed(self, delta, sign):
         """The spikes with `delta` removed (``sign=-1``) or added (``sign=1``).
@@ -139,7 +144,10 @@ class _Spikes:
         """
         if self._parent is not None and self._delta is delta and self._sign == -sign:
             return self._parent
-        return _Spikes(parent=self, delta=delta, sign=sign)
+        new = _Spikes(parent=self, delta=delta, sign=sign)
+        if new._depth > MAX_CHAIN:
+            new.get()
+        return new
 
     def get(self):
         """The sorted spike ids (computed on the first call, without recursion)."""
@@ -151,7 +159,7 @@ class _Spikes:
             arr = node._array
             for node in reversed(chain):
                 arr = (_remove_sorted if node._sign < 0 else _insert_sorted)(arr, node._delta)
-            self._array, self._parent, self._delta = _frozen(arr), None, None
+            self._array, self._parent, self._delta, self._depth = _frozen(arr), None, None, 0
         return self._array
 
 

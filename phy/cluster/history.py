@@ -15,9 +15,25 @@ whole state, so that undo and redo cost what the action cost). It implements:
 
 The history sets the ``history`` (``undo`` or ``redo``) and ``undo_state`` fields of the
 returned UpdateInfo.
+
+Listening to the actions
+------------------------
+``history.connect(listener)`` calls ``listener(event, entry)`` after each ``add``, ``undo``
+and ``redo`` (with the entry concerned, a Bunch with ``owner`` and ``diff``) and after
+``mark_saved`` (with the last applied entry, or None): the journal
+(:mod:`phy.cluster.journal`) writes every action to disk that way, before the action's result
+is shown.
+
+Memory bound
+------------
+With :meth:`History.bound_memory`, the arrays of the differences (the spike ids of each
+action) take at most `max_bytes` in memory: beyond, the steps farthest from the cursor spill
+to a file (:mod:`phy.cluster.spill`) and are read back when undone or redone.
 """
 
 from phy.utils import Bunch
+
+from .spill import SpillFile, array_bytes
 
 
 class History:
@@ -31,6 +47,10 @@ class History:
         self._entries = []
         self._index = 0  # number of applied entries
         self._saved = None  # the last applied entry when mark_saved() was called
+        self._listeners = []
+        self._max_bytes = None
+        self._spill = None  # the SpillFile, with a memory bound
+        self._bytes = 0  # bytes of the arrays of the entries in memory
 
     def __len__(self):
         return len(self._entries)
@@ -50,11 +70,85 @@ class History:
         """Whether there is an undone action to redo."""
         return self._index < len(self._entries)
 
+    @property
+    def memory_bytes(self):
+        """Bytes of the arrays of the differences held in memory (spilled ones excluded)."""
+        return self._bytes
+
+    def connect(self, listener):
+        """Call ``listener(event, entry)`` after every ``add``, ``undo``, ``redo``, ``saved``.
+
+        And ``reset`` when :meth:`pop_owner` removed the actions of an owner (the entry's
+        ``owner``), before the owner reverts them.
+        """
+        self._listeners.append(listener)
+
+    def disconnect(self, listener):
+        """Stop calling a listener."""
+        self._listeners.remove(listener)
+
+    def _notify(self, event, entry):
+        for listener in list(self._listeners):
+            listener(event, entry)
+
+    def bound_memory(self, max_bytes, spill_path):
+        """Keep at most `max_bytes` of differences in memory, spilling the others to a file.
+
+        Parameters
+        ----------
+        max_bytes : int or None
+            The bound (None: unbounded, the spill file is closed and deleted).
+        spill_path : str or Path
+            The spill file (truncated: it belongs to this session).
+
+        """
+        for entry in self._entries:  # back in memory before the spill file changes
+            self._load(entry)
+        if self._spill is not None:
+            self._spill.close()
+            self._spill = None
+        self._max_bytes = max_bytes
+        if max_bytes is not None:
+            self._spill = SpillFile(spill_path)
+            self._enforce_bound()
+
+    def close(self):
+        """End of the session: forget every step and delete the spill file."""
+        self._entries, self._index, self._bytes, self._saved = [], 0, 0, None
+        if self._spill is not None:
+            self._spill.close()
+            self._spill = None
+
+    def _load(self, entry):
+        if entry.spilled:
+            entry.diff, entry.spilled = self._spill.load(entry.diff), False
+            self._bytes += entry.nbytes
+
+    def _enforce_bound(self):
+        """Spill the entries farthest from the cursor until the bound holds."""
+        if self._max_bytes is None or self._bytes <= self._max_bytes:
+            return
+        order = sorted(range(len(self._entries)), key=lambda i: -abs(i + 0.5 - self._index))
+        for i in order:
+            entry = self._entries[i]
+            if entry.spilled or not entry.nbytes:
+                continue
+            entry.diff, entry.spilled = self._spill.dump(entry.diff), True
+            self._bytes -= entry.nbytes
+            if self._bytes <= self._max_bytes:
+                return
+
     def add(self, owner, diff, undo_state=None):
         """Record an action just done by `owner`, dropping the undone actions."""
+        self._bytes -= sum(e.nbytes for e in self._entries[self._index:] if not e.spilled)
         del self._entries[self._index:]
-        self._entries.append(Bunch(owner=owner, diff=diff, undo_state=undo_state))
+        entry = Bunch(owner=owner, diff=diff, undo_state=undo_state,
+                      nbytes=array_bytes(diff), spilled=False)
+        self._entries.append(entry)
         self._index += 1
+        self._bytes += entry.nbytes
+        self._notify("add", entry)
+        self._enforce_bound()
 
     def last(self):
         """The last applied entry (a Bunch with `owner`, `diff`, `undo_state`), or None."""
@@ -78,9 +172,12 @@ class History:
         if not self.can_undo:
             return None
         entry = self._entries[self._index - 1]
+        self._load(entry)
         up = entry.owner._undo_diff(entry.diff)
         self._index -= 1
         up.history, up.undo_state = "undo", entry.undo_state
+        self._notify("undo", entry)
+        self._enforce_bound()
         return up
 
     def redo(self):
@@ -94,9 +191,12 @@ class History:
         if not self.can_redo:
             return None
         entry = self._entries[self._index]
+        self._load(entry)
         up = entry.owner._redo_diff(entry.diff)
         self._index += 1
         up.history, up.undo_state = "redo", entry.undo_state
+        self._notify("redo", entry)
+        self._enforce_bound()
         return up
 
     def pop_owner(self, owner):
@@ -104,16 +204,22 @@ class History:
 
         The caller reverts them (used to reset one owner without touching the others).
         """
+        for entry in self._entries:
+            if entry.owner is owner:
+                self._load(entry)
+        self._bytes -= sum(e.nbytes for e in self._entries if e.owner is owner)
         applied = [e.diff for e in self._entries[:self._index] if e.owner is owner][::-1]
         kept_applied = [e for e in self._entries[:self._index] if e.owner is not owner]
         kept_undone = [e for e in self._entries[self._index:] if e.owner is not owner]
         self._entries = kept_applied + kept_undone
         self._index = len(kept_applied)
+        self._notify("reset", Bunch(owner=owner, diff=None))
         return applied
 
     def mark_saved(self):
         """Remember the current state as saved (see :attr:`is_dirty`)."""
         self._saved = self.last()
+        self._notify("saved", self._saved)
 
     @property
     def is_dirty(self):
