@@ -9,9 +9,12 @@ views of :class:`~phy.apps.base.BaseController`.
 import logging
 from pathlib import Path
 
+from phy.io import DataFormatError, writable_dir
+
 from ..base import BaseController
 from ..mixins import FeatureMixin, TemplateMixin, TraceMixin, WaveformMixin
-from .model import load_model
+from .model import TemplateModel
+from .params import get_template_params
 
 logger = logging.getLogger(__name__)
 
@@ -43,9 +46,22 @@ class TemplateController(TemplateMixin, WaveformMixin, FeatureMixin, TraceMixin,
     default_state_path = Path(__file__).parent / "static" / "state.json"
 
     def _create_model(self, dir_path=None, **kwargs):
-        """The :class:`TemplateModel` of ``dir_path/params.py``."""
+        """The :class:`TemplateModel` of ``dir_path/params.py``.
+
+        Raises
+        ------
+        DataFormatError
+            If the dataset folder is read-only: the curation could not be saved there.
+
+        """
         path = Path(dir_path)
-        return load_model(path if path.is_file() else path / "params.py", **kwargs)
+        params = get_template_params(path if path.is_file() else path / "params.py")
+        if not writable_dir(params["dir_path"]):
+            raise DataFormatError(
+                f"The dataset folder {params['dir_path']} is read-only: phy could not save the "
+                "curation there. Make it writable or copy the dataset (`phy template-describe` "
+                "reads it as it is).")
+        return TemplateModel(**params, **kwargs)
 
 
 def template_gui(params_path, **kwargs):
