@@ -167,7 +167,7 @@ def _use(model):
         model.traces[:10, :2]
 
 
-@settings(max_examples=800, deadline=10_000, derandomize=False, database=None,
+@settings(max_examples=60, deadline=10_000, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(mutations=st.lists(_mutation(), min_size=1, max_size=3))
 def test_fuzz_dataset(base_dataset, mutations, capsys):
