@@ -160,8 +160,11 @@ def _use(model):
     for template_id in range(min(model.n_templates, 2)):
         model.get_template(template_id)
         model.get_template_spikes(template_id)
-    np.asarray(model.spike_times[:10]), np.asarray(model.amplitudes[:10])
-    model.templates_amplitudes, model.templates_channels, model.templates_waveforms_durations
+    assert np.asarray(model.spike_times[:10]).dtype == np.float64
+    assert np.asarray(model.amplitudes[:10]).dtype.kind == "f"
+    per_template = (model.templates_amplitudes, model.templates_channels,
+                    model.templates_waveforms_durations)
+    assert all(len(values) == model.n_templates for values in per_template)
     model.describe()
     if model.traces is not None:
         model.traces[:10, :2]
