@@ -69,12 +69,18 @@ def template_gui(params_path, **kwargs):
 
     Create the Qt application, the controller of the dataset of ``params_path`` (keyword
     arguments: ``clear_cache``, ``clear_state``, ``enable_threading``, ``config_dir``,
-    ``plugins``), its GUI, show it and run the event loop until it is closed.
+    ``plugins``), its GUI, show it and run the event loop until it is closed. A dataset that
+    cannot be opened (:class:`phy.io.DataFormatError`) is reported in a dialog, then raised.
     """
+    from phy.gui.dialogs import message_box
     from phy.gui.qt import create_app, run_app
 
     create_app()
-    controller = TemplateController(dir_path=Path(params_path), **kwargs)
+    try:
+        controller = TemplateController(dir_path=Path(params_path), **kwargs)
+    except DataFormatError as e:  # shown in a dialog too: the GUI may have no console
+        message_box(str(e), title="Cannot open the dataset", level="critical")
+        raise
     gui = controller.create_gui()
     gui.show()
     try:

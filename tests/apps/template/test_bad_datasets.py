@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from phy.apps.cli import phycli
-from phy.apps.template import TemplateController, load_model
+from phy.apps.template import TemplateController, load_model, template_gui
 from phy.gui.state import GUIState
 from phy.io import DataFormatError
 from phy.io.synthetic import make_template_dataset
@@ -269,6 +269,16 @@ def test_read_only_folder_refused_by_the_gui(dataset, tmp_path):
                        "could not save the curation there"):
         TemplateController(dir_path=dataset, config_dir=tmp_path / "config")
     load_model(dataset / "params.py").close()  # still readable (template-describe)
+
+
+def test_gui_shows_the_error_in_a_dialog(dataset, qapp, dialogs, config_dir):
+    array("spike_clusters.npy", lambda a: a[:10])(dataset)
+    with pytest.raises(DataFormatError):
+        template_gui(dataset / "params.py")
+    (call,) = dialogs.calls
+    assert call.kind == "message_box" and call.level == "critical"
+    assert call.title == "Cannot open the dataset"
+    assert f"spike_clusters.npy has 10 spikes, expected {N_SPIKES}" in call.message
 
 
 # -------------------------------------------------------------------------------------------------
