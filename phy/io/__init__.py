@@ -7,6 +7,7 @@ from .npy import (  # noqa: F401
     as_2d,
     as_index_array,
     as_vector,
+    check_numeric,
     fix_nonfinite,
     native,
     open_npy,

@@ -7,7 +7,9 @@ virtual ``(n_samples, n_channels)`` array, with an optional channel map applied 
 channel ``i`` is file column ``channel_map[i]``). Reads only touch the requested rows;
 :meth:`RawDataReader.windows` extracts zero-padded windows around many samples at once (spike
 waveforms). :func:`open_raw_data` resolves ``dat_path`` values from ``params.py`` and returns
-``None`` with a warning, never an error, when the raw data cannot be used.
+``None`` with a warning when the raw data is missing or cannot be used; a file whose size does
+not match the number of channels, the dtype and the offset is an error (its data would be
+garbled).
 """
 
 import logging
@@ -24,18 +26,50 @@ FLAT_EXTENSIONS = (".dat", ".bin", ".raw", ".mda")
 
 
 def _n_samples(path, dtype, n_channels, offset):
-    """Number of complete samples in a flat binary file (warns if there are trailing bytes)."""
+    """Number of samples in a flat binary file, whose size must be a whole number of them.
+
+    Raises
+    ------
+    DataFormatError
+        Naming the file, its size and the size of a sample, when the size after the header is
+        not a multiple of ``itemsize * n_channels`` (wrong ``n_channels_dat``, ``dtype`` or
+        ``offset``, or a truncated file).
+
+    """
     size = Path(path).stat().st_size - offset
     if size < 0:
         raise DataFormatError(f"{path} is smaller than its header offset ({offset} bytes).")
-    row = np.dtype(dtype).itemsize * n_channels
+    dtype = np.dtype(dtype)
+    row = dtype.itemsize * n_channels
     n_samples, rest = divmod(size, row)
     if rest:
-        logger.warning(
-            "Inconsistent number of channels: the size of %s is not a multiple of %d bytes "
-            "(%d channels of %s); the last %d bytes are ignored.",
-            path, row, n_channels, np.dtype(dtype).name, rest)
+        raise DataFormatError(
+            f"The size of {path} does not match n_channels_dat, dtype and offset: "
+            f"{size:,} bytes after the {offset}-byte header, not a multiple of {row} bytes "
+            f"(one sample: {n_channels} channels of {dtype.name}); {n_samples:,} samples and "
+            f"{rest} bytes left over.")
     return n_samples
+
+
+#: Float raw samples beyond this magnitude mean that ``dtype`` is wrong.
+MAX_FLOAT_SAMPLE = 1e20
+
+
+def _check_float_samples(arr, path, n=1 << 16):
+    """Raise if the first samples of float raw data are not finite or absurdly large.
+
+    Integer samples read as floats (a wrong ``dtype`` in ``params.py``) give such values.
+    """
+    if arr.dtype.kind != "f" or not len(arr):
+        return
+    head = np.asarray(arr[:max(1, n // max(1, arr.shape[1]))], dtype=np.float64)
+    with np.errstate(invalid="ignore", over="ignore"):
+        bad = ~(np.abs(head) <= MAX_FLOAT_SAMPLE)
+    if bad.any():
+        raise DataFormatError(
+            f"{path} holds {'non-finite' if not np.isfinite(head).all() else 'absurd'} "
+            f"{arr.dtype.name} samples (such as {head[bad].flat[0]:g}): is dtype right in "
+            "params.py?")
 
 
 def read_dat(filename, dtype=None, shape=None, offset=0, n_channels=None):
@@ -299,6 +333,12 @@ def open_raw_data(dat_path, dtype, n_channels_dat, offset=0, channel_map=None, d
         None when there is no raw data, a file is missing, or the files cannot be used (a
         warning says why). Files are only ever opened read-only.
 
+    Raises
+    ------
+    DataFormatError
+        If the size of a flat binary file does not match `n_channels_dat`, `dtype` and
+        `offset` (the data would be shown garbled).
+
     """
     paths = resolve_dat_paths(dat_path, dir_path)
     if not paths:
@@ -312,8 +352,13 @@ def open_raw_data(dat_path, dtype, n_channels_dat, offset=0, channel_map=None, d
     if not n_channels_dat or n_channels_dat <= 0:
         logger.warning("n_channels_dat is not set: opening without raw data.")
         return None
+    for path in paths:  # a wrong n_channels_dat, dtype or offset: an error, not a warning
+        if path.suffix.lower() in FLAT_EXTENSIONS and path.is_file():
+            _n_samples(path, dtype, int(n_channels_dat), int(offset or 0))
     try:
         arrays = [_open_one(p, dtype, int(n_channels_dat), int(offset or 0)) for p in paths]
+        for array, path in zip(arrays, paths):
+            _check_float_samples(array, path)
         return RawDataReader(arrays, channel_map=channel_map, paths=paths)
     except (DataFormatError, ValueError, TypeError, OSError) as e:
         logger.warning("Cannot open the raw data (%s): opening without raw data.", e)

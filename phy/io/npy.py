@@ -46,7 +46,7 @@ def open_npy(path, mmap=True):
         arr = np.load(path, mmap_mode="r" if mmap else None, allow_pickle=False)
     except FileNotFoundError:
         raise
-    except (ValueError, OSError, EOFError) as e:
+    except Exception as e:  # a corrupt header fails anywhere in NumPy's parser
         raise DataFormatError(_diagnose(path, e)) from e
     return arr
 
@@ -159,8 +159,8 @@ def _diagnose(path, error):
     """The message for a ``.npy`` file NumPy cannot load: what is wrong, what was expected."""
     try:
         shape, _, dtype, offset = read_npy_header(path)
-    except (ValueError, OSError, EOFError, SyntaxError):
-        return f"Cannot read {path} as a NumPy array: {error}"
+    except Exception:  # the header itself is corrupt: say what NumPy said
+        return f"Cannot read {path} as a NumPy array (corrupt file?): {_one_line(error)}"
     if dtype.hasobject:
         return (f"{path} holds Python objects (a pickled {dtype} array): phy never loads pickled "
                 "data. Save it as a numeric array.")
@@ -169,7 +169,12 @@ def _diagnose(path, error):
     if actual < expected:
         return (f"{path} is truncated: its header announces an array of shape {shape} ({dtype}, "
                 f"{expected:,} bytes of data) but the file holds {actual:,} bytes.")
-    return f"Cannot read {path} as a NumPy array: {error}"
+    return f"Cannot read {path} as a NumPy array (corrupt file?): {_one_line(error)}"
+
+
+def _one_line(error):
+    """The message of an exception on one line, its type if it has none."""
+    return " ".join(str(error).split()) or type(error).__name__
 
 
 def as_vector(arr, name):
@@ -214,6 +219,14 @@ def as_2d(arr, name, n_rows=None, n_cols=None):
         if expected is not None and arr.shape[axis] != expected:
             raise DataFormatError(
                 f"{name} has shape {arr.shape}, expected {expected} along axis {axis}.")
+    return arr
+
+
+def check_numeric(arr, name):
+    """Return `arr` if it holds integers or floats, else raise a :class:`DataFormatError`."""
+    if arr.dtype.kind not in "iuf":
+        raise DataFormatError(
+            f"{name} should contain numbers (integers or floats), not {arr.dtype} values.")
     return arr
 
 

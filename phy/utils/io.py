@@ -258,7 +258,8 @@ def read_tsv(path):
 
     The delimiter is a tab if the header line contains one, else a comma. LF and CRLF line
     endings and CSV quoting are accepted. Empty cells are skipped; every other cell is
-    converted to int if possible, else float, else kept as a string.
+    converted to int if possible, else float, else kept as a string. Cells beyond the
+    header's columns are ignored with a warning naming the file and the line.
 
     Parameters
     ----------
@@ -282,6 +283,9 @@ def read_tsv(path):
     for row in reader:
         if not row:
             continue
+        if len(row) > len(fields):
+            logger.warning("%s, line %d: %d cells but %d columns in the header; the extra "
+                           "cells are ignored.", path, reader.line_num, len(row), len(fields))
         out.append({f: _parse_cell(v) for f, v in zip(fields, row) if v != ""})
     return out
 

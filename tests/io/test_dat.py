@@ -33,14 +33,16 @@ def test_read_dat(tmp_path, data):
         read_dat(path, dtype="int16")
 
 
-def test_read_dat_trailing_bytes(tmp_path, data, caplog):
+def test_read_dat_trailing_bytes(tmp_path, data):
     path = _write(tmp_path / "a.dat", data, header=b"")
     with open(path, "ab") as f:
         f.write(b"\x01\x02\x03")
-    with caplog.at_level(logging.WARNING):
-        m = read_dat(path, dtype=np.int16, n_channels=5)
-    assert m.shape == (200, 5) and np.array_equal(m, data)
-    assert "Inconsistent number of channels" in caplog.text and "3 bytes" in caplog.text
+    with pytest.raises(DataFormatError) as info:
+        read_dat(path, dtype=np.int16, n_channels=5)
+    assert str(info.value) == (
+        f"The size of {path} does not match n_channels_dat, dtype and offset: 2,003 bytes "
+        "after the 0-byte header, not a multiple of 10 bytes (one sample: 5 channels of "
+        "int16); 200 samples and 3 bytes left over.")
 
 
 def test_read_dat_empty_and_too_small(tmp_path):
@@ -164,9 +166,10 @@ def test_open_raw_data_bad_parameters(tmp_path, data, caplog):
     with caplog.at_level(logging.WARNING):
         assert open_raw_data("a.dat", "int16", None, dir_path=tmp_path) is None
         assert open_raw_data("r.npy", "int16", 7, dir_path=tmp_path) is None
-        assert open_raw_data("a.dat", "int16", 5, offset=10**9, dir_path=tmp_path) is None
     assert "n_channels_dat is not set" in caplog.text
     assert "Cannot open the raw data" in caplog.text
+    with pytest.raises(DataFormatError, match="smaller than its header offset"):
+        open_raw_data("a.dat", "int16", 5, offset=10**9, dir_path=tmp_path)
 
 
 def test_read_real_raw_file(phy_data):

@@ -9,10 +9,13 @@ views of :class:`~phy.apps.base.BaseController`.
 import logging
 from pathlib import Path
 
+from phy.io import DataFormatError, writable_dir
+
 from ..base import BaseController
 from ..curation_actions import CurationFileMixin
 from ..mixins import FeatureMixin, TemplateMixin, TraceMixin, WaveformMixin
-from .model import load_model
+from .model import TemplateModel
+from .params import get_template_params
 
 logger = logging.getLogger(__name__)
 
@@ -45,9 +48,22 @@ class TemplateController(CurationFileMixin, TemplateMixin, WaveformMixin, Featur
     default_state_path = Path(__file__).parent / "static" / "state.json"
 
     def _create_model(self, dir_path=None, **kwargs):
-        """The :class:`TemplateModel` of ``dir_path/params.py``."""
+        """The :class:`TemplateModel` of ``dir_path/params.py``.
+
+        Raises
+        ------
+        DataFormatError
+            If the dataset folder is read-only: the curation could not be saved there.
+
+        """
         path = Path(dir_path)
-        return load_model(path if path.is_file() else path / "params.py", **kwargs)
+        params = get_template_params(path if path.is_file() else path / "params.py")
+        if not writable_dir(params["dir_path"]):
+            raise DataFormatError(
+                f"The dataset folder {params['dir_path']} is read-only: phy could not save the "
+                "curation there. Make it writable or copy the dataset (`phy template-describe` "
+                "reads it as it is).")
+        return TemplateModel(**params, **kwargs)
 
 
 def template_gui(params_path, **kwargs):
@@ -55,12 +71,18 @@ def template_gui(params_path, **kwargs):
 
     Create the Qt application, the controller of the dataset of ``params_path`` (keyword
     arguments: ``clear_cache``, ``clear_state``, ``enable_threading``, ``config_dir``,
-    ``plugins``), its GUI, show it and run the event loop until it is closed.
+    ``plugins``), its GUI, show it and run the event loop until it is closed. A dataset that
+    cannot be opened (:class:`phy.io.DataFormatError`) is reported in a dialog, then raised.
     """
+    from phy.gui.dialogs import message_box
     from phy.gui.qt import create_app, run_app
 
     create_app()
-    controller = TemplateController(dir_path=Path(params_path), **kwargs)
+    try:
+        controller = TemplateController(dir_path=Path(params_path), **kwargs)
+    except DataFormatError as e:  # shown in a dialog too: the GUI may have no console
+        message_box(str(e), title="Cannot open the dataset", level="critical")
+        raise
     gui = controller.create_gui()
     gui.show()
     try:

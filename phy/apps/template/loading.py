@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from phy.io import as_index_array, as_vector, fix_nonfinite, native, open_npy
+from phy.io import as_index_array, as_vector, check_numeric, fix_nonfinite, native, open_npy
 from phy.io.npy import iter_chunks
 
 #: Per-spike feature arrays larger than this (bytes) are converted to C order in the cache
@@ -80,8 +80,9 @@ def spike_attribute_files(dir_path):
 
 def load_small(path, name=None):
     """Read a small array into memory: native byte order, NaN/Inf replaced by 0."""
-    arr = open_npy(path, mmap=False)
-    return fix_nonfinite(native(np.asarray(arr)), name or Path(path).name)
+    name = name or Path(path).name
+    arr = check_numeric(open_npy(path, mmap=False), name)
+    return fix_nonfinite(native(np.asarray(arr)), name)
 
 
 def load_index(path, name=None):

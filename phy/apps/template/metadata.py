@@ -4,7 +4,9 @@ Every ``.csv`` then every ``.tsv`` file of the dataset directory (sorted by name
 group, ``cluster_info.*`` excluded) is read; each column other than ``cluster_id`` becomes a
 field ``{cluster_id: value}``. A field defined by several files takes the mapping of its own
 file, ``cluster_<field>.tsv`` (the one saving writes: the user's curation), else of the last
-file read. Empty cells are skipped, files without a ``cluster_id`` column contribute nothing and
+file read. Empty cells are skipped and files without a ``cluster_id`` column contribute nothing.
+A ``cluster_<field>.tsv`` file that cannot be read (undecodable, malformed, a cluster id that is
+not an integer) is an error naming it: saving would replace it, losing its labels; other
 unparsable files are skipped with a warning. Legacy numeric groups are mapped to names.
 """
 
@@ -12,6 +14,7 @@ import csv
 import logging
 from pathlib import Path
 
+from phy.io import DataFormatError
 from phy.utils import read_tsv
 
 logger = logging.getLogger(__name__)
@@ -74,13 +77,24 @@ def load_metadata(dir_path, overrides=None):
     metadata : dict
         ``{field: {cluster_id: value}}``; the ``group`` field holds cluster groups.
 
+    Raises
+    ------
+    DataFormatError
+        If a ``cluster_<field>.tsv`` file cannot be read.
+
     """
     metadata, saved = {}, {}
     for path in metadata_files(dir_path, overrides):
         try:
             fields = _read_fields(path)
-        except (ValueError, csv.Error, UnicodeDecodeError, OSError) as e:
-            logger.warning("Skipping the metadata file %s, which cannot be parsed: %s.", path, e)
+        except (ValueError, csv.Error, OSError) as e:  # UnicodeDecodeError is a ValueError
+            problem = e.strerror if isinstance(e, OSError) and e.strerror else e
+            if path.name.startswith("cluster_") and path.suffix == ".tsv":
+                raise DataFormatError(
+                    f"Cannot read the cluster labels of {path}: {problem}. Fix or remove the "
+                    "file (saving would replace it).") from e
+            logger.warning("Skipping the metadata file %s, which cannot be parsed: %s.",
+                           path, problem)
             continue
         if fields:
             logger.debug("Loaded metadata fields %s from %s.", ", ".join(fields), path.name)

@@ -43,6 +43,10 @@ from .transaction import overridden, recover
 
 logger = logging.getLogger(__name__)
 
+#: Version of the validation passes, part of their cache key (a new check invalidates the
+#: results cached by an older phy).
+CHECKS_VERSION = 2
+
 
 def load_model(params_path, read_only=False):
     """Return a TemplateModel instance from a path to a ``params.py`` file (or its folder).
@@ -214,7 +218,9 @@ class TemplateModel(TemplateSaving):
             "derived/spikes", [times_path, templates_path],
             partial(spikes.check_spikes, times_path=times_path, times_kind=kind,
                     templates_path=templates_path, n_templates=n_templates),
-            params={"n_templates": n_templates, "kind": kind})
+            params={"n_templates": n_templates, "kind": kind, "checks": CHECKS_VERSION})
+        if checked.first_decrease >= 0:
+            logger.warning(spikes.unsorted_message(times_path.name, checked.first_decrease))
         times = spikes.open_vector(times_path)
         self.spike_samples = spikes.spike_samples(times, kind, self.sample_rate)
         self.spike_times = spikes.spike_times(times, kind, self.sample_rate)
@@ -241,7 +247,9 @@ class TemplateModel(TemplateSaving):
         if n != self.n_spikes:
             raise DataFormatError(f"{path.name} has {n} spikes, expected {self.n_spikes}.")
         self._cluster_info = self._cluster_order = self._cluster_templates = None
-        self._clusters()
+        ids = self.cluster_ids
+        if ids.size and ids[0] < 0:
+            logger.warning(spikes.negative_clusters_message(path.name, ids))
         self.spike_clusters = spikes.int_vector(spikes.open_vector(path))
 
     def _clusters(self):
@@ -252,7 +260,7 @@ class TemplateModel(TemplateSaving):
                 "derived/clusters", [path, self._path("spike_templates")],
                 partial(spikes.check_clusters, clusters_path=path, n_spikes=self.n_spikes,
                         spike_templates=self.spike_templates),
-                params={"n_spikes": self.n_spikes})
+                params={"n_spikes": self.n_spikes, "checks": CHECKS_VERSION})
         return self._cluster_info
 
     def _load_vector(self, key, kind, n_spikes=True):

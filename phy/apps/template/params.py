@@ -9,6 +9,7 @@ names are lower-cased (``DAT_PATH`` and ``dat_path`` are the same key).
 """
 
 import ast
+import math
 import operator
 from pathlib import Path
 
@@ -105,13 +106,43 @@ def check_number(params, key, path, kind=float, positive=False, allow_none=False
     value = params.get(key)
     if value is None and allow_none:
         return None
+    what = "an integer" if kind is int else "a number"
     try:
-        value = kind(value)
-    except (TypeError, ValueError):
-        raise DataFormatError(f"{path}: {key} should be a number, not {value!r}.") from None
-    if positive and value <= 0:
+        if isinstance(value, (bool, str)) or not math.isfinite(value):
+            raise ValueError(value)
+        number = kind(value)
+        if number != value:  # 1.5 is not an int
+            raise ValueError(value)
+    except (TypeError, ValueError, OverflowError):
+        raise DataFormatError(f"{path}: {key} should be {what}, not {value!r}.") from None
+    if positive and number <= 0:
         raise DataFormatError(f"{path}: {key} should be positive, not {value!r}.")
-    return value
+    return number
+
+
+def check_dtype(value, path):
+    """The NumPy dtype of the raw samples (integer or float), with a clear error if invalid."""
+    try:
+        dtype = np.dtype(value)
+    except (TypeError, ValueError, KeyError, SyntaxError):
+        dtype = None
+    if dtype is None or dtype.kind not in "iuf" or isinstance(value, bool):
+        raise DataFormatError(
+            f"{path}: dtype should be the type of the raw samples, such as 'int16' or "
+            f"'float32', not {value!r}.")
+    return dtype
+
+
+def _check_paths(params, path):
+    """Raise if ``dat_path`` is not a path or a list of paths, or ``dir_path`` not a path."""
+    dat_path = params["dat_path"]
+    items = dat_path if isinstance(dat_path, (list, tuple)) else [dat_path]
+    if not all(item is None or isinstance(item, str) for item in items):
+        raise DataFormatError(
+            f"{path}: dat_path should be a file name or a list of file names, not {dat_path!r}.")
+    dir_path = params.get("dir_path")
+    if dir_path is not None and not isinstance(dir_path, str):
+        raise DataFormatError(f"{path}: dir_path should be a folder name, not {dir_path!r}.")
 
 
 def get_template_params(params_path):
@@ -143,14 +174,14 @@ def get_template_params(params_path):
     for key in ("dat_path", "dtype", "sample_rate"):
         if key not in params:
             raise DataFormatError(f"{path}: the required key {key!r} is missing.")
-    try:
-        params["dtype"] = np.dtype(params["dtype"])
-    except TypeError:
-        raise DataFormatError(f"{path}: invalid dtype {params['dtype']!r}.") from None
+    params["dtype"] = check_dtype(params["dtype"], path)
     params["sample_rate"] = check_number(params, "sample_rate", path, positive=True)
     params["n_channels_dat"] = check_number(
         params, "n_channels_dat", path, kind=int, positive=True, allow_none=True)
     params["offset"] = check_number(params, "offset", path, kind=int, allow_none=True) or 0
+    if params["offset"] < 0:
+        raise DataFormatError(f"{path}: offset should be 0 or positive, not {params['offset']}.")
+    _check_paths(params, path)
     # A relative `dir_path` is relative to the folder of params.py (an absolute one stays).
     params["dir_path"] = path.parent / Path(params.get("dir_path") or ".")
     params["dat_path"] = resolve_dat_paths(params["dat_path"], params["dir_path"])

@@ -11,7 +11,7 @@ import logging
 
 import numpy as np
 
-from phy.io import DataFormatError, as_2d, as_vector, open_npy
+from phy.io import DataFormatError, as_2d, as_vector, check_numeric, open_npy
 from phy.utils import Bunch
 
 from . import loading
@@ -163,7 +163,7 @@ def read_templates(path, ind_path, n_channels):
         ``(n_templates, n_channels_loc)`` int64 channels of sparse templates, None if dense.
 
     """
-    data = open_npy(path)
+    data = check_numeric(open_npy(path), path.name)
     templates_shape(path)
     if ind_path is None:
         if data.shape[2] != n_channels:
@@ -218,6 +218,7 @@ def sparse_features(data, path, ind_path, rows, n_spikes, n_templates, n_columns
     """
     expected = ("a 3-D array (n_spikes, n_pcs, n_channels), or 2-D with a single PC" if pcs
                 else "a 2-D array (n_spikes, n_templates)")
+    check_numeric(data, path.name)
     if data.ndim not in ((2, 3) if pcs else (2,)):
         logger.warning("%s has shape %s: expected %s. Ignored.", path.name, data.shape, expected)
         return None
@@ -266,7 +267,7 @@ def read_waveform_subset(files):
     try:
         spikes = as_vector(loading.load_index(paths[0]), paths[0].name)
         channels = as_2d(loading.load_index(paths[1]), paths[1].name, spikes.size)
-        waveforms = open_npy(paths[2])
+        waveforms = check_numeric(open_npy(paths[2]), paths[2].name)
         if waveforms.ndim != 3 or waveforms.shape[0] != spikes.size or (
                 waveforms.shape[2] != channels.shape[1]):
             raise DataFormatError(f"{paths[2].name} has an inconsistent shape.")

@@ -28,6 +28,12 @@ logger = logging.getLogger(__name__)
 #: Number of elements processed at once by the passes over per-spike arrays.
 CHUNK_SIZE = 1 << 21
 
+#: Template ids must be below this (per-template arrays are sized by the largest id).
+MAX_TEMPLATES = 1 << 24
+
+#: Cluster ids must be below this: ``spike_clusters.npy`` is saved as int32 (FORMATS §1.3).
+MAX_CLUSTER_ID = np.iinfo(np.int32).max
+
 
 def index_dtype(n):
     """The narrowest dtype holding the ids ``0..n-1``: uint32 below 2^32, else int64."""
@@ -105,7 +111,15 @@ def check_spikes(writer, times_path, times_kind, templates_path, n_templates):
     Returns
     -------
     values : dict
-        ``n_templates``.
+        ``n_templates``, and ``first_decrease``: the first spike whose time is below its
+        predecessor's (-1 if the times are sorted; unsorted times open with a warning,
+        :func:`unsorted_message`).
+
+    Raises
+    ------
+    DataFormatError
+        On lengths that disagree, times that are not finite, template ids that are not
+        integers, negative, beyond ``templates.npy`` or above :data:`MAX_TEMPLATES`.
 
     """
     times_name, templates_name = times_path.name, templates_path.name
@@ -115,7 +129,7 @@ def check_spikes(writer, times_path, times_kind, templates_path, n_templates):
         raise DataFormatError(
             f"{templates_name} has {tmpl_src.size} spikes but {times_name} has {n}.")
     counts = np.zeros(n_templates or 0, dtype=np.int64)
-    last = None
+    last, first_decrease = None, -1
     for start, stop in _chunks(n, f"Checking {times_name}", times_path):
         chunk = native(np.asarray(times_src[start:stop]))
         if times_kind == "seconds" or chunk.dtype.kind == "f":
@@ -124,7 +138,8 @@ def check_spikes(writer, times_path, times_kind, templates_path, n_templates):
             times = chunk.astype(np.float64)
         else:
             times = as_index_array(chunk, times_name)
-        _check_sorted(times, last, start, times_name)
+        if first_decrease < 0:
+            first_decrease = _first_decrease(times, last, start)
         last = times[-1]
         t = as_index_array(native(np.asarray(tmpl_src[start:stop])), templates_name)
         if t.min() < 0:
@@ -133,12 +148,16 @@ def check_spikes(writer, times_path, times_kind, templates_path, n_templates):
             raise DataFormatError(
                 f"{templates_name} refers to template {int(t.max())} but the templates file "
                 f"has only {n_templates} templates.")
+        if t.max() >= MAX_TEMPLATES:
+            raise DataFormatError(
+                f"{templates_name} refers to template {int(t.max())}: template ids must be "
+                f"below {MAX_TEMPLATES:,} (is the file corrupt?).")
         c = np.bincount(t)
         if c.size > counts.size:
             counts = np.concatenate([counts, np.zeros(c.size - counts.size, np.int64)])
         counts[:c.size] += c
     writer.save("template_counts", counts)
-    return {"n_templates": int(counts.size)}
+    return {"n_templates": int(counts.size), "first_decrease": first_decrease}
 
 
 def _chunks(n, message, sender=None):
@@ -146,15 +165,19 @@ def _chunks(n, message, sender=None):
     return progress(list(iter_chunks(n, CHUNK_SIZE)), message, sender)
 
 
-def _check_sorted(times, last, start, name):
-    """Raise if the spike times of a chunk decrease (also across the previous chunk)."""
-    bad = np.nonzero(np.diff(times) < 0)[0]
+def _first_decrease(times, last, start):
+    """The first spike of a chunk whose time is below the previous spike's (-1 if none)."""
     if last is not None and times[0] < last:
-        bad = np.r_[-1, bad]
-    if bad.size:
-        raise DataFormatError(
-            f"The spike times must be increasing: {name} decreases at spike "
-            f"{start + int(bad[0]) + 1}.")
+        return start
+    bad = np.flatnonzero(times[1:] < times[:-1])
+    return start + int(bad[0]) + 1 if bad.size else -1
+
+
+def unsorted_message(name, first_decrease):
+    """The warning about spike times that decrease (they open, but some views need order)."""
+    return (f"The spike times in {name} are not sorted: they decrease at spike "
+            f"{first_decrease}. The dataset opens, but the correlograms, the ISI and the "
+            "trace view's spikes may be wrong: sort the spikes (all per-spike files) by time.")
 
 
 def _count_values(values):
@@ -185,6 +208,12 @@ def check_clusters(writer, clusters_path, n_spikes, spike_templates=None):
         ``same_as_templates``: whether every spike's cluster is its template (then the
         grouping by cluster is the grouping by template).
 
+    Raises
+    ------
+    DataFormatError
+        On a wrong length, ids that are not integers or do not fit in 32 bits (negative ids
+        are accepted: :func:`negative_clusters_message`).
+
     """
     name = clusters_path.name
     src = open_vector(clusters_path)
@@ -194,6 +223,7 @@ def check_clusters(writer, clusters_path, n_spikes, spike_templates=None):
     same = spike_templates is not None
     for start, stop in _chunks(n_spikes, f"Checking {name}", clusters_path):
         c = as_index_array(native(np.asarray(src[start:stop])), name)
+        _check_cluster_ids(c, start, name)
         new_ids, new_counts = _count_values(c)
         merged = np.union1d(ids, new_ids)
         total = np.zeros(merged.size, np.int64)
@@ -204,6 +234,24 @@ def check_clusters(writer, clusters_path, n_spikes, spike_templates=None):
     writer.save("cluster_ids", ids)
     writer.save("cluster_counts", counts)
     return {"same_as_templates": bool(same)}
+
+
+def _check_cluster_ids(chunk, start, name):
+    """Raise if a chunk of cluster ids holds an id that does not fit in int32."""
+    huge = np.flatnonzero((chunk > MAX_CLUSTER_ID) | (chunk < -MAX_CLUSTER_ID - 1))
+    if huge.size:
+        raise DataFormatError(
+            f"{name} gives spike {start + int(huge[0])} the cluster id {int(chunk[huge[0]])}: "
+            f"cluster ids must fit in 32 bits (below {MAX_CLUSTER_ID + 1:,}); is the file "
+            "corrupt?")
+
+
+def negative_clusters_message(name, cluster_ids):
+    """The warning about negative cluster ids (shown, but unusual: other tools reject them)."""
+    negative = cluster_ids[cluster_ids < 0]
+    shown = ", ".join(str(int(i)) for i in negative[:5]) + (", ..." if negative.size > 5 else "")
+    return (f"{name} has {negative.size} negative cluster id(s) ({shown}): the clusters are "
+            "shown, but other tools may not accept negative ids.")
 
 
 def check_vector(writer, path, kind, n_spikes=None, spike_ids_below=None):

@@ -222,9 +222,9 @@ def test_get_template_params(synthetic, set_params):
     (dict(sample_rate=None), "required key 'sample_rate' is missing"),
     (dict(sample_rate=0), "sample_rate should be positive"),
     (dict(sample_rate="fast"), "sample_rate should be a number"),
-    (dict(dtype="nonsense"), "invalid dtype"),
+    (dict(dtype="nonsense"), "dtype should be the type of the raw samples"),
     (dict(n_channels_dat=-3), "n_channels_dat should be positive"),
-    (dict(n_closest_channels="x"), "n_closest_channels should be a number"),
+    (dict(n_closest_channels="x"), "n_closest_channels should be an integer"),
 ])
 def test_params_errors(synthetic, set_params, change, match):
     d, _ = synthetic

@@ -40,11 +40,11 @@ def test_check_spikes_writes_no_per_spike_array(tmp_path, small_chunks):
     times = np.array([[1], [1], [5], [9], [20], [20], [21], [30], [31]], dtype=np.uint64)
     templates = np.array([2, 0, 2, 2, 0, 3, 3, 0, 2], dtype=np.uint32)
     arrays, values = _check(tmp_path, times, templates, n_templates=5)
-    assert values == {"n_templates": 5}
+    assert values == {"n_templates": 5, "first_decrease": -1}
     assert list(arrays) == ["template_counts"]
     assert arrays["template_counts"].tolist() == [3, 0, 4, 2, 0]
     # Without templates.npy, n_templates is max + 1.
-    assert _check(tmp_path, times, templates)[1] == {"n_templates": 4}
+    assert _check(tmp_path, times, templates)[1]["n_templates"] == 4
     # The grouping by template, computed apart (on first use).
     w = ArrayWriter()
     spikes.template_order(w, tmp_path / "s.npy", arrays["template_counts"])
@@ -53,7 +53,7 @@ def test_check_spikes_writes_no_per_spike_array(tmp_path, small_chunks):
 
 
 @pytest.mark.parametrize("times,templates,n_templates,match", [
-    ([1, 5, 4, 6], [0, 0, 0, 0], None, "increasing: t.npy decreases at spike 2"),
+    ([1, 2], [0, 2**24], None, "template 16777216: template ids must be below 16,777,216"),
     ([1, 2], [0, 3], 3, "refers to template 3"),
     ([1, 2], [0, -1], None, "negative"),
     ([1, 2, 3], [0, 0], None, "has 2 spikes"),
@@ -66,11 +66,18 @@ def test_check_spikes_errors(tmp_path, times, templates, n_templates, match):
         _check(tmp_path, times, templates, n_templates)
 
 
+@pytest.mark.parametrize("times,first", [([1, 5, 4, 6], 2), ([1, 1, 2], -1), ([3], -1)])
+def test_unsorted_times_found(tmp_path, times, first):
+    assert _check(tmp_path, times, np.zeros(len(times), int))[1]["first_decrease"] == first
+
+
 def test_decrease_across_chunks(tmp_path, small_chunks):
     times = np.arange(20)
     times[7] = 3
-    with pytest.raises(DataFormatError, match="decreases at spike 7"):
-        _check(tmp_path, times, np.zeros(20, int))
+    assert _check(tmp_path, times, np.zeros(20, int))[1]["first_decrease"] == 7
+    times = np.arange(20)
+    times[12] = 3
+    assert _check(tmp_path, times, np.zeros(20, int))[1]["first_decrease"] == 12
 
 
 def test_spike_vectors_converted_on_the_fly():
@@ -120,10 +127,14 @@ def test_check_clusters(tmp_path, small_chunks):
     assert same == {"same_as_templates": True}
     with pytest.raises(DataFormatError, match="expected 11"):
         spikes.check_clusters(ArrayWriter(), tmp_path / "c.npy", 11)
-    np.save(tmp_path / "c.npy", np.array([0, 2**40, 5]))  # a wide range: np.unique
+    np.save(tmp_path / "c.npy", np.array([0, 2**31 - 1, 5]))  # a wide range: np.unique
     w = ArrayWriter()
     spikes.check_clusters(w, tmp_path / "c.npy", 3)
-    assert w.arrays["cluster_ids"].tolist() == [0, 5, 2**40]
+    assert w.arrays["cluster_ids"].tolist() == [0, 5, 2**31 - 1]
+    np.save(tmp_path / "c.npy", np.array([0, 5, 2**40]))
+    with pytest.raises(DataFormatError, match=r"c.npy gives spike 2 the cluster id 1099511627776: "
+                       "cluster ids must fit in 32 bits"):
+        spikes.check_clusters(ArrayWriter(), tmp_path / "c.npy", 3)
 
 
 def test_check_vector(tmp_path, caplog, small_chunks):
