@@ -37,9 +37,11 @@ def _decode_string(value):
 
 
 def decode_attr(value):
-    """A kwik attribute as a Python value: strings decoded and NUL-stripped, ``(1,)`` string
-    arrays as a string, string arrays as a list, numeric scalars as Python numbers, numeric
-    arrays as arrays."""
+    """A kwik attribute as a Python value.
+
+    Strings decoded and NUL-stripped, ``(1,)`` string arrays as a string, string arrays as a
+    list, numeric scalars as Python numbers, numeric arrays as arrays.
+    """
     if isinstance(value, (bytes, np.bytes_, str)):
         return _decode_string(value)
     if isinstance(value, np.ndarray):

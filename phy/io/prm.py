@@ -222,7 +222,8 @@ def evaluate_python_literals(source, path="<string>"):
     try:
         tree = ast.parse(source, filename=str(path))
     except SyntaxError as e:
-        raise DataFormatError(f"{path} is not a valid Python file: {e.msg} (line {e.lineno}).")
+        raise DataFormatError(
+            f"{path} is not a valid Python file: {e.msg} (line {e.lineno}).") from None
     namespace = {}
     evaluator = _Evaluator(namespace)
     try:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .kwik_writer import CHUNK_ROWS, KwikCreator, SPIKEDETEKT_DEFAULTS
+from .kwik_writer import CHUNK_ROWS, SPIKEDETEKT_DEFAULTS, KwikCreator
 
 #: Samples of the synthetic spike shape, and its amplitude in raw units.
 _SPIKE_SAMPLES = 12
