@@ -30,3 +30,31 @@ def synthetic_kwik(synthetic_kwik_source, tmp_path):
     dst = tmp_path / "synthetic"
     shutil.copytree(synthetic_kwik_source.parent, dst)
     return dst / synthetic_kwik_source.name
+
+
+@pytest.fixture
+def make_kwik_controller(qapp, config_dir, monkeypatch):
+    """Factory of kwik controllers; their GUIs and models are closed after the test."""
+    from phy.apps.kwik import KwikController
+    from phy.cluster.tables import ClusterView
+    from phy.gui.threads import thread_pool
+
+    from ...conftest import flush_deletions
+
+    monkeypatch.setattr(ClusterView, "implementation", "native")
+    made = []
+
+    def make(kwik_path, **kwargs):
+        kwargs.setdefault("enable_threading", False)
+        controller = KwikController(kwik_path=kwik_path, config_dir=config_dir, **kwargs)
+        made.append(controller)
+        return controller
+
+    yield make
+    thread_pool().waitForDone()
+    for controller in made:
+        if controller.gui is not None:
+            controller.gui.close()
+            controller.gui.deleteLater()
+        controller.close()
+    flush_deletions(qapp)
