@@ -161,21 +161,20 @@ class KwikCreator:
         with open_h5(self.kwx_path, "a") as f:
             dset = f.require_group(f"channel_groups/{int(group)}").create_dataset(
                 "features_masks", shape=(n, n_cols, 2), dtype=np.float32)
-            row = 0
-            mask_chunks = _chunks(masks)
-            for fet in _chunks(features):
-                fet = fet.reshape(len(fet), -1)
-                mask = next(mask_chunks, None)
-                mask = (np.ones((len(fet), n_channels), np.float32) if mask is None
-                        else mask.reshape(len(fet), -1))
-                if mask.shape[1] == n_channels:
-                    mask = np.repeat(mask, n_features, axis=1)
-                block = np.empty((len(fet), n_cols, 2), dtype=np.float32)
-                block[..., 0], block[..., 1] = fet, mask
-                dset[row:row + len(fet)] = block
-                row += len(fet)
-            if row != n:
-                raise DataFormatError(f"{row} feature rows given for {n} spikes.")
+            if masks is None:
+                masks = (np.ones((min(CHUNK_ROWS, n - i), n_channels), np.float32)
+                         for i in range(0, n, CHUNK_ROWS))
+            for plane, data in ((0, features), (1, masks)):
+                row = 0
+                for chunk in _chunks(data):
+                    chunk = chunk.reshape(len(chunk), -1)
+                    if plane == 1 and chunk.shape[1] == n_channels:
+                        chunk = np.repeat(chunk, n_features, axis=1)
+                    dset[row:row + len(chunk), :, plane] = chunk
+                    row += len(chunk)
+                if row != n:
+                    raise DataFormatError(f"{row} rows of {('features', 'masks')[plane]} given "
+                                          f"for {n} spikes.")
 
     def add_clustering(self, group=None, name=None, spike_clusters=None, cluster_groups=None):
         """Add a clustering of a channel group.

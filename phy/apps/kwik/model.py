@@ -22,7 +22,6 @@ from phy.io.kwik_writer import KWIK_VERSION, SPIKEDETEKT_DEFAULTS
 from phy.utils import Bunch
 
 from ..template.saving import save_cluster_info
-
 from . import clusterings as cl
 from .raw import WaveformLoader, open_kwik_raw_data, read_recordings, recording_offsets
 
