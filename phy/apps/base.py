@@ -166,7 +166,7 @@ class BaseController(GUIMixin, BaseViewsMixin):
             dir_path=dir_path, **kwargs)
         if self.dir_path is None:
             self.dir_path = Path(getattr(self.model, "dir_path", ".")).absolute()
-        self.cache_dir = self.dir_path / ".phy"
+        self.cache_dir = self._cache_dir()
         if clear_state:
             self._clear_state()
         self.n_spikes = int(getattr(self.model, "n_spikes", None) or len(self.model.spike_times))
@@ -195,6 +195,10 @@ class BaseController(GUIMixin, BaseViewsMixin):
         """Return a Model instance from the controller constructor's parameters (to override)."""
         raise NotImplementedError(
             f"{type(self).__name__} cannot create a model: pass `model=`.")
+
+    def _cache_dir(self):
+        """The dataset's cache folder: ``.phy/`` in the data directory (to override)."""
+        return self.dir_path / ".phy"
 
     def _clear_cache(self, keep_model_cache=False):
         """Remove the cache folder's contents but the GUI state and the next cluster id."""

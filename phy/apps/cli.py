@@ -239,3 +239,40 @@ def journal_export_command(ctx, params_path, output, no_spikes):
                 click.echo(json.dumps(rec, separators=(",", ":")))
         else:
             click.echo(f"Exported {len(records)} records to {output}.")
+
+
+@phycli.command("kwik-gui", short_help="Open the Kwik GUI on a .kwik file.")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--channel-group", type=int, help="The channel group (shank) to open.")
+@click.option("--clustering", help="The clustering to open (default: main).")
+@click.option("--clear-cache", is_flag=True, help="Clear the dataset's cache (.phy/) first.")
+@click.pass_context
+def kwik_gui_command(ctx, path, channel_group, clustering, clear_cache):
+    """Open the Kwik GUI on a klusta dataset (PATH is the .kwik file)."""
+    from phy.apps.kwik import KwikModel
+
+    with _user_errors(ctx):
+        KwikModel(path, channel_group=channel_group, clustering=clustering).close()  # checked
+        check_display()
+        from phy.apps.kwik import kwik_gui
+
+        log_handler = add_file_handler(Path(path).absolute().parent / LOG_FILE_NAME)
+        try:
+            with capture_exceptions():
+                kwik_gui(path, channel_group=channel_group, clustering=clustering,
+                         clear_cache=clear_cache)
+        finally:
+            remove_handler(log_handler)
+
+
+@phycli.command("kwik-describe", short_help="Describe a .kwik file.")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--channel-group", type=int, help="The channel group (shank) to describe.")
+@click.option("--clustering", help="The clustering to describe (default: main).")
+@click.pass_context
+def kwik_describe_command(ctx, path, channel_group, clustering):
+    """Describe a klusta dataset (PATH is the .kwik file). Nothing is written."""
+    from phy.apps.kwik import kwik_describe
+
+    with _user_errors(ctx):
+        kwik_describe(path, channel_group=channel_group, clustering=clustering)

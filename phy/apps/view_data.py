@@ -42,7 +42,7 @@ def _defaults(model, cluster_spikes=None, cluster_channels=None, cluster_templat
     """The cluster functions, those not given being the model's clusters as saved."""
     return (cluster_spikes or model.get_cluster_spikes,
             cluster_channels or model.get_cluster_channels,
-            cluster_template or model.get_cluster_main_template)
+            cluster_template or getattr(model, "get_cluster_main_template", None))
 
 
 def channels_bunch(model, channel_ids):

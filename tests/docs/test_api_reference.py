@@ -19,7 +19,7 @@ API_NAMES = ROOT / "tests" / "data" / "api_names.txt"
 
 #: Modules of phy 2's API not built yet, with the issue that builds them: their names are
 #: expected to be missing (and the test fails once the module exists, to shorten this list).
-NOT_BUILT_YET = {"phy.apps.kwik": 21}
+NOT_BUILT_YET = {}
 
 
 def _tool(name):
@@ -58,7 +58,8 @@ def test_api_reference_documents_every_phy2_name(build_api, tmp_path):
 def test_api_reference_is_deterministic(build_api, tmp_path):
     first = [p.read_bytes() for p in build_api.build(tmp_path / "a")]
     second = build_api.build(tmp_path / "b")
-    assert [p.name for p in second][:2] == ["index.md", "phy.apps.md"]
+    names = [p.name for p in second]
+    assert names[0] == "index.md" and {"phy.apps.md", "phy.apps.kwik.md"} <= set(names)
     assert first == [p.read_bytes() for p in second]
     index = (tmp_path / "b" / "index.md").read_text()
     assert "[`phy.cluster`](phy.cluster.md)" in index
