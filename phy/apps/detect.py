@@ -160,6 +160,7 @@ class TerminalProgress:
         self._last_tenth = -1
 
     def __call__(self, done, total, time_left):
+        """Show the progress: `done` of `total` samples, `time_left` seconds left."""
         tenth = 10 * done // max(total, 1)
         if not self.tty and tenth == self._last_tenth:
             return

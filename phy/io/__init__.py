@@ -1,5 +1,4 @@
-"""Headless data layer: NumPy files, raw data, kwik files, derived-array cache, lazy vectors,
-synthetic data."""
+"""Headless data layer: NumPy, raw data and kwik files, derived-array cache, synthetic data."""
 
 from .cache import ArrayCache, writable_dir  # noqa: F401
 from .dat import RawDataReader, open_raw_data, read_dat, resolve_dat_paths  # noqa: F401

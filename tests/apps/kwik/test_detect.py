@@ -79,7 +79,7 @@ def test_one_channel_group_per_shank_and_kwik_layout(recording, detected):
             main = node["spikes/clusters/main"][:]
             assert np.array_equal(main, node["spikes/clusters/original"][:])
             assert main.min() >= 0 and main.max() < 16
-            assert node[f"cluster_groups/main/3"].attrs["name"].tobytes().startswith(b"Unsorted")
+            assert node["cluster_groups/main/3"].attrs["name"].tobytes().startswith(b"Unsorted")
 
 
 def test_streamed_output_equals_the_pipeline(recording, detected):
@@ -283,5 +283,5 @@ def test_the_kwik_gui_opens_the_result(qtbot, detected, make_kwik_controller):
     c.supervisor.block()
     for name in ("WaveformView", "FeatureView"):
         view = gui.get_view(name)
-        qtbot.waitUntil(lambda: view.cluster_ids == [cluster])
+        qtbot.waitUntil(lambda v=view: v.cluster_ids == [cluster])
         assert pixels(view).drawn().sum() > 50, name
