@@ -276,3 +276,23 @@ def kwik_describe_command(ctx, path, channel_group, clustering):
 
     with _user_errors(ctx):
         kwik_describe(path, channel_group=channel_group, clustering=clustering)
+
+
+@phycli.command("detect", short_help="Detect spikes and write a kwik dataset.")
+@click.argument("prm_path", type=click.Path(dir_okay=False))
+@click.option("--overwrite", is_flag=True, help="Replace the .kwik and .kwx if they exist.")
+@click.pass_context
+def detect_command(ctx, prm_path, overwrite):
+    """Detect the spikes of a raw recording and write a kwik dataset for the Kwik GUI.
+
+    PRM_PATH is a klusta parameter file: experiment_name, prb_file (a .prb file or a built-in
+    probe), traces (raw_data_files, sample_rate, n_channels, dtype) and spikedetekt
+    parameters. <experiment_name>.kwik and .kwx are written next to it.
+    """
+    from .detect import detect
+
+    with _user_errors(ctx):
+        out = detect(prm_path, overwrite=overwrite, progress=True)
+        counts = ", ".join(f"{n:,} in group {g}" for g, n in out.n_spikes.items())
+        click.echo(f"{sum(out.n_spikes.values()):,} spikes ({counts}) written to "
+                   f"{out.kwik_path}; open it with `phy kwik-gui {out.kwik_path}`.")

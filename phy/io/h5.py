@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .dat import RawDataReader
 from .npy import DataFormatError
 
 
@@ -129,3 +130,36 @@ def h5_array(dataset, path):
     if offset is None or dataset.compression is not None or not dataset.size:
         return H5Array(dataset)
     return np.memmap(path, dtype=dataset.dtype, mode="r", offset=offset, shape=dataset.shape)
+
+
+def read_kwd(kwd_handle):
+    """Read all the traces of a ``.raw.kwd`` file, recordings concatenated in time.
+
+    Parameters
+    ----------
+    kwd_handle : h5py.File or str or Path
+        The open ``.raw.kwd`` file (or its path, opened read-only); each recording ``R`` is the
+        ``(n_samples, n_channels)`` dataset ``/recordings/<R>/data``.
+
+    Returns
+    -------
+    traces : RawDataReader
+        A read-only ``(n_samples, n_channels)`` array: memory-mapped where the datasets are
+        contiguous (FORMATS §3.2), read by rows otherwise.
+
+    Raises
+    ------
+    DataFormatError
+        If the file has no recording, or a recording no ``data`` dataset.
+
+    """
+    f = kwd_handle if hasattr(kwd_handle, "filename") else open_h5(kwd_handle)
+    path = Path(f.filename)
+    recordings = int_names(f["recordings"]) if "recordings" in f else []
+    if not recordings:
+        raise DataFormatError(f"{path} holds no recording (/recordings/<R>/data).")
+    missing = [r for r in recordings if f"recordings/{r}/data" not in f]
+    if missing:
+        raise DataFormatError(f"{path}: recording {missing[0]} has no `data` dataset.")
+    arrays = [h5_array(f[f"recordings/{r}/data"], path) for r in recordings]
+    return RawDataReader(arrays, paths=[path])

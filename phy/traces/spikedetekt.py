@@ -18,7 +18,8 @@ group (shanks, in the PRB ``channel_groups`` structure):
    every spike's waveform is projected.
 
 Memory is bounded by the chunk size and the PCA's waveforms whatever the recording's
-length, plus the output arrays (grown chunk by chunk).
+length, plus the output arrays (grown chunk by chunk) — or not even those when the spikes are
+handed chunk by chunk to an ``on_spikes`` callback (:meth:`SpikeDetekt.run`).
 """
 
 import logging
@@ -26,6 +27,7 @@ import time
 
 import numpy as np
 
+from phy.io.kwik_writer import SPIKEDETEKT_DEFAULTS
 from phy.utils import Bunch
 
 from .detect import Thresholder, compute_threshold
@@ -36,16 +38,8 @@ from .waveform import WaveformExtractor
 
 logger = logging.getLogger(__name__)
 
-#: Spike-detection parameters and their defaults (FORMATS §3.8).
-DEFAULT_PARAMS = dict(
-    filter_low=500.0, filter_high_factor=0.475, filter_butter_order=3,
-    chunk_size_seconds=1.0, chunk_overlap_seconds=0.015,
-    n_excerpts=50, excerpt_size_seconds=1.0, use_single_threshold=True,
-    threshold_strong_std_factor=4.5, threshold_weak_std_factor=2.0,
-    detect_spikes="negative", connected_component_join_size=1,
-    extract_s_before=10, extract_s_after=10, weight_power=2,
-    n_features_per_channel=3, pca_n_waveforms_max=10000,
-)
+#: Spike-detection parameters and their defaults (FORMATS §3.8), as the kwik files store them.
+DEFAULT_PARAMS = dict(SPIKEDETEKT_DEFAULTS)
 #: Most bytes of waveforms kept for the PCA fit (fewer than ``pca_n_waveforms_max`` spikes
 #: on probes with many channels).
 PCA_BUFFER_BYTES = 64 * 2 ** 20
@@ -113,6 +107,7 @@ class SpikeDetekt:
         self.params = Bunch({**DEFAULT_PARAMS, **params})
         self.channel_groups = channel_groups
         p = self.params
+        self.thresholder = Thresholder(p.detect_spikes)  # checks the mode
         self.filter = Filter(rate=self.sample_rate, low=p.filter_low,
                              high=p.filter_high_factor * self.sample_rate,
                              order=p.filter_butter_order)
@@ -165,7 +160,7 @@ class SpikeDetekt:
             values, comp.channels, comp.labels, comp.n_components, f.shape[1])
         return s_aligned, masks
 
-    def run(self, raw, progress=None):
+    def run(self, raw, progress=None, on_spikes=None):
         """Detect the spikes of a recording.
 
         Parameters
@@ -175,6 +170,11 @@ class SpikeDetekt:
         progress : callable or None
             Called after every chunk as ``progress(done, total, time_left)``: samples done,
             total samples, estimated seconds left.
+        on_spikes : callable or None
+            If given, called as ``on_spikes(group, spikes)`` with every new batch of spikes of
+            a channel group, in time order (a Bunch of the per-spike arrays below, for these
+            spikes only), and the per-spike arrays are not kept: the result's groups have
+            ``n_spikes`` instead.
 
         Returns
         -------
@@ -203,7 +203,7 @@ class SpikeDetekt:
                 extractor=WaveformExtractor(before, after, p.weight_power,
                                             dict(weak=t[0], strong=t[1])),
                 pca=PCA(p.n_features_per_channel), buffer=[], n_buffered=0, n_bytes=0,
-                out=_Output())
+                out=_Output(), group=g, on_spikes=on_spikes, n_spikes=0)
         t0 = time.perf_counter()
         for start in range(0, n_samples, chunk):
             stop = min(start + chunk, n_samples)
@@ -226,15 +226,16 @@ class SpikeDetekt:
         result = Bunch(groups={}, n_samples=n_samples, sample_rate=self.sample_rate, params=p)
         for g, st in state.items():
             self._features(st, None, None, None, flush=True)
-            n_ch, n_fpc = len(channels[g]), int(p.n_features_per_channel)
-            aligned = st.out.get("s_aligned", (), np.float64)
-            samples = np.floor(aligned).astype(np.int64)
-            result.groups[g] = Bunch(
-                channels=channels[g], thresholds=thresholds.get(g), pcs=st.pca.pcs,
-                spike_samples=samples, spike_fractional=(aligned - samples).astype(np.float32),
-                masks=st.out.get("masks", (n_ch,), np.float32),
-                features=st.out.get("features", (n_ch, n_fpc), np.float32))
-            logger.debug("Channel group %s: %d spikes.", g, len(samples))
+            result.groups[g] = Bunch(channels=channels[g], thresholds=thresholds.get(g),
+                                     pcs=st.pca.pcs, n_spikes=st.n_spikes)
+            if on_spikes is None:
+                n_ch, n_fpc = len(channels[g]), int(p.n_features_per_channel)
+                result.groups[g].update(_spikes(
+                    st.out.get("s_aligned", (), np.float64),
+                    st.out.get("masks", (n_ch,), np.float32),
+                    st.out.get("features", (n_ch, n_fpc), np.float32),
+                    st.out.get("peak_channels", (), np.int64)))
+            logger.debug("Channel group %s: %d spikes.", g, st.n_spikes)
         return result
 
     def _features(self, st, s_aligned, masks, waveforms, flush=False):
@@ -253,5 +254,20 @@ class SpikeDetekt:
                 st.pca.fit(waveforms[:limit], masks[:limit])
         if s_aligned is None or len(s_aligned) == 0:
             return
-        st.out.append(s_aligned=s_aligned, masks=masks,
-                      features=st.pca.transform(waveforms))
+        features = st.pca.transform(waveforms)
+        peaks = np.argmax(self.thresholder.transform(waveforms).max(axis=1),
+                          axis=1).astype(np.int64)
+        st.n_spikes += len(s_aligned)
+        if st.on_spikes is not None:
+            st.on_spikes(st.group, _spikes(s_aligned, masks, features, peaks))
+        else:
+            st.out.append(s_aligned=s_aligned, masks=masks, features=features,
+                          peak_channels=peaks)
+
+
+def _spikes(s_aligned, masks, features, peak_channels):
+    """The per-spike arrays of the result, from the fractional aligned samples."""
+    samples = np.floor(s_aligned).astype(np.int64)
+    return Bunch(spike_samples=samples, spike_fractional=(s_aligned - samples).astype(np.float32),
+                 masks=masks.astype(np.float32, copy=False),
+                 features=features.astype(np.float32, copy=False), peak_channels=peak_channels)

@@ -146,3 +146,35 @@ def test_defaults_and_errors(recording):
     out = SpikeDetekt(20000.0).run(np.zeros((3000, 4), dtype=np.int16)).groups[0]
     assert out.spike_samples.shape == (0,) and out.features.shape == (0, 4, 3)
     assert out.masks.shape == (0, 4)
+
+
+def test_spikes_handed_over_chunk_by_chunk(recording):
+    raw = recording[:40000]
+    kwargs = dict(n_excerpts=4, chunk_size_seconds=0.25, pca_n_waveforms_max=40)
+    whole = SpikeDetekt(recording.sample_rate, recording.channel_groups, **kwargs).run(raw)
+    batches = []
+    out = SpikeDetekt(recording.sample_rate, recording.channel_groups, **kwargs).run(
+        raw, on_spikes=lambda g, spikes: batches.append((g, spikes)))
+    g = out.groups[0]
+    assert "features" not in g and g.n_spikes == whole.groups[0].n_spikes == sum(
+        len(b.spike_samples) for _, b in batches)
+    assert len(batches) > 3 and {g for g, _ in batches} == {0}
+    for name in ("spike_samples", "spike_fractional", "masks", "features", "peak_channels"):
+        assert np.array_equal(np.concatenate([b[name] for _, b in batches]),
+                              whole.groups[0][name]), name
+
+
+def test_peak_channels(recording, detection):
+    g = detection.groups[0]
+    j, err = _nearest(g.spike_samples + g.spike_fractional,
+                      recording.spike_samples.astype(np.float64))
+    units = recording.spike_units[j[err <= 2]]
+    # The peak channel is where the unit's (negative) template is largest, or close to it.
+    amplitude = -recording.templates.min(axis=1)
+    ratio = amplitude[units, g.peak_channels[err <= 2]] / amplitude[units].max(axis=1)
+    assert g.peak_channels.dtype == np.int64 and np.mean(ratio >= 0.7) > 0.95
+    positive = SpikeDetekt(recording.sample_rate, recording.channel_groups, n_excerpts=4,
+                           detect_spikes="positive").run(recording[:40000]).groups[0]
+    assert positive.peak_channels.max() < recording.shape[1]
+    with pytest.raises(ValueError, match="sideways"):
+        SpikeDetekt(20000.0, detect_spikes="sideways")
