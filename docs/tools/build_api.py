@@ -7,11 +7,14 @@ without a display, nothing is shown), its public names are walked and their sign
 module plus ``index.md``. The output is deterministic (sorted names, no memory addresses, no
 home directory), so that the committed pages change only when the code does.
 
-Public names of a module: its ``__all__``, or else the classes and functions of phy that it
-defines or imports under a name not starting with ``_``. An object exported by several modules
-is documented once, in the first module of ``MODULES`` that exports it (``phy.cluster`` before
-``phy.cluster.views``, as in phy 2's API documentation; the top-level ``phy`` package, which
-re-exports a few names of ``phy.utils``, comes last); the other modules link to it.
+Public names of a module: its ``__all__``, or else the classes and functions of phy that a
+package defines or imports (a plain module: that it defines) under a name not starting with
+``_``. The packages come first; the modules listed after them document what their package does
+not export (the journal, the save transaction, the curation files, the HDF5 and PRM readers...).
+An object exported by several modules is documented once, in the first module of ``MODULES``
+that exports it (``phy.cluster`` before ``phy.cluster.views``, as in phy 2's API documentation;
+the top-level ``phy`` package, which re-exports a few names of ``phy.utils``, comes last); the
+other modules link to it.
 
 Every documented object has an HTML anchor named by its qualified name, e.g.
 ``<a id="phy.cluster.WaveformView.on_select"></a>``; the attributes listed in the
@@ -27,14 +30,21 @@ from pathlib import Path
 
 #: The documented modules, in the order that decides where a re-exported object is documented.
 MODULES = (
-    "phy.utils", "phy.io", "phy.electrode", "phy.traces", "phy.gui", "phy.plot",
-    "phy.plot.visuals", "phy.plot.gloo", "phy.cluster", "phy.cluster.views", "phy.apps",
-    "phy.apps.template", "phy.apps.kwik", "phy",
+    "phy.utils", "phy.io", "phy.io.h5", "phy.io.prm", "phy.io.kwik_writer",
+    "phy.io.synthetic_kwik", "phy.electrode", "phy.traces", "phy.gui", "phy.plot",
+    "phy.plot.visuals", "phy.plot.gloo", "phy.cluster", "phy.cluster.views",
+    "phy.cluster.journal", "phy.cluster.spill", "phy.apps", "phy.apps.journal",
+    "phy.apps.curation_json", "phy.apps.curation_actions", "phy.apps.template",
+    "phy.apps.template.transaction", "phy.apps.kwik", "phy.apps.kwik.clusterings",
+    "phy.apps.kwik.raw", "phy",
 )
 
 #: Numpydoc sections made of ``name : type`` entries with an indented description.
 ENTRY_SECTIONS = {"Parameters", "Other Parameters", "Returns", "Yields", "Receives", "Raises",
                   "Warns", "Attributes", "Constructor"}
+
+#: The checkout (paths below it are written relative to it).
+ROOT = Path(__file__).resolve().parents[2]
 
 _ANCHOR = re.compile(r'<a id="([\w.]+)"></a>')
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
@@ -67,10 +77,11 @@ def import_modules(names=MODULES):
     return modules
 
 
-def _is_phy_object(obj):
-    """Whether the object is a class or function defined in phy."""
+def _is_phy_object(obj, module=None):
+    """Whether the object is a class or function defined in phy (in `module` if given)."""
+    where = getattr(obj, "__module__", "") or ""
     return ((inspect.isclass(obj) or inspect.isfunction(obj))
-            and (getattr(obj, "__module__", "") or "").split(".")[0] == "phy")
+            and (where == module if module else where.split(".")[0] == "phy"))
 
 
 def public_names(module):
@@ -86,8 +97,9 @@ def public_names(module):
     """
     names = getattr(module, "__all__", None)
     if names is None:
+        own = None if hasattr(module, "__path__") else module.__name__  # a plain module
         names = [name for name in dir(module) if not name.startswith("_")
-                 and _is_phy_object(getattr(module, name))]
+                 and _is_phy_object(getattr(module, name), own)]
     return sorted(name for name in names if name != "__version__")
 
 
@@ -138,8 +150,9 @@ def class_members(cls):
 # -------------------------------------------------------------------------------------------------
 
 def _clean(text):
-    """Remove memory addresses and the user's home directory from a text (determinism)."""
-    return _ADDRESS.sub("", text).replace(str(Path.home()), "~")
+    """Remove memory addresses, the checkout's and the user's directories (determinism)."""
+    text = _ADDRESS.sub("", text).replace(str(ROOT) + "/", "")
+    return text.replace(str(Path.home()), "~")
 
 
 def signature(obj, name):

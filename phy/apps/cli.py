@@ -170,7 +170,8 @@ def curation_export_command(ctx, params_path, output):
     """Export the saved curation of a dataset in SpikeInterface's curation format (JSON).
 
     The curation is derived from the sorter's clustering and the saved one (merges, splits,
-    labels, noise units as removed). Nothing is written in the dataset folder.
+    labels, noise units as removed). The dataset is opened read-only: only the JSON file is
+    written (by default curation.json in the dataset folder).
     """
     from .curation_actions import curation_labels
     from .curation_json import export_curation, save_curation_json
