@@ -60,8 +60,11 @@ logger = logging.getLogger(__name__)
 
 #: The file of the next free cluster id, in the dataset's cache folder.
 NEW_CLUSTER_ID_FILE = "new_cluster_id.json"
-#: The files of the cache folder kept by ``clear_cache`` (the journal: the dataset's history).
-_KEPT_BY_CLEAR_CACHE = ("state.json", NEW_CLUSTER_ID_FILE, ".gitignore", "journal")
+#: The files of the cache folder kept by ``clear_cache``: no cache, the user's data (the journal:
+#: the dataset's history; the versioned backups and the save manifest that rolls back a save
+#: interrupted mid-commit).
+_KEPT_BY_CLEAR_CACHE = ("state.json", NEW_CLUSTER_ID_FILE, ".gitignore", "journal", "backups",
+                        "save")
 
 
 def cluster_cached(f):

@@ -138,6 +138,11 @@ def test_controller_restores_after_crash(synthetic_dir, make_controller, dialogs
     assert controller.supervisor.is_dirty()
     controller.supervisor.save()
     assert np.load(crashed / "spike_clusters.npy").tolist() == expected[0]
+    controller.close()
+    backups = sorted(p.name for p in (crashed / ".phy" / "backups").iterdir())
+    make_controller(crashed, clear_cache=True).close()  # the backups are no cache either
+    assert sorted(p.name for p in (crashed / ".phy" / "backups").iterdir()) == backups
+    assert "original" in backups
     declined = make_controller(tmp_path / "declined", restore_journal=False)
     assert declined.supervisor.clustering.spike_clusters.tolist() != expected[0]
     assert not declined.supervisor.is_dirty()
