@@ -34,7 +34,7 @@ MODULES = (
     "phy.io.synthetic_kwik", "phy.electrode", "phy.traces", "phy.gui", "phy.plot",
     "phy.plot.visuals", "phy.plot.gloo", "phy.cluster", "phy.cluster.views",
     "phy.cluster.journal", "phy.cluster.spill", "phy.apps", "phy.apps.journal",
-    "phy.apps.curation_json", "phy.apps.curation_actions", "phy.apps.template",
+    "phy.apps.curation_json", "phy.apps.curation_actions", "phy.apps.detect", "phy.apps.template",
     "phy.apps.template.transaction", "phy.apps.kwik", "phy.apps.kwik.clusterings",
     "phy.apps.kwik.raw", "phy",
 )
