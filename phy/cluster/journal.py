@@ -22,7 +22,8 @@ Files, in the journal folder (``.phy/journal/`` of a dataset)
     The clustering (narrowest integer type) and the labels a session started from: a save
     replaces the dataset's files, so a session is replayed from its own copy. Written when a
     session opens a state that has no copy yet (after a save), then reused; older ones are
-    deleted.
+    deleted. Written on a thread while the GUI opens (with the session's ``open`` record);
+    the first action's record waits for it.
 ``undo-spill.bin``
     The undo steps spilled out of memory (:mod:`phy.cluster.spill`), for the session only.
 
@@ -40,6 +41,7 @@ import getpass
 import json
 import logging
 import os
+import threading
 import uuid
 import zlib
 from datetime import datetime
@@ -185,12 +187,14 @@ class Journal:
         self._file = None
         self._n_files = 0
         self._sync = True
+        self._opening = None  # the thread writing the session's base and open record
 
     # Reading
     # -------------------------------------------------------------------------------------------
 
     def records(self):
         """Every record of the journal, oldest first (a list of dicts)."""
+        self.wait_opened()
         return read_records(self.path)
 
     def pending(self):
@@ -289,14 +293,21 @@ class Journal:
         """
         self.session = uuid.uuid4().hex[:12]
         self.dir_path.mkdir(parents=True, exist_ok=True)
-        if restoring is not None:
-            fp = restoring.open["base"]
-        else:
-            fp = self._write_base(spike_clusters, _labels_of(curation))
         self._file = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 (the session's)
         self._curation = curation
-        self._write("open", n_spikes=int(curation.clustering.n_spikes),
-                    next_id=int(curation.clustering.new_cluster_id()), base=fp)
+        fields = dict(n_spikes=int(curation.clustering.n_spikes),
+                      next_id=int(curation.clustering.new_cluster_id()))
+        if restoring is not None:
+            self._write("open", base=restoring.open["base"], **fields)
+        else:  # the base copy (0.4 s at 20 M spikes) is written while the GUI opens
+            labels = _labels_of(curation)
+
+            def open_session():
+                self._write("open", base=self._write_base(spike_clusters, labels), **fields)
+
+            self._opening = threading.Thread(
+                target=self._guarded_write, args=(open_session,), name="phy-journal-base")
+            self._opening.start()
         curation.history.connect(self._on_history)
         curation.history.bound_memory(self.undo_max_bytes, self.dir_path / SPILL_FILE)
 
@@ -316,8 +327,19 @@ class Journal:
 
         A failed write (a full disk) is logged and stops the journal: the curation goes on.
         """
+        self.wait_opened()
         if self._file is not None:
             self._guarded_write(self._record, event, entry)
+
+    def wait_opened(self):
+        """Wait until the session's base copy and ``open`` record are written.
+
+        :meth:`start` writes them on a thread; the first action's record waits for them, so
+        that every recorded action can be replayed on its base.
+        """
+        if self._opening is not None:
+            self._opening.join()
+            self._opening = None
 
     def _guarded_write(self, write, *args):
         """Write a record; on failure (a full disk) log the error and stop the journal."""
@@ -352,6 +374,7 @@ class Journal:
         """End the session: write a ``close`` record, stop listening, drop the undo spill."""
         if self._curation is None:
             return
+        self.wait_opened()
         if self._file is not None:
             self._guarded_write(self._write, "close")
         if self._file is not None:

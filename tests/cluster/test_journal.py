@@ -132,6 +132,28 @@ def test_missing_base(tmp_path, spike_clusters):
         journal.base(journal.pending())
 
 
+def test_first_action_waits_for_the_base_written_on_a_thread(tmp_path, spike_clusters,
+                                                             monkeypatch):
+    import threading
+
+    import phy.cluster.journal as journal_module
+
+    release, save = threading.Event(), journal_module._save_npy
+
+    def slow_save(path, arr):  # the base copy of a big clustering takes a while
+        release.wait(5)
+        save(path, arr)
+
+    monkeypatch.setattr(journal_module, "_save_npy", slow_save)
+    curation, journal = _start(tmp_path, spike_clusters)
+    assert journal._opening.is_alive()  # start() returned before the base was written
+    threading.Timer(0.2, release.set).start()
+    curation.merge([1, 2])  # waits for the base and the open record
+    assert [r["action"] for r in read_records(journal.path)] == ["open", "merge"]
+    assert list(tmp_path.glob("base-*.npy"))
+    journal.close()
+
+
 def test_base_written_once_per_state(tmp_path, spike_clusters):
     _, journal = _start(tmp_path, spike_clusters)
     journal.close()
