@@ -33,3 +33,44 @@ def test_cluster_template_counts_follow_the_saved_clusters(synthetic):
     reopened = load_model(d / "params.py")  # from the cached table
     assert np.array_equal(reopened.get_cluster_template_counts(100),
                           m.get_cluster_template_counts(100))
+
+
+def test_saved_spikes_per_cluster_are_views_of_the_cached_grouping(synthetic):
+    from phy.cluster.clustering import group_spikes
+
+    d, _ = synthetic
+    m = load_model(d / "params.py")
+
+    def same(spc, spike_clusters):
+        expected = group_spikes(spike_clusters)
+        return sorted(spc) == sorted(expected) and all(
+            np.array_equal(spc[c], expected[c]) for c in expected)
+
+    spc = m.saved_spikes_per_cluster()  # the clusters are the templates
+    assert same(spc, np.asarray(m.spike_clusters))
+    assert all(not s.flags.writeable for s in spc.values())
+    new = np.asarray(m.spike_templates).copy()
+    new[new == 2] = 50  # a saved clustering that differs from the templates
+    m.save_spike_clusters(new)
+    assert same(m.saved_spikes_per_cluster(), new)
+
+
+def test_gui_clustering_starts_from_the_cached_grouping(synthetic, monkeypatch, qapp):
+    import phy.cluster.clustering as clustering_module
+    from phy.apps.template import TemplateController
+
+    def no_sort(dense, counts):
+        raise AssertionError("the spikes were sorted again")
+
+    d, _ = synthetic
+    monkeypatch.setattr(clustering_module, "_group_order", no_sort)
+    c = TemplateController(dir_path=d, config_dir=d / "config", enable_threading=False)
+    try:
+        st = np.asarray(c.model.spike_templates)
+        assert np.array_equal(c.supervisor.clustering.spikes_per_cluster[3],
+                              np.flatnonzero(st == 3))
+        up = c.supervisor.merge([1, 2])
+        assert np.array_equal(c.supervisor.clustering.spikes_per_cluster[up.added[0]],
+                              np.flatnonzero((st == 1) | (st == 2)))
+    finally:
+        c.close()
