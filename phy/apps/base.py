@@ -465,9 +465,6 @@ class BaseController(GUIMixin, BaseViewsMixin):
             except ValueError as e:
                 logger.error("%s Nothing is restored.", e)
                 pending = None
-        saved_spc = getattr(self.model, "saved_spikes_per_cluster", None)
-        if pending is None and saved_spc is not None:  # the model's cached grouping: no sort
-            base.spikes_per_cluster = saved_spc()
         self.supervisor = Supervisor(
             cluster_metrics=dict(self.cluster_metrics), similarity=self._similarity,
             context=self.context, **base,

@@ -41,12 +41,6 @@ def _frozen(arr):
     return arr
 
 
-def _spike_ids(spikes):
-    """Spike ids as an integer array, without a copy when they are 32 or 64-bit integers."""
-    spikes = np.asarray(spikes)
-    return spikes if spikes.dtype in (np.int32, np.int64) else spikes.astype(np.int64)
-
-
 def _as_ids(arr, name):
     """Return a 1D int64 array of ids, or raise a ValueError naming the argument."""
     arr = np.asarray(arr)
@@ -62,14 +56,15 @@ def _as_ids(arr, name):
 
 
 def _dense_index(spike_clusters):
-    """The sorted distinct ids, their spike counts, and each spike's index in the ids.
+    """Group the spikes by cluster, in O(n_spikes).
 
-    Cluster ids are mapped to dense 16-bit indices whenever possible, so that grouping the
-    spikes (:func:`_group_order`) is a radix sort (about 10 times faster than sorting the
-    int64 ids).
+    Return the sorted distinct ids, the sorted spike ids of each, and the index of the cluster
+    of every spike in the distinct ids (int32). Cluster ids are mapped to dense 16-bit indices
+    whenever possible, so that the stable sort is a radix sort (about 10 times faster than
+    sorting the int64 ids).
     """
     if spike_clusters.size == 0:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int32)
+        return np.zeros(0, np.int64), [], np.zeros(0, np.int32)
     lo, hi = int(spike_clusters.min()), int(spike_clusters.max())
     small_ids = lo >= 0 and hi < max(4 * spike_clusters.size, 1 << 20)
     if small_ids:
@@ -84,23 +79,19 @@ def _dense_index(spike_clusters):
         dense = lut[spike_clusters]
     else:
         dense = np.searchsorted(cluster_ids, spike_clusters)
-    return cluster_ids.astype(np.int64), counts, dense
-
-
-def _group_order(dense, counts):
-    """The sorted spike ids of each dense index (a stable sort of the spikes by index)."""
     order = np.argsort(dense, kind="stable")
-    if dense.size <= np.iinfo(np.int32).max:  # spike ids in half the memory
+    if spike_clusters.size <= np.iinfo(np.int32).max:  # spike ids in half the memory
         order = order.astype(np.int32)
     order = _frozen(order)
     bounds = np.r_[0, np.cumsum(counts)].tolist()
-    return [order[bounds[i]:bounds[i + 1]] for i in range(counts.size)]
+    spikes = [order[bounds[i]:bounds[i + 1]] for i in range(cluster_ids.size)]
+    return cluster_ids.astype(np.int64), spikes, dense.astype(np.int32)
 
 
 def group_spikes(spike_clusters):
     """Return ``{cluster_id: sorted spike ids}`` for a spike-cluster array, in O(n_spikes)."""
-    cluster_ids, counts, dense = _dense_index(np.asarray(spike_clusters))
-    return dict(zip(cluster_ids.tolist(), _group_order(dense, counts)))
+    cluster_ids, spikes, _ = _dense_index(np.asarray(spike_clusters))
+    return dict(zip(cluster_ids.tolist(), spikes))
 
 
 def _remove_sorted(arr, remove):
@@ -224,9 +215,8 @@ class Clustering:
         A cluster id not used yet (and not used in the cache if there is one). The first new
         cluster gets ``max(new_cluster_id, max(spike_clusters) + 1)``: ids are never reused.
     spikes_per_cluster : dict
-        ``{cluster_id: sorted spike ids}``, e.g. from a cache (int32 or int64 arrays are
-        kept without a copy). Checked against `spike_clusters` (and recomputed with a warning
-        when it does not match); it saves the sort of the spikes by cluster.
+        ``{cluster_id: sorted spike ids}``, e.g. from a cache. Checked against
+        `spike_clusters` (and recomputed with a warning when it does not match).
     history : History
         The undo history to record the actions in (the supervisor shares one with
         :class:`ClusterMeta`); by default a private one.
@@ -242,13 +232,11 @@ class Clustering:
     def __init__(self, spike_clusters, new_cluster_id=None, spikes_per_cluster=None,
                  history=None):
         spike_clusters = _as_ids(spike_clusters, "spike_clusters")
-        cluster_ids, counts, dense = _dense_index(spike_clusters)
-        self._groups = dense.astype(np.int32)
+        cluster_ids, spikes, self._groups = _dense_index(spike_clusters)
         if spikes_per_cluster is not None and self._check_spc(
                 spikes_per_cluster, spike_clusters):
-            spikes = [_frozen(_spike_ids(spikes_per_cluster[c])) for c in cluster_ids.tolist()]
-        else:
-            spikes = _group_order(dense, counts)
+            spikes = [_frozen(np.asarray(spikes_per_cluster[c], dtype=np.int64))
+                      for c in cluster_ids.tolist()]
         self._group_cluster = cluster_ids.copy()  # grows (capacity) as splits add groups
         self._n_groups = cluster_ids.size
         self._values = {g: _Spikes(s) for g, s in enumerate(spikes)}  # group: its spikes

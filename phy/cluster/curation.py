@@ -63,9 +63,6 @@ class Curation:
     on_clustering : function
         Called with the new :class:`Clustering` before the cluster rows are computed (metric
         functions reading the live clustering need it then).
-    spikes_per_cluster : dict
-        ``{cluster_id: sorted spike ids}`` of `spike_clusters` if known (e.g. cached by the
-        model): the :class:`Clustering` checks it instead of sorting the spikes.
 
     Attributes
     ----------
@@ -77,7 +74,7 @@ class Curation:
     def __init__(self, spike_clusters=None, cluster_groups=None, cluster_metrics=None,
                  cluster_labels=None, similarity=None, new_cluster_id=None, sort=None,
                  context=None, sender=None, schedule=None, prompt_value=None,
-                 request_split=None, on_clustering=None, spikes_per_cluster=None):
+                 request_split=None, on_clustering=None):
         self.context = context
         self.save_error = None  # why the last save failed (an exception or a message)
         self._sender = sender if sender is not None else self
@@ -88,7 +85,7 @@ class Curation:
         new_id = new_cluster_id() if callable(new_cluster_id) else new_cluster_id
         self.clustering = Clustering(
             spike_clusters if spike_clusters is not None else [], new_cluster_id=new_id,
-            spikes_per_cluster=spikes_per_cluster, history=self.history)
+            history=self.history)
         if on_clustering is not None:  # before the cluster rows: the metrics may read it
             on_clustering(self.clustering)
         self.cluster_meta = ClusterMeta(history=self.history)

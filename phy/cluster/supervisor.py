@@ -57,9 +57,6 @@ class Supervisor:
     on_clustering : function
         Called with the new :class:`Clustering` before the cluster rows are computed (metric
         functions reading the live clustering need it then).
-    spikes_per_cluster : dict
-        ``{cluster_id: sorted spike ids}`` of `spike_clusters` if known (e.g. cached by the
-        model): the :class:`Clustering` checks it instead of sorting the spikes.
 
     Attributes
     ----------
@@ -88,7 +85,7 @@ class Supervisor:
 
     def __init__(self, spike_clusters=None, cluster_groups=None, cluster_metrics=None,
                  cluster_labels=None, similarity=None, new_cluster_id=None, sort=None,
-                 context=None, select_delay=200, on_clustering=None, spikes_per_cluster=None):
+                 context=None, select_delay=200, on_clustering=None):
         self._select_delay = select_delay
         self._timer = QTimer()
         self._timer.setSingleShot(True)
@@ -100,7 +97,7 @@ class Supervisor:
             cluster_metrics=cluster_metrics, cluster_labels=cluster_labels,
             similarity=similarity, new_cluster_id=new_cluster_id, sort=sort, context=context,
             sender=self, schedule=self._schedule, prompt_value=self._prompt_value,
-            on_clustering=on_clustering, spikes_per_cluster=spikes_per_cluster)
+            on_clustering=on_clustering)
         self.wizard = self.curation.wizard
         # The supervisor coalesces the select events itself: the tables emit them at once.
         self.cluster_view = ClusterView(store=self.wizard.cluster_rows, debounce_events=())

@@ -75,36 +75,15 @@ class SavedClusters:
             return np.zeros(0, dtype=np.int64)
         if info.same_as_templates:
             return self.get_template_spikes(cluster_id)
-        order, offsets = self._cluster_grouping()
-        return order[offsets[i]:offsets[i + 1]].astype(np.int64)
-
-    def _cluster_grouping(self):
-        """``(order, offsets)``: the spikes grouped by saved cluster (cached in ``.phy/``)."""
         if self._cluster_order is None:
-            info, path = self._clusters(), self._spike_clusters_path
+            path = self._spike_clusters_path
             self._cluster_order = self.cache.get(
                 "derived/cluster_order", [path],
-                partial(spikes.cluster_order, clusters_path=path,
-                        cluster_ids=np.asarray(info.cluster_ids),
+                partial(spikes.cluster_order, clusters_path=path, cluster_ids=ids,
                         counts=np.asarray(info.cluster_counts)),
                 params={"n_spikes": self.n_spikes})
         g = self._cluster_order
-        return g.cluster_order, np.asarray(g.cluster_offsets)
-
-    def saved_spikes_per_cluster(self):
-        """``{cluster_id: sorted spike ids}`` of the saved clusters, without copies.
-
-        Read-only views (int32 when the spikes fit) of the grouping cached in ``.phy/``: the
-        clustering of a GUI starts from them instead of sorting every spike again.
-        """
-        ids = self.cluster_ids
-        if self._clusters().same_as_templates:  # the clusters are the templates
-            order, offsets = self._template_grouping()
-            bounds = zip(offsets[ids].tolist(), offsets[ids + 1].tolist())
-        else:
-            order, offsets = self._cluster_grouping()
-            bounds = zip(offsets[:-1].tolist(), offsets[1:].tolist())
-        return {c: order[a:b] for c, (a, b) in zip(ids.tolist(), bounds)}
+        return g.cluster_order[g.cluster_offsets[i]:g.cluster_offsets[i + 1]].astype(np.int64)
 
     def get_cluster_template_counts(self, cluster_id):
         """Number of spikes of a saved cluster in each template (``(n_templates,)`` int64).

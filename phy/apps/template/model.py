@@ -371,11 +371,6 @@ class TemplateModel(TemplateSaving, SavedClusters):
         t = int(template_id)
         if not 0 <= t < self.n_templates:
             return np.zeros(0, dtype=np.int64)
-        order, offsets = self._template_grouping()
-        return order[offsets[t]:offsets[t + 1]].astype(np.int64)
-
-    def _template_grouping(self):
-        """``(order, offsets)``: the spikes grouped by template (cached in ``.phy/``)."""
         if self._template_groups is None:
             path = self._path("spike_templates")
             self._template_groups = self.cache.get(
@@ -384,7 +379,7 @@ class TemplateModel(TemplateSaving, SavedClusters):
                         counts=self._template_counts),
                 params={"n_templates": self.n_templates})
         g = self._template_groups
-        return g.template_order, np.asarray(g.template_offsets)
+        return g.template_order[g.template_offsets[t]:g.template_offsets[t + 1]].astype(np.int64)
 
     def get_template_spike_waveforms(self, template_id):
         """Return all spike waveforms of a template, on the most relevant channels."""
