@@ -222,19 +222,23 @@ def curation_import_command(ctx, params_path, curation_path):
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="The JSON file to write (default: print the records, one per line).")
 @click.option("--no-spikes", is_flag=True, help="Leave out the spike ids of the splits.")
+@click.option("--channel-group", type=int, default=None,
+              help="For a .kwik with several channel groups: the group whose journal to export.")
 @click.pass_context
-def journal_export_command(ctx, params_path, output, no_spikes):
+def journal_export_command(ctx, params_path, output, no_spikes, channel_group):
     """Export the curation journal of a dataset: who did what, when.
 
-    PARAMS_PATH is the dataset's params.py file or the folder holding it. Every record (open,
-    merge, split, label, undo, redo, saved, close) with its user and time, as a JSON list.
+    PARAMS_PATH is the dataset's params.py file, its .kwik file or the folder holding it.
+    Every record (open, merge, split, label, undo, redo, saved, close) with its user and time,
+    as a JSON list. A kwik file with several channel groups has one journal per group.
     """
     import json
 
     from .journal import journal_export
 
     with _user_errors(ctx):
-        records = journal_export(params_path, path=output, spikes=not no_spikes)
+        records = journal_export(params_path, path=output, spikes=not no_spikes,
+                                 channel_group=channel_group)
         if output is None:
             for rec in records:
                 click.echo(json.dumps(rec, separators=(",", ":")))

@@ -1,6 +1,7 @@
 """The curation journal of a dataset in the controllers: restore after a crash, export.
 
-The controller opens the journal of the dataset (``.phy/journal/``, see
+The controller opens the journal of the dataset (``.phy/journal/``, ``.phy/<group>/journal/``
+for a kwik file with several channel groups, see
 :mod:`phy.cluster.journal`) when it creates its supervisor. If the last session ended without
 saving its last actions (a crash, ``kill -9``, a power cut), the user is asked whether to
 restore them (a question dialog through :func:`phy.gui.dialogs.prompt`, so that scripts and
@@ -66,28 +67,53 @@ def open_journal(cache_dir, restore=None, **kwargs):
     return journal, pending if restore else None
 
 
-def journal_export(dir_path, path=None, spikes=True):
+def _journal_dir(dir_path, channel_group):
+    """The journal folder of a dataset: ``.phy/journal/``, or ``.phy/<group>/journal/``."""
+    cache = dir_path / ".phy"
+    if channel_group is not None:
+        return cache / str(int(channel_group)) / JOURNAL_DIR
+    groups = sorted(int(p.parent.parent.name) for p in cache.glob(
+        f"*/{JOURNAL_DIR}/journal.jsonl") if p.parent.parent.name.isdigit())
+    if (cache / JOURNAL_DIR / "journal.jsonl").exists() or not groups:
+        return cache / JOURNAL_DIR
+    if len(groups) > 1:
+        raise ValueError(f"{dir_path} has one curation journal per channel group "
+                         f"({', '.join(map(str, groups))}): choose one with --channel-group.")
+    return cache / str(groups[0]) / JOURNAL_DIR
+
+
+def journal_export(dir_path, path=None, spikes=True, channel_group=None):
     """Export the curation journal of a dataset (``phy journal-export``).
 
     Parameters
     ----------
     dir_path : str or Path
-        The dataset folder or its ``params.py``.
+        The dataset folder, its ``params.py`` or its ``.kwik``.
     path : str or Path
         The output JSON file; None: nothing written.
     spikes : bool
         Whether the splits list their spike ids.
+    channel_group : int or None
+        For a kwik file with several channel groups, the group whose journal
+        (``.phy/<group>/journal/``) is exported; None: the only journal of the dataset.
 
     Returns
     -------
     records : list
         Every record (``action``, ``session``, ``user``, ``t``...), oldest first.
 
+    Raises
+    ------
+    FileNotFoundError
+        No journal there.
+    ValueError
+        Several channel groups have a journal and `channel_group` is None.
+
     """
     dir_path = Path(dir_path)
     if dir_path.is_file():
         dir_path = dir_path.parent
-    journal_dir = dir_path / ".phy" / JOURNAL_DIR
+    journal_dir = _journal_dir(dir_path, channel_group)
     if not (journal_dir / "journal.jsonl").exists():
         raise FileNotFoundError(f"No curation journal in {dir_path}: expected "
                                 f"{journal_dir / 'journal.jsonl'}.")

@@ -1,9 +1,11 @@
 """Clusterings of a kwik channel group: reading them, saving, adding, copying, renaming, deleting.
 
-FORMATS §3.6 and §3.9. Every change to the ``.kwik`` goes through :func:`edit_kwik`: the file
-is copied next to itself, the copy is changed and flushed, then renamed over the original
-(``os.replace``, atomic). A failure or a crash at any point leaves the original file as it
-was, readable. The ``original`` clustering is never changed.
+FORMATS §3.6 and §3.9. A save of a clustering is a ``write(path)`` (:func:`clustering_writer`)
+that the model commits as a transaction with versioned backups
+(:func:`phy.apps.template.transaction.save_files`). The other changes to the ``.kwik`` go
+through :func:`edit_kwik`: the file is copied next to itself, the copy is changed and flushed,
+then renamed over the original (``os.replace``, atomic). A failure or a crash at any point
+leaves the original file as it was, readable. The ``original`` clustering is never changed.
 """
 
 import logging
@@ -102,9 +104,34 @@ def _check_writable(name):
             f"The {ORIGINAL!r} clustering is never changed: copy it to a new clustering first.")
 
 
-def save_clustering(kwik_path, channel_group, clustering, spike_clusters, cluster_groups,
-                    clustering_metadata=None):
-    """Save the spike clusters and the cluster groups of a clustering into the ``.kwik``.
+def _write_clustering(node, clustering, spike_clusters, cluster_groups, clustering_metadata,
+                      kwik_path):
+    """Write the spike clusters and the cluster groups of a clustering into a channel group."""
+    dset = node[f"spikes/clusters/{clustering}"]
+    if dset.shape != spike_clusters.shape:
+        raise DataFormatError(f"{len(spike_clusters)} spike clusters for "
+                              f"{dset.shape[0]} spikes in {kwik_path}.")
+    dset[...] = spike_clusters
+    groups_node = node.require_group(f"cluster_groups/{clustering}")
+    if not int_names(groups_node):
+        for i, name in DEFAULT_CLUSTER_GROUPS.items():
+            write_attrs(groups_node.require_group(str(i)), name=name)
+    labels = {int(c): cluster_groups.get(int(c)) or "unsorted"
+              for c in np.unique(spike_clusters).tolist()}
+    ids = _group_ids(groups_node, labels.values())
+    clusters = node.require_group(f"clusters/{clustering}")
+    for cluster, label in labels.items():
+        clusters.require_group(str(cluster)).attrs["cluster_group"] = np.int64(ids[label])
+    write_attrs(clusters, **(clustering_metadata or {}))
+
+
+def clustering_writer(kwik_path, channel_group, clustering, spike_clusters, cluster_groups,
+                      clustering_metadata=None):
+    """A ``write(path)`` of the ``.kwik`` with a clustering saved into it (one save).
+
+    ``write(path)`` copies the current ``.kwik`` to ``path`` and writes the spike clusters and
+    the cluster groups of the clustering into the copy: the output of a ``.kwik`` for
+    :func:`phy.apps.template.transaction.save_files`, which commits it.
 
     Parameters
     ----------
@@ -123,24 +150,15 @@ def save_clustering(kwik_path, channel_group, clustering, spike_clusters, cluste
     """
     _check_writable(clustering)
     spike_clusters = np.asarray(spike_clusters, dtype=np.int32).ravel()
-    with edit_kwik(kwik_path) as f:
-        node = f[f"channel_groups/{channel_group}"]
-        dset = node[f"spikes/clusters/{clustering}"]
-        if dset.shape != spike_clusters.shape:
-            raise DataFormatError(f"{len(spike_clusters)} spike clusters for "
-                                  f"{dset.shape[0]} spikes in {kwik_path}.")
-        dset[...] = spike_clusters
-        groups_node = node.require_group(f"cluster_groups/{clustering}")
-        if not int_names(groups_node):
-            for i, name in DEFAULT_CLUSTER_GROUPS.items():
-                write_attrs(groups_node.require_group(str(i)), name=name)
-        labels = {int(c): cluster_groups.get(int(c)) or "unsorted"
-                  for c in np.unique(spike_clusters).tolist()}
-        ids = _group_ids(groups_node, labels.values())
-        clusters = node.require_group(f"clusters/{clustering}")
-        for cluster, label in labels.items():
-            clusters.require_group(str(cluster)).attrs["cluster_group"] = np.int64(ids[label])
-        write_attrs(clusters, **(clustering_metadata or {}))
+    kwik_path = Path(kwik_path)
+
+    def write(path):
+        shutil.copyfile(kwik_path, path)
+        with open_h5(path, "a") as f:
+            _write_clustering(f[f"channel_groups/{channel_group}"], clustering, spike_clusters,
+                              cluster_groups, clustering_metadata, kwik_path)
+
+    return write
 
 
 def _places(name):

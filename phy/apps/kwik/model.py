@@ -7,8 +7,13 @@ vectors of the group (spike samples, recordings, clusters: 17 bytes per spike) a
 read by rows, and raw data is memory-mapped. The channel ids of the GUI are positions
 ``0 .. n_channels - 1`` in the group's ``channel_order``.
 
-It implements the Model protocol of :class:`~phy.apps.base.BaseController`; saving goes into
-the ``.kwik`` atomically (:mod:`.clusterings`).
+It implements the Model protocol of :class:`~phy.apps.base.BaseController`. A save writes the
+``.kwik`` once (the clustering and its cluster groups, :func:`.clusterings.clustering_writer`)
+and ``cluster_info.tsv``, committed as one transaction with the Template GUI's machinery
+(:func:`phy.apps.template.transaction.save_files`): the previous ``.kwik`` kept in
+``.phy/backups/<timestamp>/`` next to the ``.kwik`` (the sorter's in ``.phy/backups/original/``),
+an interrupted save rolled back when the file is opened again, an emergency copy when the
+folder cannot be written.
 """
 
 import logging
@@ -16,12 +21,13 @@ from pathlib import Path
 
 import numpy as np
 
-from phy.io import DataFormatError
+from phy.io import DataFormatError, writable_dir
 from phy.io.h5 import h5_array, int_names, open_h5, read_attrs
 from phy.io.kwik_writer import KWIK_VERSION, SPIKEDETEKT_DEFAULTS
 from phy.utils import Bunch
 
-from ..template.saving import save_cluster_info
+from ..template.saving import cluster_info_text, text_writer
+from ..template.transaction import N_BACKUPS, recover, save_files
 from . import clusterings as cl
 from .raw import WaveformLoader, open_kwik_raw_data, read_recordings, recording_offsets
 
@@ -61,6 +67,9 @@ class KwikModel:
         The channel group (shank); default the smallest one.
     clustering : str or None
         The clustering; default ``main`` if present, else the first in sorted order.
+    n_backups : int or None
+        Previous versions of the ``.kwik`` kept by the saves in ``.phy/backups/``; default
+        :data:`~phy.apps.template.transaction.N_BACKUPS`.
 
     Attributes
     ----------
@@ -89,12 +98,17 @@ class KwikModel:
     sparse_templates = None
     hp_filtered = False
     channel_shanks = None
+    #: Previous versions of the ``.kwik`` kept by the saves in ``.phy/backups/``.
+    n_backups = N_BACKUPS
 
-    def __init__(self, kwik_path, channel_group=None, clustering=None):
+    def __init__(self, kwik_path, channel_group=None, clustering=None, n_backups=None):
         self.kwik_path = Path(kwik_path).absolute()
         if self.kwik_path.suffix != ".kwik":
             raise DataFormatError(f"A kwik file must end in .kwik: {self.kwik_path}.")
         self.dir_path = self.kwik_path.parent
+        if n_backups is not None:
+            self.n_backups = int(n_backups)
+        self._recover()
         self.kwx_path = self.kwik_path.with_suffix(".kwx")
         self.name = self.kwik_path.stem
         self._kwx, self._raw_handles = None, []
@@ -122,6 +136,13 @@ class KwikModel:
         self._channel_group = None
         self._clustering = clustering
         self.channel_group = self.channel_groups[0] if channel_group is None else channel_group
+
+    def _recover(self):
+        """Roll back a save of this folder that was interrupted (:func:`recover`)."""
+        if recover(self.dir_path, write=writable_dir(self.dir_path)):
+            logger.warning("A save of %s was interrupted and the folder cannot be written to "
+                           "roll it back: the .kwik is read as it is (complete, either the "
+                           "previous or the new version).", self.dir_path)
 
     # Channel group and clustering
     # ---------------------------------------------------------------------------------------------
@@ -340,11 +361,67 @@ class KwikModel:
     # Saving and clusterings
     # ---------------------------------------------------------------------------------------------
 
-    def save(self, spike_clusters, cluster_groups, clustering_metadata=None):
-        """Save spike clusters and cluster groups into the current clustering (atomically)."""
-        cl.save_clustering(self.kwik_path, self.channel_group, self.clustering, spike_clusters,
-                           cluster_groups, clustering_metadata)
+    def save(self, spike_clusters, cluster_groups, clustering_metadata=None, cluster_info=None,
+             emergency_dir=None):
+        """Save spike clusters and cluster groups into the current clustering (one transaction).
+
+        The ``.kwik`` is written once, with ``cluster_info.tsv`` when `cluster_info` is given,
+        and both are committed together; the previous ``.kwik`` is kept in
+        ``.phy/backups/<timestamp>/`` (the last :attr:`n_backups`).
+
+        Parameters
+        ----------
+        spike_clusters : array-like
+            ``n_spikes`` integers.
+        cluster_groups : dict
+            ``{cluster_id: label}``; clusters without a label are saved as unsorted.
+        clustering_metadata : dict or None
+            Attributes of ``clusters/<clustering>``.
+        cluster_info : list of dict or None
+            The rows of ``cluster_info.tsv`` (the cluster table).
+        emergency_dir : str or Path
+            Where to write the files if they cannot be saved next to the ``.kwik``.
+
+        Raises
+        ------
+        DataFormatError
+            The clustering is ``original``, or `spike_clusters` has the wrong length.
+        SaveError
+            Nothing was changed; the message names the problem and where the files are.
+
+        """
+        spike_clusters = np.asarray(spike_clusters).ravel()
+        if len(spike_clusters) != self.n_spikes:
+            raise DataFormatError(f"{len(spike_clusters)} spike clusters for {self.n_spikes} "
+                                  f"spikes in {self.kwik_path}.")
+        outputs = {self.kwik_path.name: cl.clustering_writer(
+            self.kwik_path, self.channel_group, self.clustering, spike_clusters, cluster_groups,
+            clustering_metadata)}
+        if cluster_info is not None:
+            outputs["cluster_info.tsv"] = text_writer(cluster_info_text(cluster_info))
+        save_files(self.dir_path, outputs, n_backups=self.n_backups, emergency_dir=emergency_dir)
+        logger.info("Saved %s in %s.", ", ".join(sorted(outputs)), self.dir_path)
         self.clustering = self.clustering  # read back what was saved
+
+    def save_curation(self, spike_clusters, labels, cluster_info=None, emergency_dir=None):
+        """Save a curation (the protocol of :meth:`BaseController.on_save_clustering`).
+
+        Parameters
+        ----------
+        spike_clusters : array-like
+        labels : dict
+            ``{field: {cluster_id: value}}``: ``group`` is saved in the ``.kwik``; the other
+            fields are not (logged), but they are columns of ``cluster_info.tsv``.
+        cluster_info : list of dict or None
+        emergency_dir : str or Path
+
+        """
+        labels = dict(labels)
+        groups = labels.pop("group", self.cluster_groups)
+        for name in labels:
+            logger.warning("The label %r is not saved in a kwik dataset (only in "
+                           "cluster_info.tsv).", name)
+        self.save(spike_clusters, groups, cluster_info=cluster_info, emergency_dir=emergency_dir)
 
     def save_spike_clusters(self, spike_clusters):
         """Save the spike clusters, keeping the cluster groups of the clusters still there."""
@@ -356,10 +433,6 @@ class KwikModel:
             logger.warning("The label %r is not saved in a kwik dataset.", name)
             return
         self.save(self.spike_clusters, values)
-
-    def save_cluster_info(self, rows):
-        """Write ``cluster_info.tsv`` next to the ``.kwik`` (the cluster table, FORMATS §2.3)."""
-        return save_cluster_info(self.dir_path, rows)
 
     def _reload(self):
         with open_h5(self.kwik_path) as f:

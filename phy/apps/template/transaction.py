@@ -200,7 +200,7 @@ def _emergency_copy(dir_path, outputs, emergency_dir):
         for name, write in outputs.items():
             if write is not None:
                 _write_staged(dest / name, write)
-    except OSError as e:
+    except Exception as e:  # noqa: BLE001 (the save's own error is the one reported)
         logger.error("Could not write an emergency copy in %s: %s.", dest, e)
         return None
     return dest

@@ -6,6 +6,7 @@ import pytest
 
 from phy.apps.kwik import KwikModel, kwik_describe
 from phy.apps.kwik import clusterings as cl
+from phy.apps.template.transaction import SaveError
 from phy.io import DataFormatError
 from phy.io.kwik_writer import KwikCreator
 
@@ -78,10 +79,10 @@ def test_save_is_atomic(real_kwik, monkeypatch):
         raise RuntimeError("crash in the middle of the save")
 
     monkeypatch.setattr(cl, "_group_ids", crash)  # after the spike clusters were written
-    with pytest.raises(RuntimeError):
+    with pytest.raises(SaveError, match="RuntimeError: crash in the middle"):
         m.save(np.zeros(m.n_spikes, dtype=np.int32), {})
     assert real_kwik.read_bytes() == before
-    assert [p.name for p in real_kwik.parent.glob("*saving*")] == []
+    assert list((real_kwik.parent / ".phy" / "save").glob("staged-*")) == []
     assert KwikModel(real_kwik).cluster_ids.tolist() == m.cluster_ids.tolist()
 
 
