@@ -67,6 +67,26 @@ _KEPT_BY_CLEAR_CACHE = ("state.json", NEW_CLUSTER_ID_FILE, ".gitignore", "journa
                         "save")
 
 
+def clear_cache_folder(folder, keep_model_cache=False):
+    """Delete the cached data of a ``.phy/`` folder, keep the user's data.
+
+    The names of ``_KEPT_BY_CLEAR_CACHE`` (GUI state, next cluster id, journal, backups, save
+    manifest) are kept, and ``derived/`` with `keep_model_cache`. A sub-folder holding kept
+    names (the cache of one channel group of a Kwik dataset, ``.phy/<group>/``) is cleared
+    the same way instead of deleted.
+    """
+    keep = _KEPT_BY_CLEAR_CACHE + (("derived",) if keep_model_cache else ())
+    for path in Path(folder).iterdir():
+        if path.name in keep:
+            continue
+        if path.is_dir() and any((path / name).exists() for name in _KEPT_BY_CLEAR_CACHE):
+            clear_cache_folder(path, keep_model_cache)
+        elif path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+
+
 def cluster_cached(f):
     """Cache a method ``f(self, cluster_id)`` in ``self._cluster_cache`` by cluster id.
 
@@ -204,15 +224,11 @@ class BaseController(GUIMixin, BaseViewsMixin):
         return self.dir_path / ".phy"
 
     def _clear_cache(self, keep_model_cache=False):
-        """Remove the cache folder's contents but the GUI state and the next cluster id."""
+        """Remove the cache folder's contents but the user's data (``_KEPT_BY_CLEAR_CACHE``)."""
         cache_dir = self.dir_path / ".phy"
-        if not cache_dir.is_dir():
-            return
-        logger.info("Clearing the cache %s.", cache_dir)
-        for path in cache_dir.iterdir():
-            if path.name in _KEPT_BY_CLEAR_CACHE or (keep_model_cache and path.name == "derived"):
-                continue
-            shutil.rmtree(path) if path.is_dir() else path.unlink()
+        if cache_dir.is_dir():
+            logger.info("Clearing the cache %s.", cache_dir)
+            clear_cache_folder(cache_dir, keep_model_cache=keep_model_cache)
 
     def _clear_state(self):
         """Remove the GUI state files (local and global)."""

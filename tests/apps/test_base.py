@@ -151,3 +151,23 @@ def test_base_controller_protocol(tmp_path, qapp, config_dir):
     assert sorted(np.unique(saved["spike_clusters"]).tolist()) == [2, 3]
     assert saved["quality"][2] == 5.0 and saved["group"][3] == "good"
     c.close()
+
+
+def test_clear_cache_folder_keeps_the_users_data(tmp_path):
+    from phy.apps.base import clear_cache_folder
+
+    phy_dir = tmp_path / ".phy"
+    kept = ["state.json", "new_cluster_id.json", "journal/journal.jsonl",
+            "backups/original/spike_clusters.npy", "save/transaction.json",
+            "1/journal/journal.jsonl", "1/state.json"]  # 1/: a Kwik channel group's cache
+    removed = ["derived/clusters/cluster_ids.npy", "joblib/x.pkl", "1/derived/a.npy", "x.tmp"]
+    for name in kept + removed:
+        (phy_dir / name).parent.mkdir(parents=True, exist_ok=True)
+        (phy_dir / name).write_text("x")
+    clear_cache_folder(phy_dir)
+    assert all((phy_dir / name).exists() for name in kept)
+    assert not any((phy_dir / name).exists() for name in removed)
+    (phy_dir / "derived" / "a.npy").parent.mkdir()
+    (phy_dir / "derived" / "a.npy").write_text("x")
+    clear_cache_folder(phy_dir, keep_model_cache=True)
+    assert (phy_dir / "derived" / "a.npy").exists()
