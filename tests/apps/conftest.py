@@ -30,10 +30,12 @@ def real_dir(phy_data, dataset_copy):
     return dataset_copy(phy_data / "template")
 
 
-@pytest.fixture
-def make_controller(qapp, config_dir, monkeypatch):
-    """Factory of template controllers; their GUIs and models are closed after the test."""
-    from phy.apps.template import TemplateController
+def controller_factory(qapp, monkeypatch, create):
+    """Yield ``make(path, **kwargs)`` (``create(path, **kwargs)``, no threading by default).
+
+    The controllers made are closed after the test, with their GUIs: the body of the
+    controller fixtures of every GUI (Template, Kwik).
+    """
     from phy.cluster.tables import ClusterView
     from phy.gui.threads import thread_pool
 
@@ -42,11 +44,10 @@ def make_controller(qapp, config_dir, monkeypatch):
     monkeypatch.setattr(ClusterView, "implementation", "native")
     made = []
 
-    def make(dir_path, **kwargs):
+    def make(path, **kwargs):
         kwargs.setdefault("enable_threading", False)
-        controller = TemplateController(dir_path=dir_path, config_dir=config_dir, **kwargs)
-        made.append(controller)
-        return controller
+        made.append(create(path, **kwargs))
+        return made[-1]
 
     yield make
     thread_pool().waitForDone()
@@ -56,3 +57,12 @@ def make_controller(qapp, config_dir, monkeypatch):
             controller.gui.deleteLater()
         controller.close()
     flush_deletions(qapp)
+
+
+@pytest.fixture
+def make_controller(qapp, config_dir, monkeypatch):
+    """Factory of template controllers; their GUIs and models are closed after the test."""
+    from phy.apps.template import TemplateController
+
+    yield from controller_factory(qapp, monkeypatch, lambda path, **kwargs: TemplateController(
+        dir_path=path, config_dir=config_dir, **kwargs))

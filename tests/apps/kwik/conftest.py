@@ -6,6 +6,8 @@ import pytest
 
 from phy.io.synthetic_kwik import make_kwik_dataset
 
+from ..conftest import controller_factory
+
 
 @pytest.fixture
 def real_kwik(phy_data, tmp_path):
@@ -36,25 +38,6 @@ def synthetic_kwik(synthetic_kwik_source, tmp_path):
 def make_kwik_controller(qapp, config_dir, monkeypatch):
     """Factory of kwik controllers; their GUIs and models are closed after the test."""
     from phy.apps.kwik import KwikController
-    from phy.cluster.tables import ClusterView
-    from phy.gui.threads import thread_pool
 
-    from ...conftest import flush_deletions
-
-    monkeypatch.setattr(ClusterView, "implementation", "native")
-    made = []
-
-    def make(kwik_path, **kwargs):
-        kwargs.setdefault("enable_threading", False)
-        controller = KwikController(kwik_path=kwik_path, config_dir=config_dir, **kwargs)
-        made.append(controller)
-        return controller
-
-    yield make
-    thread_pool().waitForDone()
-    for controller in made:
-        if controller.gui is not None:
-            controller.gui.close()
-            controller.gui.deleteLater()
-        controller.close()
-    flush_deletions(qapp)
+    yield from controller_factory(qapp, monkeypatch, lambda path, **kwargs: KwikController(
+        kwik_path=path, config_dir=config_dir, **kwargs))

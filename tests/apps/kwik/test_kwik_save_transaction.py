@@ -13,6 +13,8 @@ from phy.apps.kwik import clusterings as cl
 from phy.apps.template.transaction import SaveError, list_backups
 from phy.io import DataFormatError
 
+from ..faults import failing
+
 
 class Crash(BaseException):
     """A simulated kill: nothing in the saving code handles it."""
@@ -110,18 +112,6 @@ def test_several_groups_backups_at_dataset_level(synthetic_kwik, make_kwik_contr
     m.close()
 
 
-def _failing(name, k, exc):
-    """A replacement of ``os.<name>`` that raises `exc` at its k-th call (from 0)."""
-    real, calls = getattr(os, name), [0]
-
-    def f(*args, **kwargs):
-        calls[0] += 1
-        if calls[0] - 1 == k:
-            raise exc
-        return real(*args, **kwargs)
-    return f, calls
-
-
 @pytest.mark.parametrize("name", ["replace", "fsync", "link"])
 @pytest.mark.parametrize("crash", [False, True], ids=["error", "kill"])
 def test_interrupted_at_every_step(real_kwik, tmp_path_factory, monkeypatch, name, crash):
@@ -137,7 +127,7 @@ def test_interrupted_at_every_step(real_kwik, tmp_path_factory, monkeypatch, nam
         return kwik, m, sc, _state(kwik)
 
     kwik, m, _, _ = fresh("count")
-    f, calls = _failing(name, -1, None)
+    f, calls = failing(name, -1, None)
     with monkeypatch.context() as mp:
         mp.setattr(os, name, f)
         _save(m, 1)
@@ -146,7 +136,7 @@ def test_interrupted_at_every_step(real_kwik, tmp_path_factory, monkeypatch, nam
     assert n > 2
     for k in range(n):
         kwik, m, sc, state = fresh(k)
-        f, _ = _failing(name, k, Crash() if crash else OSError(errno.EIO, "Input/output error"))
+        f, _ = failing(name, k, Crash() if crash else OSError(errno.EIO, "Input/output error"))
         new = None
         with monkeypatch.context() as mp:
             mp.setattr(os, name, f)
@@ -169,7 +159,7 @@ def test_disk_full(real_kwik, monkeypatch, tmp_path):
     m = KwikModel(real_kwik)
     before = _state(real_kwik)
     original = KwikModel(real_kwik, clustering="original").spike_clusters
-    f, _ = _failing("fsync", 0, OSError(errno.ENOSPC, "No space left on device"))
+    f, _ = failing("fsync", 0, OSError(errno.ENOSPC, "No space left on device"))
     monkeypatch.setattr(os, "fsync", f)
     with pytest.raises(SaveError, match=r"No space left on device.*previous files are intact"
                        r".*written to") as info:

@@ -13,6 +13,8 @@ from phy.apps.template import load_model
 from phy.apps.template import transaction as tx
 from phy.apps.template.transaction import SaveError, list_backups, restore_backup
 
+from ..faults import failing
+
 
 class Crash(BaseException):
     """A simulated kill: nothing in the saving code handles it."""
@@ -82,22 +84,10 @@ def test_save_and_backups(synthetic, set_params):
     assert _outputs(d) == before
 
 
-def _failing(name, k, exc):
-    """A replacement of ``os.<name>`` that raises `exc` at its k-th call (from 0)."""
-    real, calls = getattr(os, name), [0]
-
-    def f(*args, **kwargs):
-        calls[0] += 1
-        if calls[0] - 1 == k:
-            raise exc
-        return real(*args, **kwargs)
-    return f, calls
-
-
 def _n_calls(saved_factory, name, monkeypatch):
     d, _, _ = saved_factory()
     m = load_model(d / "params.py")
-    f, calls = _failing(name, -1, None)
+    f, calls = failing(name, -1, None)
     with monkeypatch.context() as mp:
         mp.setattr(os, name, f)
         _save(m, 1)
@@ -125,7 +115,7 @@ def test_interrupted_at_every_step(synthetic_source, dataset_copy, monkeypatch, 
         d, sc, hashes = fresh()
         m = load_model(d / "params.py")
         exc = Crash() if crash else OSError(errno.EIO, "Input/output error")
-        f, _ = _failing(name, k, exc)
+        f, _ = failing(name, k, exc)
         new = None
         with monkeypatch.context() as mp:
             mp.setattr(os, name, f)
@@ -147,7 +137,7 @@ def test_interrupted_at_every_step(synthetic_source, dataset_copy, monkeypatch, 
 def test_reader_of_half_committed_save(saved, monkeypatch):
     d, sc, hashes = saved
     m = load_model(d / "params.py")
-    f, _ = _failing("replace", 0, Crash())
+    f, _ = failing("replace", 0, Crash())
     real_replace = os.replace
     # Kill after the first file was renamed over the dataset's.
     replaced = []
@@ -176,7 +166,7 @@ def test_reader_of_half_committed_save(saved, monkeypatch):
 def test_disk_full(saved, monkeypatch, tmp_path):
     d, sc, hashes = saved
     m = load_model(d / "params.py")
-    f, _ = _failing("fsync", 0, OSError(errno.ENOSPC, "No space left on device"))
+    f, _ = failing("fsync", 0, OSError(errno.ENOSPC, "No space left on device"))
     monkeypatch.setattr(os, "fsync", f)
     new = np.asarray(m.spike_clusters).copy()
     new[:] = 7
