@@ -13,11 +13,7 @@ from phy.apps.kwik import clusterings as cl
 from phy.apps.template.transaction import SaveError, list_backups
 from phy.io import DataFormatError
 
-from ..faults import failing
-
-
-class Crash(BaseException):
-    """A simulated kill: nothing in the saving code handles it."""
+from ..faults import failing, save_failing_at
 
 
 def _save(model, version, **kwargs):
@@ -136,14 +132,7 @@ def test_interrupted_at_every_step(real_kwik, tmp_path_factory, monkeypatch, nam
     assert n > 2
     for k in range(n):
         kwik, m, sc, state = fresh(k)
-        f, _ = failing(name, k, Crash() if crash else OSError(errno.EIO, "Input/output error"))
-        new = None
-        with monkeypatch.context() as mp:
-            mp.setattr(os, name, f)
-            try:
-                new = _save(m, 1)
-            except (Crash, SaveError) as e:
-                assert isinstance(e, Crash) == crash
+        new = save_failing_at(monkeypatch, name, k, crash, lambda m=m: _save(m, 1))
         m.close()
         if new is not None:  # a failure worked around (no hard link: a copy)
             assert name == "link" and not crash

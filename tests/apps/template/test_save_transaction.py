@@ -13,11 +13,7 @@ from phy.apps.template import load_model
 from phy.apps.template import transaction as tx
 from phy.apps.template.transaction import SaveError, list_backups, restore_backup
 
-from ..faults import failing
-
-
-class Crash(BaseException):
-    """A simulated kill: nothing in the saving code handles it."""
+from ..faults import Crash, failing, save_failing_at
 
 
 def _outputs(d):
@@ -114,15 +110,7 @@ def test_interrupted_at_every_step(synthetic_source, dataset_copy, monkeypatch, 
     for k in range(n):
         d, sc, hashes = fresh()
         m = load_model(d / "params.py")
-        exc = Crash() if crash else OSError(errno.EIO, "Input/output error")
-        f, _ = failing(name, k, exc)
-        new = None
-        with monkeypatch.context() as mp:
-            mp.setattr(os, name, f)
-            try:
-                new = _save(m, 1)
-            except (Crash, SaveError) as e:
-                assert isinstance(e, Crash) == crash
+        new = save_failing_at(monkeypatch, name, k, crash, lambda m=m: _save(m, 1))
         m.close()
         if new is not None:  # a failure that was worked around (no hard link: a copy)
             assert name == "link" and not crash
