@@ -13,17 +13,14 @@ per-column minimum and maximum (:func:`~phy.cluster.views.trace_data.bin_traces`
 spike vanishes. Zooming in (pan/zoom) computes the bins of the visible part again from the
 window kept in memory, down to every sample.
 
-The spikes come with the traces (``waveforms`` of the ``traces`` result) and are drawn on the
-traces themselves: a spike colours the samples (or the pixel columns) it covers on its channels,
-so what is drawn is what the filter shows. With a ``cluster_color_selector`` (the one the other
-views share), the spikes of the clusters that are not selected have their cluster's colour in
-the current colour scheme (pale), and shift+wheel switches to the next colour scheme
-(in every view); without one, they are grey.
+The spikes (``waveforms`` of the ``traces`` result) colour the samples (or pixel columns) they
+cover on their channels, so what is drawn is what the filter shows. With a
+``cluster_color_selector`` (shared with the other views), the spikes of unselected clusters have
+their cluster's colour in the current colour scheme (pale; shift+wheel: next scheme), else grey.
 
-Scrolling: the last windows read (and filtered) are kept in a small cache, and after each
-drawing the next and the previous windows (what ``jump_right``/``jump_left`` ask for) are
-prepared ahead on the Qt thread pool (GUIs with threading), so that a jump by one window only
-bins and draws.
+Scrolling (:mod:`.trace_navigation`): the last windows read and filtered are cached, and the
+next and previous windows are prepared ahead on the Qt thread pool after each drawing, so that
+a jump by one window only bins and draws.
 """
 
 import inspect
