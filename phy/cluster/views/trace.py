@@ -1,9 +1,8 @@
 """The trace view: raw data in a time window, with the spikes drawn on the traces.
 
-The view shows an interval of the recording, every channel in its own row, rows ordered by the
-probe position of the channels (``origin`` 'top': the lowest channel at the top). The spikes of
-the selected clusters are drawn on the traces in the colours of the selection, those of the
-other clusters in grey (``toggle_highlighted_spikes`` hides them).
+The view shows an interval of the recording, one row per channel in probe order (``origin``
+'top': the lowest channel at the top), the spikes of the selected clusters in their colours
+(``toggle_highlighted_spikes`` hides the others).
 
 What it costs: ``traces(interval)`` reads only the window (see :func:`select_traces`), the
 optional display filter runs on the window (plus a margin against edge effects), and the view
