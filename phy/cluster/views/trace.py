@@ -123,23 +123,13 @@ class TraceView(TraceNavigationMixin, ColorSchemeMixin, ScalingMixin, ManualClus
     other_spikes_saturation = 0.5
 
     default_shortcuts = {
-        "go_left": "alt+left",
-        "go_right": "alt+right",
-        "jump_left": "shift+alt+left",
-        "jump_right": "shift+alt+right",
-        "go_to": "alt+t",
-        "go_to_start": "alt+home",
-        "go_to_end": "alt+end",
-        "go_to_next_spike": "alt+pgdown",
-        "go_to_previous_spike": "alt+pgup",
-        "increase": "alt+up",
-        "decrease": "alt+down",
-        "widen": "alt+-",
-        "narrow": "alt++",
-        "switch_origin": "alt+o",
-        "toggle_highlighted_spikes": "alt+s",
-        "toggle_show_labels": "alt+l",
-        "switch_raw_data_filter": "alt+r",
+        "go_left": "alt+left", "go_right": "alt+right",
+        "jump_left": "shift+alt+left", "jump_right": "shift+alt+right",
+        "go_to": "alt+t", "go_to_start": "alt+home", "go_to_end": "alt+end",
+        "go_to_next_spike": "alt+pgdown", "go_to_previous_spike": "alt+pgup",
+        "increase": "alt+up", "decrease": "alt+down", "widen": "alt+-", "narrow": "alt++",
+        "switch_origin": "alt+o", "toggle_highlighted_spikes": "alt+s",
+        "toggle_show_labels": "alt+l", "switch_raw_data_filter": "alt+r",
     }
     default_snippets = {"go_to": "tg", "shift": "ts"}
     state_attrs = (
