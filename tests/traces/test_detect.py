@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from phy.traces import Thresholder, Whitening, compute_threshold
+from phy.traces import Thresholder, compute_threshold
 
 
 def test_compute_threshold_robust_std():
@@ -47,20 +47,3 @@ def test_thresholder_errors():
         Thresholder("up")
     with pytest.raises(KeyError, match="Unknown threshold 'medium'"):
         Thresholder("positive", (1, 2)).detect(np.zeros(3), "medium")
-
-
-def test_whitening():
-    rng = np.random.default_rng(1)
-    mixing = np.array([[2.0, 0.5, 0.0], [0.0, 1.0, 0.3], [0.1, 0.0, 0.2]])
-    x = rng.standard_normal((50000, 3)) @ mixing + 5.0
-    w = Whitening()
-    with pytest.raises(RuntimeError, match="fit"):
-        w.transform(x)
-    matrix = w.fit(x)
-    assert np.allclose(matrix, matrix.T)
-    y = w.transform(x)
-    assert y.dtype == np.float64 and y.shape == x.shape
-    assert np.allclose(np.cov(y.T), np.eye(3), atol=1e-6)
-    assert w.transform(x.astype(np.float32)).dtype == np.float32
-    with pytest.raises(ValueError, match="2\\+ samples"):
-        w.fit(np.zeros(3))
