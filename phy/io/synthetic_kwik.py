@@ -2,8 +2,9 @@
 
 Every channel group (shank) has its own channels (consecutive raw channel numbers), spikes and
 clusters; every recording its own flat binary raw file (optional). A cluster has a main
-channel; its spikes have masks 1 there and on the next channel, 0 elsewhere, features centred
-on a point of its own, and (with raw data) a negative spike on its main channels.
+channel; its spikes have masks 1 there, 0.5 on the next channel of the group (the first one
+after the last), 0 elsewhere, features centred on a point of its own, and (with raw data) a
+negative spike on its main channels.
 """
 
 from pathlib import Path
